@@ -1,0 +1,127 @@
+"""Find requirements and acceptance criteria in a spec's Markdown body.
+
+Requirements are list items under a `Requirements` heading (`- R-1: The system
+shall …`), criteria under an `Acceptance criteria` heading (`- AC-1: Given …`).
+An item may run over several lines; its local id is what makes it addressable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Clause, ClauseKind, Position
+
+SECTIONS: dict[str, ClauseKind] = {
+    "requirements": "requirement",
+    "acceptance criteria": "criterion",
+}
+
+LOCAL_ID = r"[A-Za-z][A-Za-z0-9]*-[0-9][A-Za-z0-9.]*"
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
+_CLAUSE = re.compile(rf"^(\*\*|__)?({LOCAL_ID})(?:\1)?[ \t]*:(?:\*\*|__)?[ \t]*(.*)$")
+
+
+@dataclass(slots=True)
+class ParsedClauses:
+    """The clauses of one body, and list items that lack an id."""
+
+    requirements: list[Clause] = field(default_factory=list)
+    criteria: list[Clause] = field(default_factory=list)
+    unnumbered: list[tuple[ClauseKind, Position]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Open:
+    kind: ClauseKind
+    local_id: str | None
+    lines: list[str]
+    position: Position
+    content_indent: int
+
+
+def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
+    """Parse the clause sections of `body`, whose first line is line `first_line` of its file."""
+    parsed = ParsedClauses()
+    section: ClauseKind | None = None
+    section_level = 0
+    fence: str | None = None
+    current: _Open | None = None
+    blank_before = False
+
+    def close() -> None:
+        nonlocal current
+        if current is None:
+            return
+        if current.local_id is None:
+            parsed.unnumbered.append((current.kind, current.position))
+        else:
+            target = parsed.requirements if current.kind == "requirement" else parsed.criteria
+            text = "\n".join(current.lines).strip()
+            target.append(Clause(current.kind, current.local_id, text, owner, current.position))
+        current = None
+
+    for offset, raw in enumerate(body.split("\n")):
+        line = raw.rstrip("\r")
+        if fence is not None:
+            if line.lstrip().startswith(fence):
+                fence = None
+            if current is not None:
+                current.lines.append(_dedent(line, current.content_indent))
+            continue
+        if match := _FENCE.match(line):
+            fence = match.group(1)[0] * 3
+            if current is not None and _indent(line) >= current.content_indent:
+                current.lines.append(_dedent(line, current.content_indent))
+            else:
+                close()
+            continue
+        if match := _HEADING.match(line):
+            close()
+            level, title = len(match.group(1)), (match.group(2) or "").strip()
+            if section is not None and level <= section_level:
+                section = None
+            kind = SECTIONS.get(title.rstrip(":").strip().lower())
+            if kind is not None:
+                section, section_level = kind, level
+            blank_before = False
+            continue
+        if section is None:
+            continue
+        if not line.strip():
+            blank_before = True
+            continue
+        item = _ITEM.match(line)
+        if item and (current is None or _indent(line) < current.content_indent):
+            close()
+            rest = item.group(3)
+            content_indent = len(line) - len(rest)
+            number = offset + first_line
+            clause = _CLAUSE.match(rest)
+            if clause:
+                col = content_indent + 1 + (len(clause.group(1)) if clause.group(1) else 0)
+                position = Position(number, col)
+                current = _Open(
+                    section, clause.group(2), [clause.group(3)], position, content_indent
+                )
+            else:
+                current = _Open(section, None, [], Position(number, content_indent + 1), 0)
+        elif current is not None and (not blank_before or _indent(line) >= current.content_indent):
+            if blank_before:
+                current.lines.append("")
+            current.lines.append(_dedent(line, current.content_indent))
+        else:
+            close()
+        blank_before = False
+    close()
+    return parsed
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedent(line: str, width: int) -> str:
+    return line[min(width, _indent(line)) :]

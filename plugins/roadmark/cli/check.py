@@ -1,0 +1,59 @@
+"""Check the specs of a product folder and report every problem.
+
+Problems are printed as `path:line:col: error|warning CODE: message`, sorted by
+path and line. The configuration is the `roadmark` plugin's in `mkdocs.yml`.
+Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage or
+configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..product import load_product
+from ..project import load_project
+from ..report import FORMATS, display_path, format_problems, summary
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of `roadmark check`."""
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="the project folder (with mkdocs.yml) or the product folder; default: here",
+    )
+    add_config_argument(parser)
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json (a list of objects) or github (Actions annotations)",
+    )
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    """The `--config` option shared by every command that reads a project."""
+    parser.add_argument(
+        "--config",
+        "-f",
+        type=Path,
+        metavar="FILE",
+        help="the MkDocs config to read the roadmark options from; default: the nearest mkdocs.yml",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the product and print the problems; 1 when any is an error."""
+    cwd = Path.cwd().resolve()
+    project = load_project(args.path, args.config, cwd)
+    product = load_product(project.root, project.settings)
+    text = format_problems(
+        product.problems, args.format, lambda path: display_path(project.root, path, cwd)
+    )
+    sys.stdout.write(text)
+    if args.format == "text":
+        print(summary(product.problems, len(product.items)), file=sys.stderr)
+    return 1 if product.errors else 0

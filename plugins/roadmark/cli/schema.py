@@ -1,0 +1,37 @@
+"""Print the JSON Schema of spec front matter for editors (yaml-language-server).
+
+The schema is generated from the configured model (kinds, workflows, extra
+fields in mkdocs.yml), so completion and validation in the editor match
+`roadmark check`. Write it to a file and point your editor at it; see the
+configuration guide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..project import load_project
+from ..schema import front_matter_schema
+from .check import add_config_argument
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of `roadmark schema`."""
+    add_config_argument(parser)
+    parser.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print (or write) the schema."""
+    project = load_project(None, args.config)
+    text = json.dumps(front_matter_schema(project.settings), indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

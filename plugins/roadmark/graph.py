@@ -1,0 +1,146 @@
+"""The resolved graph of items: references, parents, children and backlinks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .model import Clause, Item
+from .settings import Settings
+from .values import ADDRESS
+
+_DIGITS = re.compile(r"(\d+)")
+
+PARENT_FIELDS = ("epic", "prd")
+"""Fields naming an item's parent, nearest first: a story's epic, an epic's PRD."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference written in an item's front matter."""
+
+    source: str
+    field: str
+    index: int | None
+    """Position in a list field; None for a single reference."""
+    target: str
+    """The id referred to."""
+    target_kind: str | None
+    """The kind the field expects, or None for any."""
+    clause: str | None = None
+    """For requirement addresses: the local id, e.g. `R-2`."""
+
+    @property
+    def address(self) -> str:
+        """What was written: an id, or an address for `implements`."""
+        return f"{self.target}/{self.clause}" if self.clause else self.target
+
+
+def references(item: Item, settings: Settings) -> Iterator[Reference]:
+    """Every reference in `item`'s front matter, resolved or not, in field order."""
+    for name, spec in settings.fields_for(item.kind).items():
+        value = item.fields.get(name)
+        if value is None:
+            continue
+        kind = item.kind if spec.target == "*" else spec.target
+        if spec.type == "reference":
+            yield Reference(item.id, name, None, value, kind)
+        elif spec.type == "list" and spec.items == "reference":
+            for index, target in enumerate(value):
+                yield Reference(item.id, name, index, target, kind)
+        elif spec.type == "list" and spec.items == "address":
+            for index, address in enumerate(value):
+                match = ADDRESS.match(address)
+                if match:
+                    yield Reference(item.id, name, index, match[1], "prd", match[2])
+
+
+@dataclass(slots=True)
+class Graph:
+    """Items by id with their resolved references; dangling ones are left out."""
+
+    items: dict[str, Item] = field(default_factory=dict)
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    links: list[Reference] = field(default_factory=list)
+    incoming: dict[str, list[Reference]] = field(default_factory=dict)
+    """Resolved references by target id: the "referenced by" backlinks."""
+    children: dict[str, list[Item]] = field(default_factory=dict)
+    """Items by parent id (epics of a PRD, stories of an epic), in id order."""
+
+    def get(self, item_id: str) -> Item | None:
+        """The item with this id, if any."""
+        return self.items.get(item_id)
+
+    def of_kind(self, kind: str) -> list[Item]:
+        """Items of one kind, in id order."""
+        return [item for item in self.items.values() if item.kind == kind]
+
+    def parent(self, item: Item) -> Item | None:
+        """The nearest parent: a story's epic, an epic's PRD."""
+        for name in PARENT_FIELDS:
+            target = item.fields.get(name)
+            if isinstance(target, str) and target in self.items:
+                return self.items[target]
+        return None
+
+    def ancestors(self, item: Item) -> list[Item]:
+        """The parent chain, outermost first (PRD, epic)."""
+        chain: list[Item] = []
+        current = self.parent(item)
+        while current is not None and current not in chain and current is not item:
+            chain.insert(0, current)
+            current = self.parent(current)
+        return chain
+
+    def referrers(self, item_id: str, field_name: str | None = None) -> list[Reference]:
+        """Resolved references to `item_id`, optionally only through one field."""
+        found = self.incoming.get(item_id, [])
+        return [ref for ref in found if field_name is None or ref.field == field_name]
+
+    def implementers(self, address: str) -> list[Item]:
+        """Items whose `implements` names this requirement address."""
+        owner = address.split("/", 1)[0]
+        return [
+            self.items[ref.source]
+            for ref in self.referrers(owner, "implements")
+            if ref.address == address
+        ]
+
+
+def build_graph(items: list[Item], settings: Settings) -> Graph:
+    """Index `items` (the first wins on duplicate ids) and resolve their references."""
+    graph = Graph()
+    for item in sorted(items, key=_id_order):
+        if item.id and item.kind:
+            graph.items.setdefault(item.id, item)
+    for item in graph.items.values():
+        for clause in item.clauses:
+            graph.clauses.setdefault(clause.address, clause)
+    for item in graph.items.values():
+        for ref in references(item, settings):
+            if resolves(ref, graph.items, graph.clauses):
+                graph.links.append(ref)
+                graph.incoming.setdefault(ref.target, []).append(ref)
+        parent = graph.parent(item)
+        if parent is not None:
+            graph.children.setdefault(parent.id, []).append(item)
+    return graph
+
+
+def resolves(ref: Reference, items: Mapping[str, Item], clauses: Mapping[str, Clause]) -> bool:
+    """Whether `ref` names an existing item of the expected kind (and clause)."""
+    target = items.get(ref.target)
+    if target is None or (ref.target_kind is not None and target.kind != ref.target_kind):
+        return False
+    return ref.clause is None or ref.address in clauses
+
+
+def _id_order(item: Item) -> tuple[str, list[int | str], str]:
+    """Natural order, so STORY-2 sorts before STORY-10; path breaks ties for duplicates."""
+    return (item.kind, natural_key(item.id), item.path)
+
+
+def natural_key(text: str) -> list[int | str]:
+    """A sort key that orders digit runs by value; ids start with a letter, so parts alternate."""
+    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]

@@ -1,0 +1,81 @@
+"""Load a whole product: files → typed items → rules → graph, with every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .graph import Graph, build_graph
+from .loader import LoadedFile, SpecCache, load_path, spec_paths
+from .model import Item, SourceFile
+from .problems import Problem, Severity
+from .rules import check_items
+from .settings import ConfigError, Settings
+
+
+@dataclass(slots=True)
+class Product:
+    """Everything known about one product folder."""
+
+    root: Path
+    """The project root: the folder of `mkdocs.yml`."""
+    settings: Settings
+    files: list[SourceFile]
+    graph: Graph
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def product_dir(self) -> Path:
+        """The folder of the specs."""
+        return self.root / self.settings.product_dir
+
+    @property
+    def items(self) -> list[Item]:
+        """Every parsed item, duplicates included, in path order."""
+        return [source.item for source in self.files if source.item is not None]
+
+    def problems_in(self, path: str) -> list[Problem]:
+        """Problems of the product file `path` (relative to the product folder)."""
+        full = self.settings.source_path(path)
+        return [problem for problem in self.problems if problem.path == full]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of error severity."""
+        return [problem for problem in self.problems if problem.severity is Severity.ERROR]
+
+
+def load_product(root: Path, settings: Settings, cache: SpecCache | None = None) -> Product:
+    """Read and check the product folder of the project at `root`."""
+    product_dir = root / settings.product_dir
+    if not product_dir.is_dir():
+        raise ConfigError(f"product folder '{settings.product_dir}' not found in {root}")
+    loaded: list[LoadedFile] = [
+        cache.load(product_dir, path, settings) if cache else load_path(product_dir, path, settings)
+        for path in spec_paths(product_dir)
+    ]
+    return assemble(root, settings, loaded)
+
+
+def assemble(root: Path, settings: Settings, loaded: list[LoadedFile]) -> Product:
+    """Check already parsed files together and build their graph.
+
+    The files may come from disk or from elsewhere, e.g. a git revision.
+    """
+    files = [entry.source for entry in loaded]
+    items = [source.item for source in files if source.item is not None]
+    graph = build_graph(items, settings)
+    problems: list[Problem] = []
+
+    def add(code: str, path: str, line: int, col: int, message: str) -> None:
+        severity = settings.severity(code)
+        if severity is not Severity.OFF:
+            problems.append(Problem(code, severity, settings.source_path(path), line, col, message))
+
+    for entry in loaded:
+        for finding in entry.findings:
+            add(finding.code, entry.source.path, finding.line, finding.col, finding.message)
+    for found in check_items(items, graph, settings):
+        add(found.code, found.item.path, found.position.line, found.position.col, found.message)
+    problems.sort(key=Problem.sort_key)
+    return Product(root, settings, files, graph, problems)

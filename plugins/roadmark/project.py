@@ -1,0 +1,111 @@
+"""Find a project's `mkdocs.yml` and read the `roadmark` plugin options from it.
+
+The CLI reads the same configuration as the site without importing MkDocs:
+`mkdocs.yml` is read with a safe loader that ignores the tags MkDocs adds
+(`!ENV`, `!!python/name:` and the like), since only plain options matter here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .settings import ConfigError, Settings, settings_from_options
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+PLUGIN_NAME = "roadmark"
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; values behind MkDocs' custom tags are not needed and load as None."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Project:
+    """Where a project lives and how it is configured."""
+
+    root: Path
+    settings: Settings
+    config_file: Path | None
+    options: dict[str, Any]
+    """The raw `roadmark` plugin options, for front ends that need more than the model."""
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest MkDocs config file in `start` or a folder above it."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def plugin_options(config_file: Path) -> dict[str, Any]:
+    """The `roadmark` plugin's options in `config_file` ({} when it lists the plugin bare)."""
+    try:
+        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config_file}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file}: invalid YAML: {exc}") from None
+    plugins = raw.get("plugins") if isinstance(raw, dict) else None
+    entries = plugins.items() if isinstance(plugins, dict) else _list_entries(plugins or [])
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            if options is None:
+                return {}
+            if not isinstance(options, dict):
+                raise ConfigError(
+                    f"{config_file}: the '{PLUGIN_NAME}' plugin options must be a mapping"
+                )
+            return options
+    return {}
+
+
+def _list_entries(plugins: Any) -> list[tuple[str, Any]]:
+    entries: list[tuple[str, Any]] = []
+    for entry in plugins if isinstance(plugins, list) else []:
+        if isinstance(entry, str):
+            entries.append((entry, None))
+        elif isinstance(entry, dict):
+            entries.extend(entry.items())
+    return entries
+
+
+def load_project(
+    path: Path | None = None, config: Path | None = None, cwd: Path | None = None
+) -> Project:
+    """Locate the project for the CLI.
+
+    With `config`, that file configures it. Otherwise the nearest MkDocs config at or above
+    `path` (or `cwd`) does; a `path` without one of its own is taken as the product folder.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    target = (cwd / path).resolve() if path is not None else None
+    if target is not None and not target.is_dir():
+        raise ConfigError(f"{path}: no such folder")
+    if config is not None:
+        config_file: Path | None = (cwd / config).resolve()
+        if not config_file.is_file():
+            raise ConfigError(f"{config}: no such config file")
+    else:
+        config_file = find_config(target or cwd)
+    options = plugin_options(config_file) if config_file else {}
+    settings = settings_from_options(options)
+    root = config_file.parent if config_file else (target.parent if target else cwd)
+    own_config = target is not None and config_file is not None and config_file.parent == target
+    if target is not None and not own_config:
+        settings = dataclasses.replace(settings, product_dir=_relative(target, root))
+    return Project(root, settings, config_file, options)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` with forward slashes, even when outside it."""
+    return Path(os.path.relpath(path, root)).as_posix()

@@ -1,0 +1,80 @@
+"""Format problems for people (text), programs (JSON) and GitHub Actions (annotations)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .problems import Problem, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def display_path(root: Path, path: str, cwd: Path) -> str:
+    """A problem's path as the user should see it: relative to `cwd` when inside it."""
+    full = (root / path).resolve()
+    try:
+        return full.relative_to(cwd).as_posix()
+    except ValueError:
+        return (
+            Path(os.path.relpath(full, cwd)).as_posix() if root.anchor == cwd.anchor else str(full)
+        )
+
+
+def format_problems(problems: Sequence[Problem], fmt: str, show_path: Callable[[str], str]) -> str:
+    """All problems in one output format; `show_path` maps stored paths to displayed ones."""
+    if fmt == "json":
+        return json.dumps([_as_dict(p, show_path(p.path)) for p in problems], indent=2) + "\n"
+    if fmt == "github":
+        return "".join(_annotation(p, show_path(p.path)) + "\n" for p in problems)
+    return "".join(
+        f"{show_path(p.path)}:{p.line}:{p.col}: {p.severity} {p.code}: {p.message}\n"
+        for p in problems
+    )
+
+
+def summary(problems: Sequence[Problem], items: int) -> str:
+    """One line for people: how many items were checked and what was found."""
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    found = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    return f"roadmark: checked {_plural(items, 'item')}: {found}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _as_dict(problem: Problem, path: str) -> dict[str, object]:
+    return {
+        "path": path,
+        "line": problem.line,
+        "col": problem.col,
+        "severity": str(problem.severity),
+        "code": problem.code,
+        "rule": problem.rule.name,
+        "message": problem.message,
+    }
+
+
+def _annotation(problem: Problem, path: str) -> str:
+    # Workflow-command escaping, as GitHub's @actions/core does it.
+    props = ",".join(
+        f"{key}={_escape(str(value), prop=True)}"
+        for key, value in (
+            ("file", path),
+            ("line", problem.line),
+            ("col", problem.col),
+            ("title", f"{problem.code} {problem.rule.name}"),
+        )
+    )
+    return f"::{problem.severity} {props}::{_escape(problem.message)}"
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text

@@ -1,0 +1,147 @@
+"""Rules over the whole product: ids, references, cycles, workflow and dates.
+
+Per-file rules (YAML, field types, local ids) run while loading; these need
+every item at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .graph import Graph, references, resolves
+from .model import Item, Position
+from .settings import Settings
+from .suggest import a, did_you_mean
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFinding:
+    """A problem located in one item's file."""
+
+    item: Item
+    code: str
+    position: Position
+    message: str
+
+
+def check_items(items: list[Item], graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
+    """Every cross-item problem of `items`, given their graph."""
+    yield from _duplicate_ids(items, settings)
+    for item in items:
+        if not item.id or not item.kind:
+            continue
+        yield from _dangling_references(item, graph, settings)
+        yield from _missing_criteria(item, settings)
+        yield from _inverted_dates(item)
+    yield from _cycles(graph)
+
+
+def _duplicate_ids(items: list[Item], settings: Settings) -> Iterator[ItemFinding]:
+    by_id: dict[str, list[Item]] = {}
+    for item in items:
+        if item.id:
+            by_id.setdefault(item.id, []).append(item)
+    for same in by_id.values():
+        if len(same) < 2:
+            continue
+        for item in same:
+            others = ", ".join(
+                f"{settings.source_path(other.path)}:{other.position('id').line}"
+                for other in same
+                if other is not item
+            )
+            yield ItemFinding(
+                item, "RM008", item.position("id"), f"id '{item.id}' is also declared in {others}"
+            )
+
+
+def _dangling_references(item: Item, graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
+    for ref in references(item, settings):
+        if resolves(ref, graph.items, graph.clauses):
+            continue
+        where = item.position(ref.field, ref.index)
+        target = graph.get(ref.target)
+        if target is None:
+            hint = did_you_mean(ref.target, graph.items)
+            yield ItemFinding(
+                item, "RM009", where, f"{ref.field}: no item has id '{ref.target}'{hint}"
+            )
+        elif ref.target_kind is not None and target.kind != ref.target_kind:
+            yield ItemFinding(
+                item,
+                "RM010",
+                where,
+                f"{ref.field}: '{ref.target}' is {a(target.kind)}, but {ref.field} must name "
+                f"{a(ref.target_kind)}",
+            )
+        else:
+            known = ", ".join(r.local_id for r in target.requirements) or "none"
+            yield ItemFinding(
+                item,
+                "RM013",
+                where,
+                f"{ref.field}: {target.id} has no requirement '{ref.clause}' "
+                f"(its requirements: {known})",
+            )
+
+
+def _missing_criteria(item: Item, settings: Settings) -> Iterator[ItemFinding]:
+    kind = settings.kinds.get(item.kind)
+    if kind is not None and not item.criteria and kind.needs_criteria(item.status):
+        yield ItemFinding(
+            item,
+            "RM014",
+            item.position("status"),
+            f"{item.kind} is '{item.status}' but has no acceptance criteria; add "
+            "'- AC-1: Given …, when …, then …' under an 'Acceptance criteria' heading",
+        )
+
+
+def _inverted_dates(item: Item) -> Iterator[ItemFinding]:
+    start = item.fields.get("start")
+    for end_field in ("date", "target"):
+        end = item.fields.get(end_field)
+        if start is not None and end is not None and start > end:
+            yield ItemFinding(
+                item,
+                "RM015",
+                item.position("start"),
+                f"start {start.isoformat()} is after {end_field} {end.isoformat()}",
+            )
+
+
+def _cycles(graph: Graph) -> Iterator[ItemFinding]:
+    """One finding per `depends_on` cycle, at the dependency that closes it."""
+    edges: dict[str, list[str]] = {item_id: [] for item_id in graph.items}
+    for ref in graph.links:
+        if ref.field == "depends_on":
+            edges[ref.source].append(ref.target)
+    state: dict[str, int] = {}  # 1 while on the path, 2 when finished
+    for start in graph.items:
+        if start in state:
+            continue
+        # Iterative depth-first search: deep dependency chains must not hit the recursion limit.
+        path: list[str] = [start]
+        pending: list[Iterator[str]] = [iter(edges[start])]
+        state[start] = 1
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                item = graph.items[path[-1]]
+                index = item.fields["depends_on"].index(nxt)
+                yield ItemFinding(
+                    item,
+                    "RM011",
+                    item.position("depends_on", index),
+                    "depends_on forms a cycle: " + " → ".join(cycle),
+                )
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                pending.append(iter(edges[nxt]))

@@ -1,0 +1,228 @@
+"""Check front matter values against the configured field types.
+
+Turns a file's raw front matter into a typed `Item`: dates become `date`
+objects, and a value of the wrong type is reported and left out, so nothing
+downstream ever sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from .clauses import LOCAL_ID
+from .frontmatter import FrontMatter
+from .model import Item, Position
+from .settings import ID_PATTERN, PAGE_KEYS, FieldSpec, Settings
+from .suggest import a, did_you_mean
+
+Report = Callable[[str, Position, str], None]
+"""Reports a problem: rule code, where, message."""
+
+SPEC_MARKERS = ("id", "kind", "status")
+"""Front matter with any of these fields makes a file a spec; without, it is a plain page."""
+
+ADDRESS = re.compile(rf"^([A-Za-z][A-Za-z0-9._-]*)/({LOCAL_ID})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_METRIC_KEYS = ("name", "baseline", "target")
+
+
+class _Invalid(Exception):
+    """A value does not fit its type; carries the rule code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def is_spec(data: dict[str, Any] | None) -> bool:
+    """Whether front matter `data` describes a spec item rather than a plain page."""
+    return bool(data) and any(marker in data for marker in SPEC_MARKERS)
+
+
+def build_item(path: str, front: FrontMatter, settings: Settings, report: Report) -> Item:
+    """Type-check `front` (which must describe a spec) into an item, reporting every problem."""
+    data = front.data or {}
+    top = Position(1, 1)
+    kind = _kind(data, front, settings, report)
+    allowed = settings.fields_for(kind) if kind else settings.fields
+    typed: dict[str, Any] = {}
+    for name, value in data.items():
+        where = front.positions[name]
+        if name in PAGE_KEYS:
+            typed[name] = value
+            continue
+        spec = allowed.get(name)
+        if spec is None:
+            report("RM004", front.key_positions[name], _unknown_field(name, kind, settings))
+            continue
+        if value is None or (value == [] and not spec.required):
+            continue
+        try:
+            typed[name] = _check(spec, value, front, name, settings, kind)
+        except _Invalid as problem:
+            report(problem.code, where, f"{name}: {problem.message}")
+    for spec in allowed.values():
+        if spec.required and typed.get(spec.name) in (None, "") and spec.name != "kind":
+            if spec.name in data and data[spec.name] not in (None, ""):
+                continue  # present but invalid: already reported
+            report("RM003", top, f"missing required field '{spec.name}'")
+    return Item(
+        id=typed.get("id", ""),
+        kind=kind or "",
+        title=typed.get("title", ""),
+        status=typed.get("status", ""),
+        path=path,
+        fields=typed,
+        positions=front.positions,
+        body=front.body,
+        body_line=front.body_line,
+    )
+
+
+def _kind(data: dict[str, Any], front: FrontMatter, settings: Settings, report: Report) -> str:
+    kind = data.get("kind")
+    if kind is None or kind == "":
+        report("RM003", Position(1, 1), "missing required field 'kind'")
+        return ""
+    if not isinstance(kind, str) or kind not in settings.kinds:
+        hint = did_you_mean(str(kind), settings.kinds)
+        known = ", ".join(settings.kinds)
+        report("RM016", front.positions["kind"], f"unknown kind '{kind}'{hint}; known: {known}")
+        return ""
+    return kind
+
+
+def _unknown_field(name: str, kind: str, settings: Settings) -> str:
+    spec = settings.fields.get(name)
+    if spec is not None and kind:
+        kinds = ", ".join(sorted(spec.kinds or ()))
+        return f"field '{name}' does not apply to {kind} items (only to: {kinds})"
+    choices = [*(settings.fields_for(kind) if kind else settings.fields), *PAGE_KEYS]
+    return f"unknown field '{name}'{did_you_mean(name, choices)}"
+
+
+def _check(
+    spec: FieldSpec, value: Any, front: FrontMatter, name: str, settings: Settings, kind: str
+) -> Any:
+    if spec.type == "id":
+        return _id(value)
+    if spec.type == "kind":
+        return value  # checked by _kind
+    if spec.type == "status":
+        status = _string(value)
+        statuses = settings.kinds[kind].all_statuses if kind else None
+        if statuses is not None and status not in statuses:
+            hint = did_you_mean(status, statuses)
+            raise _Invalid(
+                "RM006",
+                f"'{status}' is not {a(kind)} status{hint}; use one of {', '.join(statuses)}",
+            )
+        return status
+    if spec.type == "list":
+        if not isinstance(value, list):
+            raise _Invalid("RM005", f"expected a list, e.g. [{_example(spec)}], got {_show(value)}")
+        return [_scalar(spec, spec.items or "string", element) for element in value]
+    return _scalar(spec, spec.type, value)
+
+
+def _scalar(spec: FieldSpec, type_: str, value: Any) -> Any:
+    if type_ == "string":
+        text = _string(value)
+        if spec.name == "title" and "\n" in text.strip():
+            raise _Invalid("RM005", "must be a single line")
+        return text
+    if type_ == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Invalid("RM005", f"expected a number, got {_show(value)}")
+        if spec.minimum is not None and value < spec.minimum:
+            raise _Invalid("RM005", f"must be at least {spec.minimum:g}, got {_show(value)}")
+        return value
+    if type_ == "date":
+        return _date(value)
+    if type_ == "enum":
+        text = _string(value)
+        if text not in spec.values:
+            hint = did_you_mean(text, spec.values)
+            raise _Invalid("RM005", f"'{text}' is not one of {', '.join(spec.values)}{hint}")
+        return text
+    if type_ == "reference":
+        return _id(value)
+    if type_ == "address":
+        text = _string(value)
+        if not ADDRESS.match(text):
+            raise _Invalid("RM005", f"'{text}' is not a requirement address like PRD-1/R-2")
+        return text
+    if type_ == "metric":
+        return _metric(value)
+    raise AssertionError(f"unhandled field type {type_}")  # settings validate types
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # an integer too long to print
+            pass
+    raise _Invalid("RM005", f"expected text, got {_show(value)}")
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("RM017", f"expected an id such as STORY-1, got {_show(value)}")
+    if not ID_PATTERN.match(value):
+        raise _Invalid(
+            "RM017",
+            f"'{value}' is not a valid id (a letter, then letters, digits, '.', '_' or '-')",
+        )
+    return value
+
+
+def _date(value: Any) -> date:
+    text = value if isinstance(value, str) else None
+    if text is None or not _DATE.match(text):
+        raise _Invalid("RM007", f"expected an ISO date like 2026-03-31, got {_show(value)}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise _Invalid("RM007", f"'{text}' is not a valid date ({exc})") from None
+
+
+def _metric(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _Invalid(
+            "RM005", f"a metric is a mapping {{name, baseline, target}}, got {_show(value)}"
+        )
+    extra = [key for key in value if key not in _METRIC_KEYS]
+    if extra:
+        raise _Invalid("RM005", f"unknown metric key '{extra[0]}'; use name, baseline, target")
+    if not value.get("name"):
+        raise _Invalid("RM005", "a metric needs a 'name'")
+    return {key: _string(value[key]) for key in _METRIC_KEYS if value.get(key) is not None}
+
+
+def _example(spec: FieldSpec) -> str:
+    return {"address": "PRD-1/R-1", "reference": "STORY-1", "metric": "{name: …}"}.get(
+        spec.items or "", "a, b"
+    )
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    try:
+        text = repr(value)
+    except ValueError:  # Python refuses to print integers of thousands of digits
+        return "a number too large to show"
+    return text if len(text) <= 40 else text[:37] + "..."
