@@ -12,9 +12,16 @@ from types import ModuleType
 
 from .. import __version__
 from ..settings import ConfigError
-from . import check, schema
+from . import check, diff, export, init, new, schema
 
-COMMANDS: dict[str, ModuleType] = {"check": check, "schema": schema}
+COMMANDS: dict[str, ModuleType] = {
+    "check": check,
+    "schema": schema,
+    "export": export,
+    "diff": diff,
+    "new": new,
+    "init": init,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

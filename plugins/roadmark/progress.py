@@ -1,0 +1,99 @@
+"""How far along an item is: done points over total points of the stories beneath it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .graph import Graph
+from .model import Item
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Done over total, in story points, or in stories when estimates are missing."""
+
+    done: float
+    total: float
+    unit: str
+    """`points` or `stories`."""
+    stories_done: int
+    stories: int
+
+    @property
+    def ratio(self) -> float:
+        """Done as a fraction of total; 0 when there is nothing to do."""
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def percent(self) -> int:
+        """Done as a whole percentage, rounded down so 99.6% never shows as done."""
+        return int(self.ratio * 100)
+
+    def describe(self) -> str:
+        """E.g. `13 of 21 points (61%)`."""
+        return f"{_number(self.done)} of {_number(self.total)} {self.unit} ({self.percent}%)"
+
+
+def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
+    """Progress of a set of stories; closed ones (cancelled) leave the totals."""
+    active = [story for story in stories if not is_closed(story, settings)]
+    finished = [story for story in active if is_done(story, settings)]
+    estimated = all(isinstance(story.get("estimate"), int | float) for story in active)
+    if active and estimated:
+        return Progress(
+            done=sum(story.fields["estimate"] for story in finished),
+            total=sum(story.fields["estimate"] for story in active),
+            unit="points",
+            stories_done=len(finished),
+            stories=len(active),
+        )
+    return Progress(len(finished), len(active), "stories", len(finished), len(active))
+
+
+def stories_under(item: Item, graph: Graph) -> list[Item]:
+    """The stories an item's progress is made of: itself, its children's, or its release's."""
+    if item.kind == "release":
+        return [
+            story for story in graph.of_kind("story") if scheduled_release(story, graph) == item.id
+        ]
+    found: list[Item] = []
+    pending = [item]
+    seen = {item.id}
+    while pending:
+        current = pending.pop()
+        if current.kind == "story":
+            found.append(current)
+        for child in graph.children.get(current.id, []):
+            if child.id not in seen:
+                seen.add(child.id)
+                pending.append(child)
+    return sorted(found, key=graph.rank)
+
+
+def scheduled_release(item: Item, graph: Graph) -> str | None:
+    """The release an item ships in: its own `release`, else its nearest ancestor's."""
+    current: Item | None = item
+    while current is not None:
+        release = current.get("release")
+        if isinstance(release, str) and release in graph.items:
+            return release
+        current = graph.parent(current)
+    return None
+
+
+def is_done(item: Item, settings: Settings) -> bool:
+    """Whether the item is in the final state of its workflow."""
+    kind = settings.kinds.get(item.kind)
+    return kind is not None and item.status == kind.done
+
+
+def is_closed(item: Item, settings: Settings) -> bool:
+    """Whether the item left the plan (cancelled, superseded)."""
+    kind = settings.kinds.get(item.kind)
+    return kind is not None and item.status in kind.closed
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,1 @@
+"""Renderers: turn the model into Markdown (with small, escaped HTML) for any front end."""

@@ -1,0 +1,203 @@
+"""The page of one spec item: card, parent chain, body with anchors, children, backlinks."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from ..graph import Graph
+from ..model import Clause, Item
+from ..problems import Problem
+from ..progress import is_closed, progress_of, stories_under
+from ..settings import FieldSpec, Settings
+from .markdown import Linker, admonition, badge, progress_bar, table, text
+
+CARD_ORDER = (
+    "status", "owner", "team", "priority", "release", "prd", "epic", "estimate", "type",
+    "sprint", "theme", "horizon", "start", "target", "date", "implements", "depends_on", "tags",
+)  # fmt: skip
+"""Card rows in reading order; extra configured fields follow."""
+
+_METRICS_HEADING = re.compile(r"^#{1,6}\s+success metrics\s*#*\s*$", re.IGNORECASE)
+_SKIPPED = {"id", "kind", "title", "metrics"}
+_LABELS = {"prd": "PRD", "depends_on": "Depends on", "date": "Release date"}
+
+
+def kind_label(kind: str, plural: bool = False) -> str:
+    """A human name for a kind: `PRD`, `Epic`, `Stories`."""
+    word = "PRD" if kind == "prd" else kind.replace("-", " ").replace("_", " ").capitalize()
+    if not plural:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+
+
+def field_label(name: str) -> str:
+    """A human name for a field: `Depends on`, `Release date`."""
+    return _LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def render_item_page(
+    item: Item, graph: Graph, settings: Settings, linker: Linker, problems: list[Problem]
+) -> str:
+    """The Markdown of an item's page."""
+    parts = [f"# {text(item.id)} · {text(item.title)}\n"]
+    if problems:
+        parts.append(problems_admonition(problems))
+    chain = graph.ancestors(item)
+    if chain:
+        trail = " › ".join(linker.link(up.id, f"{up.id} {up.title}") for up in chain)
+        parts.append(f'<p class="roadmark-chain" markdown>{trail} › **{text(item.id)}**</p>\n')
+    parts.append(render_card(item, graph, settings, linker))
+    parts.append(_with_metrics(item, with_clause_anchors(item)))
+    if item.requirements:
+        parts.append(_requirement_coverage(item, graph, linker))
+    parts.append(_children(item, graph, settings, linker))
+    parts.append(_referenced_by(item, graph, linker))
+    return "\n".join(part for part in parts if part)
+
+
+def problems_admonition(problems: Iterable[Problem]) -> str:
+    """A visible list of a file's problems."""
+    lines = "".join(
+        f"<li><code>{html.escape(p.code)}</code> line {p.line}: {html.escape(p.message)}</li>"
+        for p in problems
+    )
+    return admonition("failure", "Problems in this spec", f"<ul>{lines}</ul>")
+
+
+def render_card(item: Item, graph: Graph, settings: Settings, linker: Linker) -> str:
+    """The metadata card: every set field, references as links."""
+    specs = settings.fields_for(item.kind)
+    names = [name for name in CARD_ORDER if name in specs]
+    names += [name for name in specs if name not in names and name not in _SKIPPED]
+    rows = [
+        [field_label(name), _value(specs[name], item.fields[name], linker)]
+        for name in names
+        if item.get(name) not in (None, "", [])
+    ]
+    stories = stories_under(item, graph)
+    if item.kind != "story" and stories:
+        rows.append(["Progress", progress_bar(progress_of(stories, settings))])
+    rows.insert(0, ["Kind", text(kind_label(item.kind))])
+    return f'<div class="roadmark-card" markdown>\n\n{table(["Field", "Value"], rows)}\n</div>\n'
+
+
+def _value(spec: FieldSpec, value: Any, linker: Linker) -> str:
+    if spec.name == "status":
+        return badge(value)
+    if isinstance(value, list):
+        return ", ".join(_scalar(spec, element, linker) for element in value)
+    return _scalar(spec, value, linker)
+
+
+def _scalar(spec: FieldSpec, value: Any, linker: Linker) -> str:
+    if spec.type == "reference" or spec.items == "reference":
+        return linker.link(value)
+    if spec.items == "address":
+        owner, _, local = value.partition("/")
+        return linker.link(owner, value, local.lower())
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
+    return text(value)
+
+
+def with_clause_anchors(item: Item) -> str:
+    """The item's body, each requirement and criterion id made an anchor (`#ac-1`)."""
+    lines = item.body.split("\n")
+    for clause in item.clauses:
+        index = clause.position.line - item.body_line
+        if 0 <= index < len(lines):
+            lines[index] = _anchor(lines[index], clause)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _anchor(line: str, clause: Clause) -> str:
+    start = clause.position.col - 1
+    if line[start : start + len(clause.local_id)] != clause.local_id:
+        return line
+    anchor = (
+        f'<a class="roadmark-clause" id="{clause.anchor}" href="#{clause.anchor}" '
+        f'title="{html.escape(clause.address)}">{html.escape(clause.local_id)}</a>'
+    )
+    return line[:start] + anchor + line[start + len(clause.local_id) :]
+
+
+def _with_metrics(item: Item, body: str) -> str:
+    """The body with the metrics table under its own "Success metrics" heading, or after it."""
+    metrics = item.get("metrics")
+    if not metrics:
+        return body
+    rows = [
+        [text(m.get("name", "")), text(m.get("baseline", "")), text(m.get("target", ""))]
+        for m in metrics
+    ]
+    metrics_table = table(["Metric", "Baseline", "Target"], rows)
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if _METRICS_HEADING.match(line):
+            lines.insert(index + 1, "\n" + metrics_table)
+            return "\n".join(lines)
+    return f"{body}\n## Success metrics\n\n{metrics_table}"
+
+
+def _requirement_coverage(item: Item, graph: Graph, linker: Linker) -> str:
+    rows = []
+    for requirement in item.requirements:
+        stories = graph.implementers(requirement.address)
+        rows.append(
+            [
+                linker.link(item.id, requirement.local_id, requirement.anchor),
+                ", ".join(linker.link(story.id) for story in stories) or "*none yet*",
+            ]
+        )
+    return "## Implemented by\n\n" + table(["Requirement", "Stories"], rows)
+
+
+def _children(item: Item, graph: Graph, settings: Settings, linker: Linker) -> str:
+    if item.kind == "release":
+        children = [other for other in graph.items.values() if other.get("release") == item.id]
+    else:
+        children = graph.children.get(item.id, [])
+    if not children:
+        return ""
+    rows = []
+    for child in children:
+        stories = stories_under(child, graph)
+        if child.kind == "story":
+            done = _number(child.get("estimate"))
+        elif stories:
+            done = progress_bar(progress_of(stories, settings))
+        else:
+            done = ""
+        status = badge(child.status) + (" *(left the plan)*" if is_closed(child, settings) else "")
+        rows.append([linker.link(child.id), text(child.title), status, done])
+    kinds = sorted({child.kind for child in children})
+    heading = (
+        "Scheduled"
+        if item.kind == "release" or len(kinds) != 1
+        else kind_label(kinds[0], plural=True)
+    )
+    return f"## {heading}\n\n" + table(["Id", "Title", "Status", "Points / progress"], rows)
+
+
+def _referenced_by(item: Item, graph: Graph, linker: Linker) -> str:
+    refs = graph.referrers(item.id)
+    if not refs:
+        return ""
+    rows = []
+    for ref in sorted(refs, key=lambda r: (graph.ranks.get(r.source, 0), r.field, r.index or 0)):
+        source = graph.items[ref.source]
+        via = field_label(ref.field) + (f" {text(ref.address)}" if ref.clause else "")
+        rows.append([linker.link(source.id), text(source.title), badge(source.status), via])
+    return "## Referenced by\n\n" + table(["Item", "Title", "Status", "Via"], rows)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return ""

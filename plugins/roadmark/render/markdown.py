@@ -1,0 +1,103 @@
+"""Building blocks for generated Markdown: escaping, links between pages, tables, badges."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..progress import Progress
+
+# Characters that would start Markdown syntax inline, all in Python-Markdown's escapable set.
+# Escaping braces also keeps a spec's `{{ … }}` away from template engines such as macros.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}!#])")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def text(value: object) -> str:
+    """Escape a spec value so Markdown shows it literally and HTML cannot be injected."""
+    escaped = html.escape(str(value), quote=False)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(escaped.split()))
+
+
+def attr(value: object) -> str:
+    """Escape a value for an HTML attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def slug(value: str) -> str:
+    """A CSS-class-safe form of a status or kind, e.g. `in-progress`."""
+    return _SLUG.sub("-", value.lower()).strip("-") or "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """Relative links from one generated page to the pages of items.
+
+    Links are written to the target's Markdown source path (`../stories/STORY-1.md#ac-1`),
+    so MkDocs (or another engine) validates them and turns them into URLs.
+    """
+
+    pages: Mapping[str, str]
+    """Source path of each item's page by item id, relative to the docs root."""
+    current: str
+    """Source path of the page being rendered."""
+
+    def href(self, item_id: str, anchor: str | None = None) -> str | None:
+        """The relative link to an item (and anchor), or None when it has no page."""
+        target = self.pages.get(item_id)
+        if target is None:
+            return None
+        fragment = f"#{anchor}" if anchor else ""
+        if target == self.current:
+            return fragment or posixpath.basename(target)
+        start = posixpath.dirname(self.current) or "."
+        return posixpath.relpath(target, start) + fragment
+
+    def to(self, target: str) -> str:
+        """The relative link to any page by its source path."""
+        return posixpath.relpath(target, posixpath.dirname(self.current) or ".")
+
+    def link(self, item_id: str, label: str | None = None, anchor: str | None = None) -> str:
+        """A Markdown link to an item, or its escaped label when it has no page."""
+        shown = text(label if label is not None else item_id)
+        href = self.href(item_id, anchor)
+        return f"[{shown}]({href})" if href else shown
+
+
+def badge(status: str) -> str:
+    """A status badge, styled by the `roadmark-status--<status>` class."""
+    return f'<span class="roadmark-status roadmark-status--{slug(status)}">{text(status)}</span>'
+
+
+def progress_bar(progress: Progress) -> str:
+    """An accessible progress bar with its figures as text."""
+    label = attr(progress.describe())
+    return (
+        f'<span class="roadmark-progress" role="progressbar" aria-valuemin="0" '
+        f'aria-valuemax="100" aria-valuenow="{progress.percent}" title="{label}">'
+        f'<span class="roadmark-progress__bar" style="width: {progress.percent}%"></span>'
+        f"</span> {text(progress.describe())}"
+    )
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table of already escaped cells; pipes in cells are escaped here."""
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "| " + " | ".join("---" for _ in headers) + " |",
+    ]
+    lines.extend(
+        "| " + " | ".join(cell.replace("|", "\\|") or " " for cell in row) + " |" for row in rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+def admonition(kind: str, title: str, body_html: str) -> str:
+    """An admonition in the HTML that Python-Markdown's extension makes, so it needs none."""
+    return (
+        f'<div class="admonition {attr(kind)}">\n'
+        f'<p class="admonition-title">{html.escape(title)}</p>\n{body_html}\n</div>\n'
+    )

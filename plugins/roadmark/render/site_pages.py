@@ -1,0 +1,142 @@
+"""Which pages the product becomes, with their Markdown: the site's layout, free of MkDocs.
+
+Every spec file becomes a page at `<prefix>/<its path>`; each kind gets an index
+page; an overview is added when the product folder has no `index.md`. Hub pages
+(overview, indexes, PRDs, releases) are the ones a navigation lists: listing
+every story on every page would make builds quadratic.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from dataclasses import dataclass
+
+import yaml
+
+from ..frontmatter import parse_front_matter
+from ..model import Item, SourceFile
+from ..product import Product
+from ..values import is_spec
+from .indexes import render_kind_index, render_overview
+from .item_page import kind_label, problems_admonition, render_item_page
+from .markdown import Linker
+
+HUB_KINDS = ("prd", "release")
+"""Kinds whose items are listed in the navigation one by one."""
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """A generated page of the site."""
+
+    src_uri: str
+    """Path relative to the docs root, e.g. `product/stories/STORY-1.md`."""
+    content: str
+    title: str
+    source: str | None = None
+    """Path of the spec file it comes from, relative to the product folder."""
+    item: Item | None = None
+    index_of: str | None = None
+    """For a kind's index page: the kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLayout:
+    """All generated pages, and which of them make the navigation's hub."""
+
+    pages: list[SitePage]
+    overview: SitePage
+    indexes: dict[str, SitePage]
+    """Index page by kind."""
+    item_pages: dict[str, str]
+    """Source path of each item's page by id."""
+
+    def hub(self, kind: str) -> list[SitePage]:
+        """The item pages of a hub kind, in id order."""
+        return [page for page in self.pages if page.item and page.item.kind == kind]
+
+
+def plan_site(product: Product, prefix: str) -> SiteLayout:
+    """Lay out and render every generated page of `product` under `prefix`."""
+    prefix = prefix.strip("/")
+    item_pages = {item.id: _join(prefix, item.path) for item in product.graph.items.values()}
+    own_index = any(source.path == "index.md" for source in product.files)
+    taken = {source.path for source in product.files}
+    index_paths = {kind: _join(prefix, _index_name(kind, taken)) for kind in product.settings.kinds}
+    pages = [_file_page(source, product, prefix, item_pages) for source in product.files]
+    indexes = {}
+    for kind, src_uri in index_paths.items():
+        linker = Linker(item_pages, src_uri)
+        content = render_kind_index(kind, product.graph, product.settings, linker)
+        title = kind_label(kind, plural=True)
+        indexes[kind] = SitePage(
+            src_uri, _front(title, search_exclude=True) + content, title, index_of=kind
+        )
+    pages.extend(indexes.values())
+    overview_uri = _join(prefix, "index.md")
+    if own_index:
+        overview = next(page for page in pages if page.src_uri == overview_uri)
+    else:
+        linker = Linker(item_pages, overview_uri)
+        paths = {kind: page.src_uri for kind, page in indexes.items()}
+        body = render_overview(product.graph, product.settings, linker, product.problems, paths)
+        overview = SitePage(overview_uri, _front("Product") + body, "Product")
+        pages.append(overview)
+    return SiteLayout(pages, overview, indexes, item_pages)
+
+
+def _file_page(
+    source: SourceFile, product: Product, prefix: str, item_pages: dict[str, str]
+) -> SitePage:
+    src_uri = _join(prefix, source.path)
+    problems = product.problems_in(source.path)
+    item = source.item
+    if item is not None and item_pages.get(item.id) in (src_uri, None):
+        linker = Linker(item_pages, src_uri)
+        body = render_item_page(item, product.graph, product.settings, linker, problems)
+        title = f"{item.id} · {item.title}"
+        return SitePage(src_uri, _item_front(item, title) + body, title, source.path, item)
+    text = source.text or ""
+    front = parse_front_matter(text)
+    title = posixpath.splitext(posixpath.basename(source.path))[0]
+    if not problems and not is_spec(front.data):
+        return SitePage(src_uri, text, title, source.path)  # a plain page: left as written
+    # A spec that could not be read, or a duplicate: show what is wrong, then its text.
+    body = f"# {html.escape(title)}\n\n" + problems_admonition(problems) + "\n" + front.body
+    return SitePage(src_uri, _front(title, render_macros=False) + body, title, source.path)
+
+
+def _item_front(item: Item, title: str) -> str:
+    meta: dict[str, object] = {"title": html.escape(title)}
+    tags = item.get("tags")
+    if tags:
+        meta["tags"] = [html.escape(tag) for tag in tags]
+    for key in ("hide", "search", "template", "icon", "subtitle", "description", "comments"):
+        if key in item.fields:
+            meta[key] = item.fields[key]
+    # Spec prose often quotes Helm or Go templates; only a spec that opts in is a template.
+    meta["render_macros"] = item.fields.get("render_macros", False) is True
+    return _yaml_front(meta)
+
+
+def _front(title: str, *, search_exclude: bool = False, render_macros: bool = False) -> str:
+    meta: dict[str, object] = {"title": html.escape(title), "render_macros": render_macros}
+    if search_exclude:
+        meta["search"] = {"exclude": True}
+    return _yaml_front(meta)
+
+
+def _yaml_front(meta: dict[str, object]) -> str:
+    return "---\n" + yaml.safe_dump(meta, sort_keys=True, allow_unicode=True) + "---\n\n"
+
+
+def _index_name(kind: str, taken: set[str]) -> str:
+    name = kind_label(kind, plural=True).lower().replace(" ", "-")
+    if f"{name}.md" in taken or f"{name}/index.md" in taken or f"{name}/README.md" in taken:
+        name = f"all-{name}"
+    return f"{name}.md"
+
+
+def _join(prefix: str, path: str) -> str:
+    return f"{prefix}/{path}" if prefix else path
