@@ -1,0 +1,34 @@
+"""Options of the `roadmark` MkDocs plugin, as written under `plugins:` in `mkdocs.yml`."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class RoadmarkConfig(Config):
+    """The plugin's options; `roadmark check` reads the same ones."""
+
+    product_dir = opt.Type(str, default="product")
+    """The folder of the specs, relative to `mkdocs.yml`; keep it outside `docs_dir`."""
+
+    prefix = opt.Optional(opt.Type(str))
+    """The URL folder of the product pages; default: the product folder's name."""
+
+    nav = opt.Type(bool, default=True)
+    """Add a section of hub pages to the navigation when it does not place the product pages."""
+
+    nav_title = opt.Type(str, default="Product")
+    """The title of that navigation section."""
+
+    kinds = opt.Type(dict, default={})
+    """Extra kinds, or other workflows for the built-in ones: `{name: {statuses, closed}}`."""
+
+    fields = opt.Type(dict, default={})
+    """Extra typed fields: `{name: {type, kinds, required, values, kind, items}}`."""
+
+    rules = opt.Type(dict, default={})
+    """Severity per rule code or name: `error`, `warning` or `off`."""
+
+    export = opt.Type(bool, default=True)
+    """Write `roadmark.json`, the whole graph, into the built site."""

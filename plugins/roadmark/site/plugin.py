@@ -1,0 +1,161 @@
+"""The `roadmark` MkDocs plugin: a product folder of specs becomes pages of the site.
+
+Events used, in build order:
+- `on_startup`: exists so MkDocs keeps this instance across `mkdocs serve` rebuilds,
+  which keeps the parsed-spec cache warm (a one-file edit re-parses one file).
+- `on_config`: reads the options into the model's settings; adds the cross-link
+  Markdown extension (and `attr_list`, `md_in_html`, which the pages use) and our CSS/JS.
+- `on_files`: loads and checks the whole product once, logs every problem through
+  MkDocs (so `--strict` fails on them), and adds the generated pages with
+  `File.generated`; nothing is written into `docs_dir` or the product folder.
+- `on_nav`: appends a section of hub pages when the user's nav does not place ours.
+- `on_serve`: watches the product folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..autolink import AutolinkExtension, LinkTarget
+from ..export import export_json
+from ..loader import SpecCache
+from ..problems import Severity
+from ..product import Product, load_product
+from ..render.site_pages import SiteLayout, SitePage, plan_site
+from ..settings import ConfigError, Settings, settings_from_options
+from .config import RoadmarkConfig
+from .nav import hub_section, with_section
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).parent.parent / "assets"
+ASSET_URIS = ("assets/roadmark/roadmark.css", "assets/roadmark/roadmark.js")
+EXPORT_URI = "roadmark.json"
+
+
+class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
+    """Check, cross-link and publish the specs of a product folder."""
+
+    def __init__(self) -> None:
+        self._cache = SpecCache()
+        self._targets: dict[str, LinkTarget] = {}
+        self._settings = Settings()
+        self._root = Path()
+        self._layout: SiteLayout | None = None
+        self._files: dict[str, File] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Nothing to do; defining it keeps the plugin (and its cache) alive under serve."""
+
+    def on_config(self, config: Any) -> Any:
+        """Read the settings and register the Markdown extensions and assets."""
+        try:
+            self._settings = settings_from_options(dict(self.config))
+        except ConfigError as exc:
+            raise PluginError(f"roadmark: {exc}") from None
+        self._root = Path(config.config_file_path or ".").resolve().parent
+        docs_dir = Path(config.docs_dir).resolve()
+        product_dir = (self._root / self._settings.product_dir).resolve()
+        if product_dir == docs_dir or docs_dir in product_dir.parents:
+            raise PluginError(
+                f"roadmark: product_dir '{self._settings.product_dir}' is inside docs_dir; "
+                "move it next to docs_dir (its pages are generated from it)"
+            )
+        for name in ("attr_list", "md_in_html"):
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        config.markdown_extensions.append(AutolinkExtension(targets=self._targets))
+        config.extra_css.append(ASSET_URIS[0])
+        config.extra_javascript.append(ASSET_URIS[1])
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        """Load the product, report its problems, and add its pages."""
+        try:
+            product = load_product(self._root, self._settings, self._cache)
+        except ConfigError as exc:
+            raise PluginError(f"roadmark: {exc}") from None
+        _log_problems(product)
+        prefix = self.config.prefix
+        if prefix is None:
+            prefix = posixpath.basename(self._settings.product_dir.rstrip("/")) or "product"
+        layout = plan_site(product, prefix)
+        self._layout = layout
+        self._files = {}
+        for page in layout.pages:
+            if files.get_file_from_path(page.src_uri) is not None:
+                log.warning(
+                    f"'{page.src_uri}' exists in docs_dir and hides the generated page; "
+                    "rename it or set the plugin's 'prefix' option"
+                )
+                continue
+            file = File.generated(
+                config, page.src_uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV
+            )
+            if page.source is not None:
+                file.edit_uri = _edit_uri(self._root, config, self._settings, page.source)
+            files.append(file)
+            self._files[page.src_uri] = file
+        self._targets.clear()
+        self._targets.update(_link_targets(product, layout))
+        for uri in ASSET_URIS:
+            files.append(
+                File.generated(config, uri, content=(ASSETS / posixpath.basename(uri)).read_bytes())
+            )
+        if self.config.export:
+            files.append(File.generated(config, EXPORT_URI, content=export_json(product)))
+        return files
+
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        """Add the hub section unless the user's nav already places the product pages."""
+        if not self.config.nav or self._layout is None:
+            return nav
+        ours = {id(file.page) for file in self._files.values() if file.page is not None}
+        if any(id(page) in ours for page in nav.pages):
+            return nav
+        section = hub_section(self.config.nav_title, self._layout, self._page_of)
+        return with_section(nav, section)
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """Rebuild when a spec changes."""
+        product_dir = self._root / self._settings.product_dir
+        if product_dir.is_dir():
+            server.watch(str(product_dir))
+        return server
+
+    def _page_of(self, page: SitePage) -> Any:
+        file = self._files.get(page.src_uri)
+        return file.page if file is not None else None
+
+
+def _log_problems(product: Product) -> None:
+    for problem in product.problems:
+        if problem.severity is Severity.ERROR:
+            log.error(str(problem))
+        else:
+            log.warning(str(problem))
+
+
+def _link_targets(product: Product, layout: SiteLayout) -> dict[str, LinkTarget]:
+    targets: dict[str, LinkTarget] = {}
+    for item_id, src_uri in layout.item_pages.items():
+        item = product.graph.items[item_id]
+        targets[item_id] = LinkTarget(src_uri, None, item.title)
+        for clause in item.clauses:
+            targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text)
+    return targets
+
+
+def _edit_uri(root: Path, config: Any, settings: Settings, source: str) -> str | None:
+    """The spec's path relative to the docs folder, so "edit" opens the real file."""
+    if not config.repo_url or not (config.edit_uri or config.edit_uri_template):
+        return None
+    docs_dir = Path(config.docs_dir).resolve()
+    spec = (root / settings.product_dir / source).resolve()
+    return Path(posixpath.relpath(spec.as_posix(), docs_dir.as_posix())).as_posix()
