@@ -66,13 +66,13 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
     for offset, raw in enumerate(body.split("\n")):
         line = raw.rstrip("\r")
         if fence is not None:
-            if line.lstrip().startswith(fence):
+            if _closes(line, fence):
                 fence = None
             if current is not None:
                 current.lines.append(_dedent(line, current.content_indent))
             continue
         if match := _FENCE.match(line):
-            fence = match.group(1)[0] * 3
+            fence = match.group(1)
             if current is not None and _indent(line) >= current.content_indent:
                 current.lines.append(_dedent(line, current.content_indent))
             else:
@@ -107,7 +107,8 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
                     section, clause.group(2), [clause.group(3)], position, content_indent
                 )
             else:
-                current = _Open(section, None, [], Position(number, content_indent + 1), 0)
+                position = Position(number, content_indent + 1)
+                current = _Open(section, None, [], position, content_indent)
         elif current is not None and (not blank_before or _indent(line) >= current.content_indent):
             if blank_before:
                 current.lines.append("")
@@ -117,6 +118,12 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
         blank_before = False
     close()
     return parsed
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes the block `fence` opened: only that character, at least as many."""
+    stripped = line.strip()
+    return stripped.startswith(fence) and not stripped.strip(fence[0])
 
 
 def _indent(line: str) -> int:

@@ -12,17 +12,28 @@ import json
 from datetime import date
 from typing import Any
 
+from .evidence import RecordedTest
 from .model import Clause, Item
+from .problems import Problem
 from .product import Product
+from .trace import Coverage, Figure, Trace, matrix
 
 EXPORT_VERSION = 1
 CSV_COLUMNS = ("id", "kind", "title", "status", "path", "parent", "release", "owner", "priority")
+TRACE_COLUMNS = (
+    "prd", "requirement", "story", "story_status", "criterion", "verdict",
+    "test", "result", "results_file",
+)  # fmt: skip
+"""Columns of the traceability matrix CSV: one row per requirement × story × criterion × test."""
 
 
-def export_data(product: Product) -> dict[str, Any]:
-    """Every item, field, requirement, criterion, resolved link and problem, as plain data."""
+def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
+    """Every item, field, requirement, criterion, resolved link and problem, as plain data.
+
+    With `trace`, also the trace links, coverage and test results (key `trace`).
+    """
     graph = product.graph
-    return {
+    data = {
         "version": EXPORT_VERSION,
         "product_dir": product.settings.product_dir,
         "items": [_item(item, product) for item in graph.items.values()],
@@ -47,11 +58,18 @@ def export_data(product: Product) -> dict[str, Any]:
             for p in product.problems
         ],
     }
+    if trace is not None:
+        data["trace"] = trace_data(trace)
+    return data
 
 
-def export_json(product: Product) -> str:
+def export_json(product: Product, trace: Trace | None = None) -> str:
     """The export as stable, pretty JSON."""
-    return json.dumps(export_data(product), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _json(export_data(product, trace))
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def export_csv(product: Product) -> str:
@@ -110,3 +128,107 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(element) for key, element in value.items()}
     return value
+
+
+# --- Traceability ----------------------------------------------------------------------
+
+
+def trace_data(trace: Trace) -> dict[str, Any]:
+    """Trace links, coverage and test results: what `roadmark.json` holds under `trace`."""
+    evidence = trace.evidence
+    return {
+        "results_files": evidence.sources,
+        "test_cases": evidence.cases,
+        "coverage": _coverage(trace.coverage),
+        "prds": [
+            {"prd": s.prd.id if s.prd else None, "coverage": _coverage(s.coverage)}
+            for s in trace.sections
+        ],
+        "requirements": [
+            {
+                "address": address,
+                "stories": [story.story.id for story in requirement.stories],
+                "tests": [_test(test) for test in requirement.tests],
+            }
+            for address, requirement in trace.requirements.items()
+        ],
+        "criteria": [
+            {
+                "address": address,
+                "result": criterion.state,
+                "tests": [_test(test) for test in criterion.tests],
+            }
+            for address, criterion in trace.criteria.items()
+        ],
+        "problems": [_problem(p) for p in evidence.problems],
+    }
+
+
+def export_trace_json(trace: Trace) -> str:
+    """The trace alone as stable, pretty JSON (`roadmark export --view trace`)."""
+    return _json(trace_data(trace))
+
+
+def export_trace_csv(trace: Trace) -> str:
+    """The traceability matrix, one row per requirement × story × criterion × test."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TRACE_COLUMNS)
+    for section in trace.sections:
+        prd = section.prd.id if section.prd else ""
+        for row in matrix(section):
+            start = [
+                prd,
+                row.requirement.address if row.requirement else "",
+                row.story.id if row.story else "",
+                row.story.status if row.story else "",
+                row.criterion.clause.address if row.criterion else "",
+                row.state or "",
+            ]
+            if not row.tests:
+                writer.writerow([*start, "", "", ""])
+            for test in row.tests:
+                writer.writerow([*start, test.title, test.result, test.source])
+    return buffer.getvalue()
+
+
+def _coverage(coverage: Coverage) -> dict[str, Any]:
+    return {
+        "requirements_with_story": _figure(coverage.requirements_with_story),
+        "stories_with_criteria": _figure(coverage.stories_with_criteria),
+        "criteria_with_test": _figure(coverage.criteria_with_test),
+        "criteria_passing": _figure(coverage.criteria_passing),
+        "gaps": {
+            "requirements_without_story": [c.address for c in coverage.requirements_without_story],
+            "stories_without_criteria": [s.id for s in coverage.stories_without_criteria],
+            "criteria_without_test": [c.address for c in coverage.criteria_without_test],
+            "failing_criteria": [c.address for c in coverage.failing_criteria],
+        },
+    }
+
+
+def _figure(figure: Figure) -> dict[str, int]:
+    return {"count": figure.count, "total": figure.total, "percent": figure.percent}
+
+
+def _test(test: RecordedTest) -> dict[str, Any]:
+    return {
+        "classname": test.classname,
+        "name": test.name,
+        "file": test.file,
+        "result": test.result,
+        "message": test.message,
+        "results_file": test.source,
+        "line": test.line,
+    }
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "col": problem.col,
+        "severity": str(problem.severity),
+        "code": problem.code,
+        "message": problem.message,
+    }

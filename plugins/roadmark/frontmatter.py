@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,36 @@ _SpecLoader.add_constructor(
     "tag:yaml.org,2002:timestamp",
     lambda loader, node: loader.construct_scalar(node),
 )
+
+_DIGITS = re.compile(r"[-+]?[0-9][0-9_]*")
+
+
+def _located(tag: str, what: str) -> None:
+    """Make the constructor of `tag` report unreadable values at their node, not crash."""
+    construct = _SpecLoader.yaml_constructors[tag]
+
+    def checked(loader: _SpecLoader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, IndexError, OverflowError) as exc:
+            # PyYAML raises bare errors for e.g. `!!bool maybe`, `!!int ''`, a sexagesimal
+            # `!!float 1:1:…` past float range, or an integer of more digits than Python
+            # converts; they are the author's YAML all the same.
+            text = str(node.value)
+            shown = repr(text if len(text) <= 20 else text[:17] + "...")
+            huge = isinstance(exc, OverflowError) or (
+                isinstance(exc, ValueError) and _DIGITS.fullmatch(text)
+            )
+            reason = "is too large a number" if huge else f"is not {what}"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} {reason}", node.start_mark
+            ) from None
+
+    _SpecLoader.add_constructor(tag, checked)
+
+
+for _tag, _what in (("int", "an integer"), ("float", "a number"), ("bool", "true or false")):
+    _located(f"tag:yaml.org,2002:{_tag}", _what)
 
 _FENCE = re.compile(r"^---[ \t]*\r?$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
@@ -57,6 +89,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         )
     result = FrontMatter(body="\n".join(lines[end + 1 :]), body_line=end + 2)
     source = "\n".join(lines[1:end])
+    at = _locator(source)
     try:
         loader = _SpecLoader(source)
         try:
@@ -66,9 +99,19 @@ def parse_front_matter(text: str) -> FrontMatter:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Position(mark.line + 2, mark.column + 1) if mark else Position(2, 1)
-        message = " ".join(filter(None, (exc.context, exc.problem))) or "invalid YAML"
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            # An unclosed quote or bracket "ends" at the closing fence; point at its start.
+            mark = exc.context_mark
+        where = at(mark) if mark else Position(2, 1)
+        context = exc.context
+        if context and exc.context_mark is not None and at(exc.context_mark).line != where.line:
+            context += f" (from line {at(exc.context_mark).line})"
+        message = " ".join(filter(None, (context, exc.problem))) or "invalid YAML"
         result.error = (where, f"invalid YAML: {message}")
+        return result
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids, e.g. NUL: still the author's text, so locate it.
+        result.error = (_at_offset(source, exc.position), f"invalid YAML: {_reader_problem(exc)}")
         return result
     except (yaml.YAMLError, ValueError, TypeError, RecursionError, MemoryError) as exc:
         # libyaml and the constructors raise plain errors for some inputs
@@ -83,21 +126,51 @@ def parse_front_matter(text: str) -> FrontMatter:
     for key_node, value_node in node.value:
         key = key_node.value
         if not isinstance(key, str) or key_node.tag != "tag:yaml.org,2002:str":
-            result.error = (_at(key_node), f"field names must be text, not {key!r}")
+            result.error = (at(key_node.start_mark), f"field names must be text, not {key!r}")
             return result
         if key in result.key_positions:
             first = result.key_positions[key].line
-            result.error = (_at(key_node), f"field '{key}' is given twice (first on line {first})")
+            message = f"field '{key}' is given twice (first on line {first})"
+            result.error = (at(key_node.start_mark), message)
             return result
-        result.key_positions[key] = _at(key_node)
-        result.positions[key] = _at(value_node)
+        result.key_positions[key] = at(key_node.start_mark)
+        result.positions[key] = at(value_node.start_mark)
         if isinstance(value_node, yaml.SequenceNode):
             for index, element in enumerate(value_node.value):
-                result.positions[f"{key}[{index}]"] = _at(element)
+                result.positions[f"{key}[{index}]"] = at(element.start_mark)
     result.data = data
     return result
 
 
-def _at(node: yaml.Node) -> Position:
-    # The YAML text starts on the file's second line, after the opening fence.
-    return Position(node.start_mark.line + 2, node.start_mark.column + 1)
+_YAML_ONLY_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+def _locator(source: str) -> Callable[[yaml.Mark], Position]:
+    """Map YAML marks in `source` to file positions; the YAML starts on the file's line 2."""
+    if not _YAML_ONLY_BREAKS.search(source):
+        return lambda mark: Position(mark.line + 2, mark.column + 1)
+    # YAML also ends lines at a lone CR, NEL, LS and PS; the file's lines end at LF only,
+    # so count from the mark's character offset instead of trusting its line.
+    starts = [0, *(match.end() for match in re.finditer("\n", source))]
+
+    def at(mark: yaml.Mark) -> Position:
+        row = bisect.bisect_right(starts, mark.index) - 1
+        return Position(row + 2, mark.index - starts[row] + 1)
+
+    return at
+
+
+def _at_offset(source: str, offset: int) -> Position:
+    """The file position of the reader's `offset` into the YAML `source`."""
+    if _BaseLoader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, PyYAML characters
+        before = source.encode("utf-8")[:offset].decode("utf-8", "replace")
+    else:  # pragma: no cover - depends on how PyYAML was built
+        before = source[:offset]
+    line_start = before.rfind("\n") + 1
+    return Position(before.count("\n") + 2, len(before) - line_start + 1)
+
+
+def _reader_problem(exc: yaml.reader.ReaderError) -> str:
+    if isinstance(exc.character, bytes):
+        return f"cannot decode byte 0x{exc.character[0]:02x}: {exc.reason}"
+    return f"unacceptable character #x{exc.character:04x}: {exc.reason}"

@@ -67,6 +67,14 @@ class Graph:
     """Resolved references by target id: the "referenced by" backlinks."""
     children: dict[str, list[Item]] = field(default_factory=dict)
     """Items by parent id (epics of a PRD, stories of an epic), in id order."""
+    closed: set[str] = field(default_factory=set)
+    """Ids of items that left the plan (cancelled, superseded)."""
+    ranks: dict[str, int] = field(default_factory=dict)
+    """Each id's position in natural id order, for sorting."""
+
+    def rank(self, item: Item) -> int:
+        """The item's position in id order (after every known item when unknown)."""
+        return self.ranks.get(item.id, len(self.ranks))
 
     def get(self, item_id: str) -> Item | None:
         """The item with this id, if any."""
@@ -114,6 +122,11 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
     for item in sorted(items, key=_id_order):
         if item.id and item.kind:
             graph.items.setdefault(item.id, item)
+    graph.ranks = {item_id: rank for rank, item_id in enumerate(graph.items)}
+    for item in graph.items.values():
+        kind = settings.kinds.get(item.kind)
+        if kind is not None and item.status in kind.closed:
+            graph.closed.add(item.id)
     for item in graph.items.values():
         for clause in item.clauses:
             graph.clauses.setdefault(clause.address, clause)

@@ -28,6 +28,7 @@ class LoadedFile:
 
 def load_text(path: str, text: str, settings: Settings) -> LoadedFile:
     """Parse the text of the product file at `path` (relative to the product folder)."""
+    text = text.removeprefix("\ufeff")
     findings: list[Finding] = []
 
     def report(code: str, where: Position, message: str) -> None:
@@ -57,6 +58,11 @@ def load_path(product_dir: Path, path: str, settings: Settings) -> LoadedFile:
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
         return LoadedFile(SourceFile(path, None), [Finding("RM001", 1, 1, message)])
+    return load_bytes(path, data, settings)
+
+
+def load_bytes(path: str, data: bytes, settings: Settings) -> LoadedFile:
+    """Decode and parse the raw content of a product file, e.g. a git blob."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,15 +74,30 @@ def load_path(product_dir: Path, path: str, settings: Settings) -> LoadedFile:
     return load_text(path, text.replace("\r\n", "\n"), settings)
 
 
+def is_spec_path(path: str) -> bool:
+    """Whether a relative path is one `spec_paths` would list: Markdown, no hidden or `_` folder."""
+    *folders, name = path.split("/")
+    hidden = any(folder.startswith((".", "_")) for folder in folders)
+    return name.endswith(".md") and name[0] != "." and not hidden
+
+
 def spec_paths(product_dir: Path) -> list[str]:
     """Markdown files under `product_dir`, relative and sorted; hidden entries skipped."""
+    return [path for path in product_files(product_dir) if path.endswith(".md")]
+
+
+def asset_paths(product_dir: Path) -> list[str]:
+    """Other files under `product_dir` (images, attachments), which the site publishes as is."""
+    return [path for path in product_files(product_dir) if not path.endswith(".md")]
+
+
+def product_files(product_dir: Path) -> list[str]:
+    """Every file under `product_dir`, relative and sorted; hidden and `_` folders skipped."""
     found: list[str] = []
     for folder, dirs, files in os.walk(product_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         rel = Path(folder).relative_to(product_dir)
-        found.extend(
-            (rel / name).as_posix() for name in files if name.endswith(".md") and name[0] != "."
-        )
+        found.extend((rel / name).as_posix() for name in files if name[0] != ".")
     return sorted(found)
 
 

@@ -7,14 +7,13 @@ front end (site, CLI, macros) shares one model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 ClauseKind = Literal["requirement", "criterion"]
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """A 1-based line and column in a source file."""
+class Position(NamedTuple):
+    """A 1-based line and column in a source file (a tuple: there are many of them)."""
 
     line: int
     col: int = 1

@@ -51,6 +51,11 @@ RULES: dict[str, Rule] = {
         Rule(
             "RM018", "unnumbered-clause", Severity.WARNING, "A requirement or criterion has no id."
         ),
+        Rule("RM019", "unknown-test-address", Severity.ERROR, "A test names an unknown address."),
+        Rule("RM020", "unreadable-test-results", Severity.ERROR, "A JUnit XML file is malformed."),
+        Rule(
+            "RM021", "no-test-results", Severity.WARNING, "A `test_results` glob matches no file."
+        ),
     )
 }
 

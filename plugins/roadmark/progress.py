@@ -53,10 +53,16 @@ def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
 
 
 def stories_under(item: Item, graph: Graph) -> list[Item]:
-    """The stories an item's progress is made of: itself, its children's, or its release's."""
+    """The stories an item's progress is made of: itself, its children's, or its release's.
+
+    Stories under a cancelled epic left the plan with it, so they are not counted.
+    """
     if item.kind == "release":
         return [
-            story for story in graph.of_kind("story") if scheduled_release(story, graph) == item.id
+            story
+            for story in graph.of_kind("story")
+            if scheduled_release(story, graph) == item.id
+            and not any(up.id in graph.closed for up in graph.ancestors(story))
         ]
     found: list[Item] = []
     pending = [item]
@@ -66,7 +72,7 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
         if current.kind == "story":
             found.append(current)
         for child in graph.children.get(current.id, []):
-            if child.id not in seen:
+            if child.id not in seen and child.id not in graph.closed:
                 seen.add(child.id)
                 pending.append(child)
     return sorted(found, key=graph.rank)

@@ -14,7 +14,8 @@ FORMATS = ("text", "json", "github")
 
 def display_path(root: Path, path: str, cwd: Path) -> str:
     """A problem's path as the user should see it: relative to `cwd` when inside it."""
-    full = (root / path).resolve()
+    # normpath, not resolve(): a symlinked spec is reported under its own name, not its target's.
+    full = Path(os.path.normpath(root / path))
     try:
         return full.relative_to(cwd).as_posix()
     except ValueError:

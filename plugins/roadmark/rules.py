@@ -76,7 +76,7 @@ def _dangling_references(item: Item, graph: Graph, settings: Settings) -> Iterat
                 f"{a(ref.target_kind)}",
             )
         else:
-            known = ", ".join(r.local_id for r in target.requirements) or "none"
+            known = ", ".join(dict.fromkeys(r.local_id for r in target.requirements)) or "none"
             yield ItemFinding(
                 item,
                 "RM013",

@@ -167,6 +167,9 @@ class Settings:
     kinds: Mapping[str, KindSpec] = field(default_factory=lambda: dict(DEFAULT_KINDS))
     fields: Mapping[str, FieldSpec] = field(default_factory=lambda: dict(BUILTIN_FIELDS))
     severities: Mapping[str, Severity] = field(default_factory=dict)
+    _by_kind: dict[str, dict[str, FieldSpec]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def severity(self, code: str) -> Severity:
         """The severity of rule `code`, after overrides."""
@@ -177,8 +180,12 @@ class Settings:
         return f"{self.product_dir}/{path}"
 
     def fields_for(self, kind: str) -> dict[str, FieldSpec]:
-        """The fields items of `kind` may carry."""
-        return {name: spec for name, spec in self.fields.items() if spec.applies_to(kind)}
+        """The fields items of `kind` may carry (computed once per kind: it is asked per item)."""
+        found = self._by_kind.get(kind)
+        if found is None:
+            found = {name: spec for name, spec in self.fields.items() if spec.applies_to(kind)}
+            self._by_kind[kind] = found
+        return found
 
 
 def settings_from_options(options: Mapping[str, Any] | None) -> Settings:
@@ -239,7 +246,10 @@ def _kind(name: str, raw: Any, default: KindSpec | None) -> KindSpec:
         if "closed" in raw
         else (default.closed if default else ())
     )
-    criteria_from = raw.get("criteria_from", default.criteria_from if default else None)
+    inherited = default.criteria_from if default else None
+    if inherited not in statuses:
+        inherited = None  # a replaced workflow without that state needs no inherited rule
+    criteria_from = raw.get("criteria_from", inherited)
     if criteria_from is not None and criteria_from not in statuses:
         raise ConfigError(f"{where}.criteria_from: '{criteria_from}' is not one of its statuses")
     if len(set(statuses + closed)) != len(statuses + closed):
@@ -269,7 +279,7 @@ def _field(name: str, raw: Any, kinds: Mapping[str, KindSpec]) -> FieldSpec:
     if (type_ == "enum" or items == "enum") and not values:
         raise ConfigError(f"{where}: an enum needs 'values'")
     target = raw.get("kind")
-    if target is not None and target not in kinds:
+    if target is not None and (not isinstance(target, str) or target not in kinds):
         raise ConfigError(f"{where}.kind: '{target}' is not a configured kind")
     required = raw.get("required", False)
     if not isinstance(required, bool):

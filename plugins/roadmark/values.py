@@ -7,6 +7,7 @@ downstream ever sees it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -27,6 +28,7 @@ SPEC_MARKERS = ("id", "kind", "status")
 ADDRESS = re.compile(rf"^([A-Za-z][A-Za-z0-9._-]*)/({LOCAL_ID})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _METRIC_KEYS = ("name", "baseline", "target")
+_TOO_LARGE = "a number too large to show"
 
 
 class _Invalid(Exception):
@@ -59,15 +61,15 @@ def build_item(path: str, front: FrontMatter, settings: Settings, report: Report
         if spec is None:
             report("RM004", front.key_positions[name], _unknown_field(name, kind, settings))
             continue
-        if value is None or (value == [] and not spec.required):
-            continue
+        if value is None or _blank(value) or (value == [] and not spec.required):
+            continue  # blank is absent: `id: ''` is one missing field, not also an invalid id
         try:
             typed[name] = _check(spec, value, front, name, settings, kind)
         except _Invalid as problem:
             report(problem.code, where, f"{name}: {problem.message}")
     for spec in allowed.values():
-        if spec.required and typed.get(spec.name) in (None, "") and spec.name != "kind":
-            if spec.name in data and data[spec.name] not in (None, ""):
+        if spec.required and typed.get(spec.name) is None and spec.name != "kind":
+            if spec.name in data and not (data[spec.name] is None or _blank(data[spec.name])):
                 continue  # present but invalid: already reported
             report("RM003", top, f"missing required field '{spec.name}'")
     return Item(
@@ -83,13 +85,24 @@ def build_item(path: str, front: FrontMatter, settings: Settings, report: Report
     )
 
 
+def _blank(value: Any) -> bool:
+    """Whether `value` is text with nothing but spaces in it, which counts as absent."""
+    return isinstance(value, str) and not value.strip()
+
+
 def _kind(data: dict[str, Any], front: FrontMatter, settings: Settings, report: Report) -> str:
     kind = data.get("kind")
-    if kind is None or kind == "":
+    if kind is None or _blank(kind):
         report("RM003", Position(1, 1), "missing required field 'kind'")
         return ""
-    if not isinstance(kind, str) or kind not in settings.kinds:
-        hint = did_you_mean(str(kind), settings.kinds)
+    try:
+        # Not str(kind): an alias bomb would print a billion elements.
+        kind = _string(kind)
+    except _Invalid as problem:
+        report(problem.code, front.positions["kind"], f"kind: {problem.message}")
+        return ""
+    if kind not in settings.kinds:
+        hint = did_you_mean(kind, settings.kinds)
         known = ", ".join(settings.kinds)
         report("RM016", front.positions["kind"], f"unknown kind '{kind}'{hint}; known: {known}")
         return ""
@@ -138,6 +151,11 @@ def _scalar(spec: FieldSpec, type_: str, value: Any) -> Any:
     if type_ == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _Invalid("RM005", f"expected a number, got {_show(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            # `.nan` and `.inf` are YAML floats, but no estimate; JSON cannot even carry them.
+            raise _Invalid("RM005", f"expected a finite number, got {_show(value)}")
+        if _show(value) == _TOO_LARGE:  # e.g. 0xfff… of thousands of digits: unprintable
+            raise _Invalid("RM005", f"expected a number, got {_TOO_LARGE}")
         if spec.minimum is not None and value < spec.minimum:
             raise _Invalid("RM005", f"must be at least {spec.minimum:g}, got {_show(value)}")
         return value
@@ -219,10 +237,12 @@ def _show(value: Any) -> str:
         return f"{str(value).lower()} (a boolean)"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, set):  # from `!!set`; its repr's order changes from run to run
+        return "a set"
     if isinstance(value, list):
         return "a list"
     try:
         text = repr(value)
     except ValueError:  # Python refuses to print integers of thousands of digits
-        return "a number too large to show"
+        return _TOO_LARGE
     return text if len(text) <= 40 else text[:37] + "..."

@@ -2,6 +2,8 @@
 
 Problems are printed as `path:line:col: error|warning CODE: message`, sorted by
 path and line. The configuration is the `roadmark` plugin's in `mkdocs.yml`.
+With `--test-results GLOB`, JUnit XML test results are checked too: each must
+parse, and every requirement or criterion address a test names must exist.
 Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage or
 configuration error.
 """
@@ -12,9 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..problems import Problem, Severity
 from ..product import load_product
 from ..project import load_project
 from ..report import FORMATS, display_path, format_problems, summary
+from .results import add_results_argument, load_evidence
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="text (default), json (a list of objects) or github (Actions annotations)",
     )
+    add_results_argument(parser, "none (test results are not checked)")
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -50,10 +55,12 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
     product = load_product(project.root, project.settings)
+    evidence = load_evidence(args.test_results, project, product, cwd, from_config=False)
+    problems = sorted([*product.problems, *evidence.problems], key=Problem.sort_key)
     text = format_problems(
-        product.problems, args.format, lambda path: display_path(project.root, path, cwd)
+        problems, args.format, lambda path: display_path(project.root, path, cwd)
     )
     sys.stdout.write(text)
     if args.format == "text":
-        print(summary(product.problems, len(product.items)), file=sys.stderr)
-    return 1 if product.errors else 0
+        print(summary(problems, len(product.items)), file=sys.stderr)
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,9 @@ from ..model import Clause, Item
 from ..problems import Problem
 from ..progress import is_closed, progress_of, stories_under
 from ..settings import FieldSpec, Settings
+from ..trace import Trace
 from .markdown import Linker, admonition, badge, progress_bar, table, text
+from .trace import criterion_evidence, trace_panel
 
 CARD_ORDER = (
     "status", "owner", "team", "priority", "release", "prd", "epic", "estimate", "type",
@@ -40,7 +42,12 @@ def field_label(name: str) -> str:
 
 
 def render_item_page(
-    item: Item, graph: Graph, settings: Settings, linker: Linker, problems: list[Problem]
+    item: Item,
+    graph: Graph,
+    settings: Settings,
+    linker: Linker,
+    problems: list[Problem],
+    trace: Trace | None = None,
 ) -> str:
     """The Markdown of an item's page."""
     parts = [f"# {text(item.id)} · {text(item.title)}\n"]
@@ -51,10 +58,13 @@ def render_item_page(
         trail = " › ".join(linker.link(up.id, f"{up.id} {up.title}") for up in chain)
         parts.append(f'<p class="roadmark-chain" markdown>{trail} › **{text(item.id)}**</p>\n')
     parts.append(render_card(item, graph, settings, linker))
-    parts.append(_with_metrics(item, with_clause_anchors(item)))
+    evidence = criterion_evidence(trace) if trace is not None else None
+    parts.append(_with_metrics(item, with_clause_anchors(item, evidence)))
     if item.requirements:
         parts.append(_requirement_coverage(item, graph, linker))
     parts.append(_children(item, graph, settings, linker))
+    if trace is not None:
+        parts.append(trace_panel(item, trace, graph, linker))
     parts.append(_referenced_by(item, graph, linker))
     return "\n".join(part for part in parts if part)
 
@@ -106,17 +116,20 @@ def _scalar(spec: FieldSpec, value: Any, linker: Linker) -> str:
     return text(value)
 
 
-def with_clause_anchors(item: Item) -> str:
-    """The item's body, each requirement and criterion id made an anchor (`#ac-1`)."""
+def with_clause_anchors(item: Item, after: Callable[[Clause], str] | None = None) -> str:
+    """The item's body, each requirement and criterion id made an anchor (`#ac-1`).
+
+    `after` gives HTML to put right after an anchor, such as a criterion's test verdict.
+    """
     lines = item.body.split("\n")
     for clause in item.clauses:
         index = clause.position.line - item.body_line
         if 0 <= index < len(lines):
-            lines[index] = _anchor(lines[index], clause)
+            lines[index] = _anchor(lines[index], clause, after)
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def _anchor(line: str, clause: Clause) -> str:
+def _anchor(line: str, clause: Clause, after: Callable[[Clause], str] | None = None) -> str:
     start = clause.position.col - 1
     if line[start : start + len(clause.local_id)] != clause.local_id:
         return line
@@ -124,6 +137,8 @@ def _anchor(line: str, clause: Clause) -> str:
         f'<a class="roadmark-clause" id="{clause.anchor}" href="#{clause.anchor}" '
         f'title="{html.escape(clause.address)}">{html.escape(clause.local_id)}</a>'
     )
+    if after is not None:
+        anchor += after(clause)
     return line[:start] + anchor + line[start + len(clause.local_id) :]
 
 

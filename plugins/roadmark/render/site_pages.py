@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -17,6 +18,7 @@ import yaml
 from ..frontmatter import parse_front_matter
 from ..model import Item, SourceFile
 from ..product import Product
+from ..trace import Trace
 from ..values import is_spec
 from .indexes import render_kind_index, render_overview
 from .item_page import kind_label, problems_admonition, render_item_page
@@ -24,6 +26,17 @@ from .markdown import Linker
 
 HUB_KINDS = ("prd", "release")
 """Kinds whose items are listed in the navigation one by one."""
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A generated page over the whole product, such as the roadmap or the traceability matrix."""
+
+    name: str
+    """File name without `.md`, e.g. `roadmap`."""
+    title: str
+    render: Callable[[Linker], str]
+    """Renders the page's Markdown, linking from the page's own location."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +60,8 @@ class SiteLayout:
 
     pages: list[SitePage]
     overview: SitePage
+    views: list[SitePage]
+    """The product-wide views, in the order given."""
     indexes: dict[str, SitePage]
     """Index page by kind."""
     item_pages: dict[str, str]
@@ -57,14 +72,19 @@ class SiteLayout:
         return [page for page in self.pages if page.item and page.item.kind == kind]
 
 
-def plan_site(product: Product, prefix: str) -> SiteLayout:
-    """Lay out and render every generated page of `product` under `prefix`."""
+def plan_site(
+    product: Product, prefix: str, views: Sequence[View] = (), trace: Trace | None = None
+) -> SiteLayout:
+    """Lay out and render every generated page of `product` under `prefix`.
+
+    With `trace`, item pages show their trace panel and each criterion's test verdict.
+    """
     prefix = prefix.strip("/")
     item_pages = {item.id: _join(prefix, item.path) for item in product.graph.items.values()}
     own_index = any(source.path == "index.md" for source in product.files)
     taken = {source.path for source in product.files}
     index_paths = {kind: _join(prefix, _index_name(kind, taken)) for kind in product.settings.kinds}
-    pages = [_file_page(source, product, prefix, item_pages) for source in product.files]
+    pages = [_file_page(source, product, prefix, item_pages, trace) for source in product.files]
     indexes = {}
     for kind, src_uri in index_paths.items():
         linker = Linker(item_pages, src_uri)
@@ -74,6 +94,14 @@ def plan_site(product: Product, prefix: str) -> SiteLayout:
             src_uri, _front(title, search_exclude=True) + content, title, index_of=kind
         )
     pages.extend(indexes.values())
+    view_pages = []
+    for view in views:
+        src_uri = _join(prefix, f"{view.name}.md")
+        if view.name in {posixpath.splitext(path)[0] for path in taken}:
+            src_uri = _join(prefix, f"all-{view.name}.md")
+        content = view.render(Linker(item_pages, src_uri))
+        view_pages.append(SitePage(src_uri, _front(view.title) + content, view.title))
+    pages.extend(view_pages)
     overview_uri = _join(prefix, "index.md")
     if own_index:
         overview = next(page for page in pages if page.src_uri == overview_uri)
@@ -83,18 +111,22 @@ def plan_site(product: Product, prefix: str) -> SiteLayout:
         body = render_overview(product.graph, product.settings, linker, product.problems, paths)
         overview = SitePage(overview_uri, _front("Product") + body, "Product")
         pages.append(overview)
-    return SiteLayout(pages, overview, indexes, item_pages)
+    return SiteLayout(pages, overview, view_pages, indexes, item_pages)
 
 
 def _file_page(
-    source: SourceFile, product: Product, prefix: str, item_pages: dict[str, str]
+    source: SourceFile,
+    product: Product,
+    prefix: str,
+    item_pages: dict[str, str],
+    trace: Trace | None = None,
 ) -> SitePage:
     src_uri = _join(prefix, source.path)
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
         linker = Linker(item_pages, src_uri)
-        body = render_item_page(item, product.graph, product.settings, linker, problems)
+        body = render_item_page(item, product.graph, product.settings, linker, problems, trace)
         title = f"{item.id} · {item.title}"
         return SitePage(src_uri, _item_front(item, title) + body, title, source.path, item)
     text = source.text or ""
@@ -114,7 +146,11 @@ def _item_front(item: Item, title: str) -> str:
         meta["tags"] = [html.escape(tag) for tag in tags]
     for key in ("hide", "search", "template", "icon", "subtitle", "description", "comments"):
         if key in item.fields:
-            meta[key] = item.fields[key]
+            value = item.fields[key]
+            # Material writes these two into the HTML as they are (a <meta> attribute, the nav).
+            if key in ("subtitle", "description") and value is not None:
+                value = html.escape(str(value))
+            meta[key] = value
     # Spec prose often quotes Helm or Go templates; only a spec that opts in is a template.
     meta["render_macros"] = item.fields.get("render_macros", False) is True
     return _yaml_front(meta)

@@ -32,3 +32,19 @@ class RoadmarkConfig(Config):
 
     export = opt.Type(bool, default=True)
     """Write `roadmark.json`, the whole graph, into the built site."""
+
+    today = opt.Optional(opt.Type(str))
+    """The date the roadmap takes as today (ISO); default: SOURCE_DATE_EPOCH, else the clock."""
+
+    risk_window_days = opt.Type(int, default=14)
+    """A release due within this many days is at risk when its progress is below the threshold."""
+
+    risk_threshold = opt.Type(float, default=0.5)
+    """The progress (0–1) a release due within the window must have reached."""
+
+    test_results = opt.ListOfItems(opt.Type(str), default=[])
+    """Globs of JUnit XML files, relative to `mkdocs.yml`, whose test cases verify criteria."""
+
+    test_results_required = opt.Type(bool, default=True)
+    """Whether a `test_results` glob matching no file is a warning (RM021); when false it is
+    logged at info level, so `--strict` builds pass before the tests have run."""

@@ -20,6 +20,7 @@ def hub_section(title: str, layout: SiteLayout, page_of: PageOf) -> Section:
     overview = page_of(layout.overview)
     if overview is not None:
         children.append(overview)
+    children.extend(page for page in map(page_of, layout.views) if page is not None)
     for kind, index in layout.indexes.items():
         index_page = page_of(index)
         if index_page is None:

@@ -5,9 +5,10 @@ Events used, in build order:
   which keeps the parsed-spec cache warm (a one-file edit re-parses one file).
 - `on_config`: reads the options into the model's settings; adds the cross-link
   Markdown extension (and `attr_list`, `md_in_html`, which the pages use) and our CSS/JS.
-- `on_files`: loads and checks the whole product once, logs every problem through
-  MkDocs (so `--strict` fails on them), and adds the generated pages with
-  `File.generated`; nothing is written into `docs_dir` or the product folder.
+- `on_files`: loads and checks the whole product once, reads the test results once,
+  logs every problem through MkDocs (so `--strict` fails on them), and adds the
+  generated pages with `File.generated`; nothing is written into `docs_dir` or the
+  product folder.
 - `on_nav`: appends a section of hub pages when the user's nav does not place ours.
 - `on_serve`: watches the product folder.
 """
@@ -15,6 +16,8 @@ Events used, in build order:
 from __future__ import annotations
 
 import posixpath
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +26,19 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..autolink import AutolinkExtension, LinkTarget
+from ..evidence import read_evidence
 from ..export import export_json
-from ..loader import SpecCache
+from ..loader import SpecCache, asset_paths
 from ..problems import Severity
 from ..product import Product, load_product
-from ..render.site_pages import SiteLayout, SitePage, plan_site
+from ..render.roadmap import roadmap_view
+from ..render.site_pages import SiteLayout, SitePage, View, plan_site
+from ..render.trace import TITLE as TRACE_TITLE
+from ..render.trace import render_trace_page
+from ..roadmap import RoadmapOptions
 from ..settings import ConfigError, Settings, settings_from_options
+from ..today import resolve_today
+from ..trace import Trace, build_trace, coverage_of
 from .config import RoadmarkConfig
 from .nav import hub_section, with_section
 
@@ -49,6 +59,9 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._root = Path()
         self._layout: SiteLayout | None = None
         self._files: dict[str, File] = {}
+        self._product: Product | None = None
+        self._today = date.min
+        self._trace = Trace(coverage_of((), ()), [])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; defining it keeps the plugin (and its cache) alive under serve."""
@@ -60,6 +73,11 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
         self._root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self._today, source = resolve_today(self.config.today)
+        except ConfigError as exc:
+            raise PluginError(f"roadmark: {exc}") from None
+        log.info(f"Roadmap date: {self._today.isoformat()} (from {source})")
         docs_dir = Path(config.docs_dir).resolve()
         product_dir = (self._root / self._settings.product_dir).resolve()
         if product_dir == docs_dir or docs_dir in product_dir.parents:
@@ -82,10 +100,12 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
         _log_problems(product)
+        self._trace = self._load_trace(product)
         prefix = self.config.prefix
         if prefix is None:
             prefix = posixpath.basename(self._settings.product_dir.rstrip("/")) or "product"
-        layout = plan_site(product, prefix)
+        self._product = product
+        layout = plan_site(product, prefix, self._views(product), self._trace)
         self._layout = layout
         self._files = {}
         for page in layout.pages:
@@ -102,6 +122,11 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
                 file.edit_uri = _edit_uri(self._root, config, self._settings, page.source)
             files.append(file)
             self._files[page.src_uri] = file
+        product_dir = self._root / self._settings.product_dir
+        for path in asset_paths(product_dir):
+            uri = posixpath.join(prefix, path) if prefix else path
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(product_dir / path)))
         self._targets.clear()
         self._targets.update(_link_targets(product, layout))
         for uri in ASSET_URIS:
@@ -109,7 +134,9 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
                 File.generated(config, uri, content=(ASSETS / posixpath.basename(uri)).read_bytes())
             )
         if self.config.export:
-            files.append(File.generated(config, EXPORT_URI, content=export_json(product)))
+            files.append(
+                File.generated(config, EXPORT_URI, content=export_json(product, self._trace))
+            )
         return files
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
@@ -128,6 +155,51 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         if product_dir.is_dir():
             server.watch(str(product_dir))
         return server
+
+    def _views(self, product: Product) -> list[View]:
+        """The product-wide pages, in navigation order."""
+        views: list[View] = [roadmap_view(product.graph, product.settings, self.roadmap_options())]
+        views.append(self._trace_view(product))
+        return views
+
+    def _trace_view(self, product: Product) -> View:
+        """The traceability page, over the trace loaded in this build."""
+        return View("trace", TRACE_TITLE, partial(render_trace_page, self._trace, product.graph))
+
+    def _load_trace(self, product: Product) -> Trace:
+        """Read the test results once per build, log their problems, and trace the product."""
+        evidence = read_evidence(
+            self._root,
+            self.config.test_results,
+            product.graph,
+            self._settings,
+            required=self.config.test_results_required,
+        )
+        for problem in evidence.problems:
+            (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+        for note in evidence.notes:
+            log.info(note)
+        return build_trace(product, evidence)
+
+    # What the macros pluglet (`roadmark.macros`) reads from the running plugin.
+
+    @property
+    def product(self) -> Product | None:
+        """The product loaded by this build; None before `on_files`."""
+        return self._product
+
+    @property
+    def item_pages(self) -> dict[str, str]:
+        """The source path of each item's page by id, relative to the docs folder."""
+        return self._layout.item_pages if self._layout is not None else {}
+
+    def roadmap_options(self) -> RoadmapOptions:
+        """Today and the at-risk options, as the roadmap page and the macros use them."""
+        return RoadmapOptions(
+            today=self._today,
+            window_days=self.config.risk_window_days,
+            threshold=self.config.risk_threshold,
+        )
 
     def _page_of(self, page: SitePage) -> Any:
         file = self._files.get(page.src_uri)

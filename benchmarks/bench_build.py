@@ -1,0 +1,176 @@
+"""Time `mkdocs build` of a generated corpus with Roadmark against plain MkDocs (the floor).
+
+    python benchmarks/bench_build.py [--stories 2000] [--runs 1] [--dir DIR] [--keep]
+                                     [--skip-plain] [--skip-roadmark] [--strict]
+
+Builds the same generated Markdown pages twice: as a Roadmark project (Material with
+`navigation.prune`, `plugins: [search, roadmark]`) and as a plain MkDocs project
+(Material, `plugins: [search]`, a hand-written nav of hub pages only: the linear floor of
+research/perf-baseline.md, about 28 s at 2,000 stories). Prints both times, both output
+sizes and the ratio. Target: with / without at most 1.3 at 2,000 stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from corpus import corpus_stats, generate, generate_plain
+from runner import (
+    Run,
+    load_average,
+    median_run,
+    run_measured,
+    spread,
+    tail,
+    tree_size,
+    venv_script,
+    work_dir,
+)
+
+TARGET_RATIO = 1.3
+BUILD_ENV = {
+    # Material 9.7+ prints an end-of-life banner on every build; keep it out of the timings.
+    "NO_MKDOCS_2_WARNING": "1",
+    # Roadmark's "today" (roadmap columns, at-risk flags): fixed, so runs build the same site.
+    # 2026-06-01 falls in the corpus's in-progress release.
+    "SOURCE_DATE_EPOCH": str(calendar.timegm(date(2026, 6, 1).timetuple())),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One way of building the corpus."""
+
+    name: str
+    runs: list[Run]
+    sources: int
+    """Markdown source pages."""
+    files: int
+    """Files in the built site (of the last build; every build writes the same)."""
+    size: int
+    """Bytes in the built site."""
+    pages: int
+    """HTML pages in the built site."""
+
+    @property
+    def median(self) -> Run:
+        """The median build."""
+        return median_run(self.runs)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=2000, help="corpus size (2000)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (1)")
+    parser.add_argument("--runs", type=int, default=1, help="builds per variant (1)")
+    parser.add_argument(
+        "--dir", type=Path, help="generate and build here and keep it (default: a temp dir)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary dir and sites")
+    parser.add_argument("--skip-plain", action="store_true", help="build only with roadmark")
+    parser.add_argument("--skip-roadmark", action="store_true", help="build only the plain one")
+    parser.add_argument("--strict", action="store_true", help="pass --strict to mkdocs build")
+    return parser.parse_args(argv)
+
+
+def plugin_problem() -> str | None:
+    """Why the roadmark MkDocs plugin cannot be loaded, or None when it can."""
+    found = [ep for ep in entry_points(group="mkdocs.plugins") if ep.name == "roadmark"]
+    if not found:
+        return "no 'roadmark' entry point in mkdocs.plugins; is roadmark installed?"
+    try:
+        found[0].load()
+    except Exception as exc:  # any import failure means: not buildable yet
+        return f"{found[0].value} does not load: {type(exc).__name__}: {exc}"
+    return None
+
+
+def build(project: Path, site: Path, strict: bool) -> Run:
+    """One full `mkdocs build` of `project` into an emptied `site`."""
+    shutil.rmtree(site, ignore_errors=True)
+    command = [venv_script("mkdocs"), "build", "-f", project / "mkdocs.yml", "-d", site]
+    return run_measured([*command, *(["--strict"] if strict else [])], project, BUILD_ENV)
+
+
+def run_variant(
+    name: str, write: Callable[[Path, int, int], None], folder: Path, args: argparse.Namespace
+) -> Variant | None:
+    """Generate one variant's project and build it `--runs` times; None if a build fails."""
+    project = folder / name
+    write(project, args.stories, args.seed)
+    sources, _ = corpus_stats(project)
+    site = project / "site"
+    runs: list[Run] = []
+    for number in range(1, args.runs + 1):
+        print(f"building {name} ({sources} pages), run {number} of {args.runs} ...", flush=True)
+        run = build(project, site, args.strict)
+        if run.returncode != 0:
+            print(f"{name}: mkdocs build exited {run.returncode}:\n{tail(run.output, 30)}")
+            return None
+        runs.append(run)
+    files, size = tree_size(site)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    return Variant(name, runs, sources, files, size, pages)
+
+
+def describe(variant: Variant) -> None:
+    """Print one variant's figures."""
+    best = variant.median
+    warnings = sum(line.startswith("WARNING") for line in best.output.splitlines())
+    print(f"{variant.name}:")
+    print(f"  runs (s):  {spread(variant.runs)}")
+    print(
+        f"  median:    {best.wall:.1f} s wall, {best.cpu:.1f} s CPU, {best.max_rss_mb:.0f} MB "
+        f"peak RSS, {best.wall / variant.sources * 1000:.1f} ms per source page"
+    )
+    print(
+        f"  output:    {variant.size / 1e6:.1f} MB in {variant.files} files "
+        f"({variant.pages} HTML pages), {warnings} warnings"
+    )
+
+
+def compare(with_roadmark: Variant, plain: Variant) -> None:
+    """Print the with / without ratios and the verdict."""
+    wall_ratio = with_roadmark.median.wall / plain.median.wall
+    cpu_ratio = with_roadmark.median.cpu / plain.median.cpu
+    size_ratio = with_roadmark.size / plain.size
+    verdict = "ok" if wall_ratio <= TARGET_RATIO else "OVER"
+    print(
+        f"ratio with / without roadmark: {wall_ratio:.2f}x wall ({cpu_ratio:.2f}x CPU), "
+        f"{size_ratio:.2f}x output; target <= {TARGET_RATIO}: {verdict}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate both variants, build them and report."""
+    args = parse_args(argv)
+    problem = None if args.skip_roadmark else plugin_problem()
+    if problem is not None:
+        print(f"skipping the roadmark build: {problem}")
+    variants: dict[str, Variant | None] = {}
+    with work_dir(args.dir, args.keep or args.dir is not None, "roadmark-build-") as folder:
+        if problem is None and not args.skip_roadmark:
+            variants["roadmark"] = run_variant("roadmark", generate, folder, args)
+        if not args.skip_plain:
+            variants["plain"] = run_variant("plain", generate_plain, folder, args)
+        print(f"\n{args.stories} stories, seed {args.seed}; load average {load_average()}")
+        for variant in variants.values():
+            if variant is not None:
+                describe(variant)
+        with_roadmark, plain = variants.get("roadmark"), variants.get("plain")
+        if with_roadmark is not None and plain is not None:
+            compare(with_roadmark, plain)
+    return 1 if None in variants.values() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""Cross-links: turn every known id or address written in prose into a link.
+
+`STORY-142` links to the story's page, `STORY-142/AC-1` to the criterion's anchor
+on it. This is a Python-Markdown extension (as mkdocstrings does it) so it works
+under MkDocs, under properdocs and in a plain `markdown.markdown()` call alike.
+
+It is a tree processor, not an inline pattern: it runs on the finished tree, where
+code, links and headings are plain to see by their tag, and after the extensions
+whose syntax or context it must not disturb. Cost does not grow with the number of
+ids: a text node is first checked, in C, for any word that is a known id at all;
+only then is it scanned with one small regular expression and a dict lookup per
+candidate word.
+
+Under MkDocs it writes a relative `.md` link, which MkDocs' own "relpath" tree
+processor then validates and turns into the page's URL (so `use_directory_urls`
+and anchor validation work as for a hand-written link). Elsewhere it links to
+`base_url` + the page's source path, or relative to `page` when that is given.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER, AtomicString
+
+__all__ = ["PRIORITY", "AutolinkExtension", "AutolinkTreeprocessor", "LinkTarget", "makeExtension"]
+
+PRIORITY = 1
+"""Where the tree processor runs: after `inline` (20), `attr_list` (8), `abbr` (7) and
+`smarty` (6), so their syntax is consumed and their context intact; before MkDocs'
+`relpath` (0), which must see our `.md` links to turn them into URLs, and before
+`unescape` (0), so `STORY\\-1` (an escaped hyphen) still reads as no id."""
+
+SKIPPED_TAGS = frozenset(
+    {"a", "code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math"}
+    | {f"h{level}" for level in range(1, 7)}  # a link in a heading disturbs the TOC
+)
+"""Elements whose text is never linked, nor the text of anything inside them."""
+
+_PLACEHOLDER = re.escape(HTML_PLACEHOLDER).replace("%s", "(?P<index>[0-9]+)")
+"""Where Python-Markdown kept raw HTML (or an entity) aside, e.g. `\\x02wzxhzdk:12\\x03`."""
+
+_WORD = r"[A-Za-z][A-Za-z0-9_]*+(?:[.-]++[A-Za-z0-9_]++)*+"
+"""What may be an id: a letter, then letters, digits, `_`, and `.` or `-` inside (`R2026.2`).
+
+Not at the end: there they are punctuation (`see STORY-1.`), so an id that itself
+ends in `.` or `-` is never linked."""
+
+_TOKEN = re.compile(rf"{_WORD}(?:/{_WORD})?+")
+"""An id, or an id and a local id (`STORY-1/AC-1`); possessive, so a rejected word is
+not retried from a shorter prefix."""
+
+_REF = r"(?<![\w\x02./\\@#&=?%~+-]) (?P<ref>" + _TOKEN.pattern + r") [.-]*+ (?![\w/\\@])"
+"""A candidate, not a piece of a longer word, path, query, e-mail address or placeholder."""
+_URL = r"(?<![\w.+-]) (?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:) \S*+"
+"""A URL, skipped whole so that no id inside it can match."""
+_URL_HINT = re.compile(r"://|www\.|mailto:")
+
+_STASHED = re.compile(_PLACEHOLDER)
+_SCAN = re.compile(rf"(?P<stash>{_PLACEHOLDER}) | {_REF}", re.VERBOSE)
+# Trying the URL pattern at every word costs a third of the scan: only where one may be.
+_SCAN_URLS = re.compile(rf"(?P<stash>{_PLACEHOLDER}) | {_URL} | {_REF}", re.VERBOSE)
+
+_SKIPPED = "|".join(sorted(SKIPPED_TAGS))
+_RAW_OPEN = re.compile(rf"<(?:{_SKIPPED})(?:\s[^>]*)?(?<!/)>", re.IGNORECASE)
+_RAW_CLOSE = re.compile(rf"</(?:{_SKIPPED})\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where an id or address links to."""
+
+    page: str
+    """Source path of the page relative to the docs root, e.g. `product/stories/STORY-142.md`."""
+    anchor: str | None = None
+    """Fragment on that page without `#`, e.g. `ac-1`; None links the page itself."""
+    title: str = ""
+    """Tooltip of the link (its `title` attribute); plain text, escaped on output."""
+
+
+class AutolinkExtension(markdown.Extension):
+    """Link every known id and address written in prose to its page and anchor."""
+
+    def __init__(
+        self,
+        targets: Mapping[str, LinkTarget],
+        *,
+        page: str | None = None,
+        base_url: str = "/",
+        css_class: str = "roadmark-ref",
+    ) -> None:
+        """Link the keys of `targets` (ids such as `STORY-142`, addresses such as `PRD-3/R-2`).
+
+        `targets` is read while rendering, not copied, so a caller may update it
+        between builds. `page` is the source path of the page being rendered when
+        not under MkDocs (MkDocs tells us itself); with neither, links are
+        absolute: `base_url` followed by the target's source path.
+        """
+        super().__init__()
+        self.targets = targets
+        self.page = page
+        self.base_url = base_url
+        self.css_class = css_class
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        """Register the tree processor on `md`."""
+        md.treeprocessors.register(AutolinkTreeprocessor(md, self), "roadmark_autolink", PRIORITY)
+
+
+class AutolinkTreeprocessor(Treeprocessor):
+    """Replace known ids in the text of the finished tree with links."""
+
+    def __init__(self, md: markdown.Markdown, extension: AutolinkExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        """Link the ids in `root`, in place."""
+        if self.extension.targets:
+            _Linker(self.extension, self.md, self.current_page()).walk(root)
+
+    def current_page(self) -> str | None:
+        """The source path of the page being rendered, or None when unknown.
+
+        MkDocs renders each page with a fresh `Markdown` whose "relpath" tree
+        processor knows the page's file; it is registered after the extensions,
+        so it is looked up now, while rendering, not in `extendMarkdown`.
+        """
+        if "relpath" in self.md.treeprocessors:
+            file = getattr(self.md.treeprocessors["relpath"], "file", None)
+            src_uri = getattr(file, "src_uri", None)
+            if isinstance(src_uri, str):
+                return src_uri
+        return self.extension.page
+
+
+class _Linker:
+    """One walk over one page's tree: the page, and whether raw HTML has opened a link."""
+
+    def __init__(
+        self, extension: AutolinkExtension, md: markdown.Markdown, page: str | None
+    ) -> None:
+        self.targets = extension.targets
+        self.base_url = extension.base_url
+        self.css_class = extension.css_class
+        self.stash = md.htmlStash.rawHtmlBlocks
+        self.page = page
+        self.raw_depth = 0
+        """How many raw HTML elements we are inside that must not be linked (`<a>`, `<code>`…)."""
+        self.hrefs: dict[LinkTarget, str | None] = {}
+
+    def walk(self, parent: etree.Element) -> None:
+        """Link the text of `parent` and its descendants, in document order."""
+        children = list(parent)
+        position = self.insert(parent, 0, parent, "text")
+        for child in children:
+            position += 1  # just after `child`, where the links of its tail go
+            if isinstance(child.tag, str) and child.tag.lower() not in SKIPPED_TAGS:
+                self.walk(child)
+            position = self.insert(parent, position, child, "tail")
+
+    def insert(self, parent: etree.Element, position: int, owner: etree.Element, attr: str) -> int:
+        """Link `owner.text` or `owner.tail`, inserting links into `parent` at `position`.
+
+        Returns the position just after the inserted links.
+        """
+        text = getattr(owner, attr)
+        if not text or isinstance(text, AtomicString):  # atomic: "process no further"
+            return position
+        head, links = self.split(text)
+        if links:
+            setattr(owner, attr, head)
+            for offset, link in enumerate(links):
+                parent.insert(position + offset, link)
+        return position + len(links)
+
+    def split(self, text: str) -> tuple[str, list[etree.Element]]:
+        """Text before the first link, and the links, each with the text that follows it."""
+        # Most text names no id: find that out with two loops in C, not one in Python.
+        if self.targets.keys().isdisjoint(_TOKEN.findall(text)):
+            if "\x02" in text:
+                for match in _STASHED.finditer(text):
+                    self.track(int(match["index"]))
+            return text, []
+        head = text
+        links: list[etree.Element] = []
+        done = 0
+        targets = self.targets
+        scan = _SCAN_URLS if _URL_HINT.search(text) else _SCAN
+        for match in scan.finditer(text):
+            kind = match.lastgroup  # "ref", "stash", or None for a URL
+            if kind == "stash":
+                self.track(int(match["index"]))
+                continue
+            if kind is None or self.raw_depth:
+                continue
+            key = match["ref"]
+            target = targets.get(key)
+            link = self.link(key, target) if target is not None else None
+            if link is None:
+                continue
+            start = match.start()
+            if links:
+                links[-1].tail = text[done:start]
+            else:
+                head = text[:start]
+            links.append(link)
+            done = start + len(key)
+        if links:
+            links[-1].tail = text[done:]
+        return head, links
+
+    def track(self, index: int) -> None:
+        """Follow a raw HTML tag kept aside by Python-Markdown, to leave `<a>…</a>` alone."""
+        raw = self.stash[index] if index < len(self.stash) else None
+        if not isinstance(raw, str):
+            return
+        if _RAW_OPEN.fullmatch(raw):
+            self.raw_depth += 1
+        elif _RAW_CLOSE.fullmatch(raw):
+            self.raw_depth = max(0, self.raw_depth - 1)
+
+    def link(self, text: str, target: LinkTarget) -> etree.Element | None:
+        """A link to `target` reading `text`; None for the page being rendered itself."""
+        if target not in self.hrefs:
+            self.hrefs[target] = self.href(target)
+        href = self.hrefs[target]
+        if href is None:
+            return None
+        link = etree.Element("a", {"href": href})
+        if self.css_class:
+            link.set("class", self.css_class)
+        if target.title:
+            link.set("title", target.title)
+        link.text = text
+        return link
+
+    def href(self, target: LinkTarget) -> str | None:
+        """The `href` of a link from the current page to `target`."""
+        fragment = f"#{quote(target.anchor, safe='')}" if target.anchor else ""
+        if self.page is None:
+            return self.base_url.rstrip("/") + "/" + quote(target.page.lstrip("/")) + fragment
+        if target.page == self.page:
+            # Just the anchor; a page linking to itself as a whole would go nowhere.
+            return fragment or None
+        return quote(_relative(target.page, self.page)) + fragment
+
+
+def _relative(path: str, page: str) -> str:
+    """Source path `path` relative to the folder of source path `page`.
+
+    Plain string work: `posixpath.relpath` consults the working directory, which
+    costs more than all the rest of a link.
+    """
+    here = page.split("/")[:-1]
+    there = path.split("/")
+    common = 0
+    for mine, theirs in zip(here, there[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+# Python-Markdown looks this name up when an extension is given as a module path.
+def makeExtension(**kwargs: Any) -> AutolinkExtension:
+    """Build the extension by name (`roadmark.autolink`), with targets given as plain mappings."""
+    targets = kwargs.pop("targets", {})
+    kwargs["targets"] = {
+        key: value if isinstance(value, LinkTarget) else LinkTarget(**value)
+        for key, value in targets.items()
+    }
+    return AutolinkExtension(**kwargs)

@@ -1,0 +1,91 @@
+"""Create a spec file from a template, with the next free id of its kind.
+
+The file goes where most files of that kind already live (else into a folder
+named after the kind, e.g. product/stories/). References given with --epic,
+--prd and --release must name existing items; the new file is checked like
+`roadmark check` would before it is written, and nothing is ever overwritten.
+Exit status: 0 created, 2 nothing written (bad kind, id, reference or an
+existing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..loader import load_path, load_text, spec_paths
+from ..problems import Severity
+from ..product import assemble
+from ..project import load_project
+from ..report import display_path, format_problems
+from ..scaffold import kind_folder, next_id, spec_text, write_new
+from ..settings import ID_PATTERN, ConfigError
+from .check import add_config_argument
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of `roadmark new`."""
+    parser.add_argument(
+        "kind", metavar="KIND", help="prd, epic, story, release or a configured kind"
+    )
+    parser.add_argument("--title", help="the one-line title (default: 'Untitled KIND')")
+    parser.add_argument("--epic", metavar="ID", help="the story's epic")
+    parser.add_argument("--prd", metavar="ID", help="the PRD an epic delivers")
+    parser.add_argument("--release", metavar="ID", help="the release it is planned in")
+    parser.add_argument("--id", metavar="ID", help="the id to use instead of the next free one")
+    add_config_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Create the file, or explain why not."""
+    cwd = Path.cwd().resolve()
+    project = load_project(None, args.config, cwd)
+    settings = project.settings
+    kind_spec = settings.kinds.get(args.kind)
+    if kind_spec is None:
+        raise ConfigError(f"unknown kind '{args.kind}'; known: {', '.join(settings.kinds)}")
+    product_dir = project.root / settings.product_dir
+    if not product_dir.is_dir():
+        raise ConfigError(
+            f"product folder '{settings.product_dir}' not found in {project.root};"
+            " run `roadmark init` to start one"
+        )
+    loaded = [load_path(product_dir, path, settings) for path in spec_paths(product_dir)]
+    items = [entry.source.item for entry in loaded if entry.source.item is not None]
+    item_id = args.id or next_id(args.kind, items)
+    if not ID_PATTERN.match(item_id):
+        raise ConfigError(f"'{item_id}' is not a valid id (letters, digits, '.', '_', '-')")
+    if any(item.id == item_id for item in items):
+        raise ConfigError(f"id '{item_id}' is already used")
+    fields: dict[str, Any] = {
+        "id": item_id,
+        "kind": args.kind,
+        "title": args.title or f"Untitled {args.kind}",
+        "status": kind_spec.statuses[0],
+    }
+    for name in ("prd", "epic", "release"):
+        if getattr(args, name):
+            fields[name] = getattr(args, name)
+    path = f"{kind_folder(args.kind, items)}/{item_id}.md".lstrip("/")
+    text = spec_text(args.kind, fields)
+    # Check the new file among the existing ones, exactly as `roadmark check` will.
+    product = assemble(project.root, settings, [*loaded, load_text(path, text, settings)])
+    problems = product.problems_in(path)
+
+    def show(stored: str) -> str:
+        return display_path(project.root, stored, cwd)
+
+    sys.stderr.write(format_problems(problems, "text", show))
+    if any(problem.severity is Severity.ERROR for problem in problems):
+        print("roadmark: error: nothing written", file=sys.stderr)
+        return 2
+    shown = show(settings.source_path(path))
+    try:
+        write_new(product_dir, {path: text})
+    except FileExistsError:
+        print(f"roadmark: error: {shown} already exists; nothing written", file=sys.stderr)
+        return 2
+    print(shown)
+    return 0

@@ -1,0 +1,183 @@
+"""Macros for mkdocs-macros-plugin: live roadmaps, tables of items and progress bars in any page.
+
+    plugins:
+      - roadmark
+      - macros:
+          modules: [roadmark.macros]
+
+A pluglet: `define_env` uses only `env.macro` and `env.conf`, which Zensical's macros
+shim offers too. The product comes from the running `roadmark` plugin when there is
+one (found in `env.conf["plugins"]`), else it is loaded once from the folder of the
+config file. A macro returns Markdown that lands inside the calling page, so its links
+are made relative to that page, whose path is read from the template's `page`
+variable; where no engine provides it, the page is taken to be at the docs root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from .product import Product, load_product
+from .progress import progress_of, scheduled_release, stories_under
+from .project import load_project
+from .render.item_table import render_item_table
+from .render.markdown import Linker, progress_bar
+from .render.roadmap import VIEWS, render_roadmap
+from .roadmap import RoadmapOptions, plan_roadmap
+from .today import resolve_today
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What the macros read: the product, where its pages are, and the roadmap options."""
+
+    product: Product
+    item_pages: Mapping[str, str]
+    options: RoadmapOptions
+
+
+def define_env(env: Any) -> None:
+    """Register the `roadmap`, `items` and `progress` macros."""
+    source = _Source(lambda: env.conf)
+
+    @env.macro
+    @pass_context
+    def roadmap(
+        context: Context,
+        prd: str | None = None,
+        views: str | Iterable[str] = VIEWS,
+        level: int = 2,
+    ) -> str:
+        """The roadmap (or one PRD's): releases, board, timeline and backlog, or the views named."""
+        published = source.get()
+        graph, settings = published.product.graph, published.product.settings
+        if prd is not None and (graph.get(prd) is None or graph.items[prd].kind != "prd"):
+            raise ValueError(f"roadmap: '{prd}' is not the id of a PRD")
+        chosen = views.replace(",", " ").split() if isinstance(views, str) else list(views)
+        unknown = [view for view in chosen if view not in VIEWS]
+        if unknown:
+            raise ValueError(
+                f"roadmap: unknown view '{unknown[0]}'; choose from {', '.join(VIEWS)}"
+            )
+        plan = plan_roadmap(graph, settings, published.options, prd)
+        return render_roadmap(plan, _linker(published, context), level=level, views=chosen)
+
+    @env.macro
+    @pass_context
+    def items(
+        context: Context,
+        kind: str | None = None,
+        status: str | Iterable[str] | None = None,
+        release: str | None = None,
+        owner: str | None = None,
+        tag: str | None = None,
+    ) -> str:
+        """A table of the items matching every filter given, in id order."""
+        published = source.get()
+        graph, settings = published.product.graph, published.product.settings
+        if kind is not None and kind not in settings.kinds:
+            raise ValueError(
+                f"items: '{kind}' is not a kind; choose from {', '.join(settings.kinds)}"
+            )
+        statuses = {status} if isinstance(status, str) else set(status or ())
+        chosen = [
+            item
+            for item in graph.items.values()
+            if (kind is None or item.kind == kind)
+            and (not statuses or item.status in statuses)
+            and (owner is None or item.get("owner") == owner)
+            and (tag is None or tag in (item.get("tags") or ()))
+            and (release is None or scheduled_release(item, graph) == release)
+        ]
+        return render_item_table(chosen, graph, settings, _linker(published, context))
+
+    @env.macro
+    @pass_context
+    def progress(context: Context, item_id: str) -> str:
+        """The progress bar of a PRD, epic or release (done points over total points)."""
+        product = source.get().product
+        item = product.graph.get(item_id)
+        if item is None:
+            raise ValueError(f"progress: no item has the id '{item_id}'")
+        return progress_bar(progress_of(stories_under(item, product.graph), product.settings))
+
+
+class _Source:
+    """Finds the published product once it exists: from the plugin, else from disk."""
+
+    def __init__(self, conf: Callable[[], Any]) -> None:
+        self._conf = conf
+        self._loaded: Published | None = None
+
+    def get(self) -> Published:
+        """The product of the running plugin, or the one loaded from the config's folder."""
+        conf = self._conf()
+        plugin = _roadmark_plugin(conf)
+        if plugin is not None and plugin.product is not None:
+            return Published(plugin.product, plugin.item_pages, plugin.roadmap_options())
+        if self._loaded is None:
+            self._loaded = _load(conf)
+        return self._loaded
+
+
+def _roadmark_plugin(conf: Any) -> Any:
+    """The running roadmark plugin instance, recognised by what it offers the macros."""
+    plugins = _lookup(conf, "plugins")
+    for plugin in plugins.values() if isinstance(plugins, Mapping) else ():
+        if hasattr(plugin, "roadmap_options") and hasattr(plugin, "item_pages"):
+            return plugin
+    return None
+
+
+def _load(conf: Any) -> Published:
+    """Load the product as `roadmark check` does, for engines that do not run the plugin."""
+    config_file = _lookup(conf, "config_file_path")
+    project = load_project(config=Path(config_file)) if config_file else load_project()
+    product = load_product(project.root, project.settings)
+    options = project.options
+    today, _ = resolve_today(options.get("today"))
+    prefix = options.get("prefix")
+    if prefix is None:
+        prefix = posixpath.basename(project.settings.product_dir.rstrip("/")) or "product"
+    prefix = str(prefix).strip("/")
+    pages = {
+        item.id: posixpath.join(prefix, item.path) if prefix else item.path
+        for item in product.graph.items.values()
+    }
+    roadmap_options = RoadmapOptions(
+        today=today,
+        window_days=int(options.get("risk_window_days", 14)),
+        threshold=float(options.get("risk_threshold", 0.5)),
+    )
+    return Published(product, pages, roadmap_options)
+
+
+def _linker(published: Published, context: Context) -> Linker:
+    """Links relative to the page calling the macro."""
+    return Linker(published.item_pages, _page_path(context.get("page")))
+
+
+def _page_path(page: Any) -> str:
+    """The calling page's source path: MkDocs' `page.file.src_uri`, or a `path` ending in .md."""
+    src_uri = getattr(getattr(page, "file", None), "src_uri", None)
+    if isinstance(src_uri, str):
+        return src_uri
+    path = getattr(page, "path", None)
+    if isinstance(path, str) and path.endswith(".md"):
+        return path.lstrip("/")
+    return "index.md"
+
+
+def _lookup(conf: Any, key: str) -> Any:
+    """A config value, from MkDocs' config object or a plain mapping."""
+    try:
+        return conf[key]
+    except (KeyError, TypeError):
+        return None

@@ -1,0 +1,43 @@
+"""A table of chosen items, as the `items` macro embeds it in any page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..graph import Graph
+from ..model import Item
+from ..progress import progress_of, scheduled_release, stories_under
+from ..settings import Settings
+from .item_page import kind_label
+from .markdown import Linker, badge, progress_bar, table, text
+
+
+def render_item_table(
+    items: Sequence[Item], graph: Graph, settings: Settings, linker: Linker
+) -> str:
+    """Id, title, status, owner, release, priority, and points or progress of each item."""
+    if not items:
+        return "*No items match.*\n"
+    mixed = len({item.kind for item in items}) > 1
+    stories_only = all(item.kind == "story" for item in items)
+    headers = ["Id", *(["Kind"] if mixed else []), "Title", "Status", "Owner", "Release"]
+    headers += ["Priority", "Estimate" if stories_only else "Points / progress"]
+    rows = []
+    for item in items:
+        release = scheduled_release(item, graph)
+        row = [linker.link(item.id), *([text(kind_label(item.kind))] if mixed else [])]
+        row += [text(item.title), badge(item.status), text(item.get("owner") or "")]
+        row += [linker.link(release) if release else "", text(item.get("priority") or "")]
+        row.append(_amount(item, graph, settings))
+        rows.append(row)
+    return table(headers, rows)
+
+
+def _amount(item: Item, graph: Graph, settings: Settings) -> str:
+    if item.kind == "story":
+        value = item.get("estimate")
+        return (
+            f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+        )
+    stories = stories_under(item, graph)
+    return progress_bar(progress_of(stories, settings)) if stories else ""

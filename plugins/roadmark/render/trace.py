@@ -1,0 +1,349 @@
+"""Traceability in the site: the matrix page, item-page trace panels, evidence badges and the
+dependency flowchart of an epic's stories."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+
+from ..evidence import RecordedTest
+from ..graph import Graph
+from ..model import Clause, Item
+from ..problems import Problem
+from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
+from .markdown import Linker, admonition, attr, badge, slug, table, text
+
+TITLE = "Traceability"
+NO_STORY = "*no story*"
+NO_CRITERIA = "*no criteria*"
+
+# Mermaid decodes `#<decimal>;` in labels; these characters would otherwise end a label,
+# start a comment or entity, or become HTML.
+_MERMAID_UNSAFE = re.compile(r"""["#<>\[\](){}|`&;\\]""")
+
+
+def result_badge(result: str, message: str = "") -> str:
+    """A test result badge (passed, failed, error, skipped), its message as a tooltip."""
+    title = f' title="{attr(message)}"' if message else ""
+    return (
+        f'<span class="roadmark-result roadmark-result--{slug(result)}"{title}>'
+        f"{text(result)}</span>"
+    )
+
+
+def state_badge(criterion: CriterionTrace) -> str:
+    """A criterion's verdict badge (verified, failing, skipped, untested), its tests as tooltip."""
+    return _state_badge(criterion.state, criterion.tests)
+
+
+def test_label(test: RecordedTest) -> str:
+    """A test's name as code, with its class, source file and results file as a tooltip."""
+    # pytest writes its whole report on one line, so the results file's line says little.
+    where = " · ".join(part for part in (test.classname, test.file, test.source) if part)
+    return f'<code title="{attr(where)}">{html.escape(test.name)}</code>'
+
+
+def tests_cell(tests: Sequence[RecordedTest]) -> str:
+    """Each test with its result badge, one per line of a table cell."""
+    return "<br>".join(f"{test_label(t)} {result_badge(t.result, t.message)}" for t in tests)
+
+
+def criterion_evidence(trace: Trace) -> Callable[[Clause], str] | None:
+    """What to show after a clause's anchor on its item's page: a criterion's verdict.
+
+    None when no test results were read: every criterion would only say "untested".
+    """
+    if not trace.evidence.sources:
+        return None
+
+    def after(clause: Clause) -> str:
+        criterion = trace.criteria.get(clause.address)
+        return " " + state_badge(criterion) if criterion is not None else ""
+
+    return after
+
+
+# --- The traceability page ----------------------------------------------------------------
+
+
+def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
+    """The traceability page: evidence read, figures, gaps, then one matrix per PRD."""
+    parts = [
+        f"# {TITLE}\n",
+        "Every requirement, the stories implementing it, their acceptance criteria and the "
+        "tests that verify them. A criterion is *verified* when it has tests and all of "
+        "them pass.\n",
+        _evidence_summary(trace),
+        "## Coverage\n\n" + figures_table(trace.coverage),
+    ]
+    if len(trace.sections) > 1:
+        parts.append(_sections_table(trace.sections, linker))
+    parts.append("## Gaps\n\n" + gaps(trace.coverage, linker))
+    parts.extend(_section(section, linker) for section in trace.sections)
+    return "\n".join(part for part in parts if part)
+
+
+def figures_table(coverage: Coverage) -> str:
+    """The four coverage figures as a table of counts and shares."""
+    rows = [
+        [text(f.label), f"{f.count} of {f.total}", f"{f.percent}%" if f.total else "–"]
+        for f in coverage.figures
+    ]
+    return table(["Measure", "Count", "Share"], rows)
+
+
+def gaps(coverage: Coverage, linker: Linker) -> str:
+    """The four gap lists, each a collapsible list of links."""
+    lists = (
+        ("Requirements with no story", [_clause_link(c, linker) for c in
+                                        coverage.requirements_without_story]),
+        ("Stories with no criteria", [linker.link(s.id) for s in
+                                      coverage.stories_without_criteria]),
+        ("Criteria with no test", [_clause_link(c, linker) for c in
+                                   coverage.criteria_without_test]),
+        ("Failing criteria", [_clause_link(c, linker) for c in coverage.failing_criteria]),
+    )  # fmt: skip
+    return "\n".join(_gap(title, links) for title, links in lists)
+
+
+def _gap(title: str, links: list[str]) -> str:
+    if not links:
+        return f'<p class="roadmark-gap" markdown>**{title}**: none.</p>\n'
+    return (
+        f'<details class="roadmark-gap" markdown>\n<summary>{title} ({len(links)})</summary>\n\n'
+        + ", ".join(links)
+        + "\n\n</details>\n"
+    )
+
+
+def _evidence_summary(trace: Trace) -> str:
+    evidence = trace.evidence
+    parts = []
+    if evidence.sources:
+        files = ", ".join(f"`{name}`" for name in evidence.sources)
+        linked = len(evidence.tests)
+        parts.append(
+            f"Test results: {_count(evidence.cases, 'test case')} read from {files}; "
+            f"{linked} of them verify a requirement or criterion.\n"
+        )
+    else:
+        notes = "".join(f"<p>{html.escape(note)}</p>" for note in evidence.notes)
+        parts.append(
+            admonition(
+                "note",
+                "No test results",
+                "<p>No JUnit XML test results were read, so no criterion shows as verified. "
+                "List your test runs' JUnit files in the <code>test_results</code> option.</p>"
+                + notes,
+            )
+        )
+    if evidence.problems:
+        parts.append(_problems(evidence.problems))
+    return "\n".join(parts)
+
+
+def _problems(problems: Sequence[Problem]) -> str:
+    items = "".join(
+        f"<li><code>{html.escape(f'{p.path}:{p.line}')}</code> "
+        f"<code>{html.escape(p.code)}</code>: {html.escape(p.message)}</li>"
+        for p in problems
+    )
+    return admonition("failure", "Problems in the test results", f"<ul>{items}</ul>")
+
+
+def _sections_table(sections: Sequence[Section], linker: Linker) -> str:
+    rows = []
+    for section in sections:
+        name = linker.link(section.prd.id) if section.prd else "*outside any PRD*"
+        rows.append([name, *(f.describe() for f in section.coverage.figures)])
+    headers = ["PRD", *(f.label for f in sections[0].coverage.figures)]
+    return "## By PRD\n\n" + table(headers, rows)
+
+
+def _section(section: Section, linker: Linker) -> str:
+    if section.prd is not None:
+        heading = f"## {text(section.prd.id)} · {text(section.prd.title)}\n\n"
+        intro = f"{linker.link(section.prd.id, 'Open the PRD')}.\n\n"
+    else:
+        heading = "## Stories outside any PRD\n\n"
+        intro = "Stories under no PRD's epics that implement no requirement.\n\n"
+    rows = matrix_rows(section, linker)
+    grid = table(["Requirement", "Story", "Criterion", "Result", "Tests"], rows) if rows else ""
+    return heading + intro + figures_table(section.coverage) + "\n" + grid
+
+
+def matrix_rows(section: Section, linker: Linker) -> list[list[str]]:
+    """The section's matrix as table cells, tests of a criterion together in one cell."""
+    rows: list[list[str]] = []
+    for row in matrix(section):
+        req = _clause_link(row.requirement, linker, short=True) if row.requirement else "–"
+        if row.story is None:
+            story, criterion = ("" if row.tests else NO_STORY), ""
+        else:
+            story = linker.link(row.story.id)
+            criterion = (
+                _clause_link(row.criterion.clause, linker, short=True)
+                if row.criterion
+                else NO_CRITERIA
+            )
+        state = _state_badge(row.state, row.tests) if row.state else ""
+        rows.append([req, story, criterion, state, tests_cell(row.tests)])
+    return rows
+
+
+def _state_badge(state: str, tests: Sequence[RecordedTest]) -> str:
+    listed = "; ".join(f"{test.title}: {test.result}" for test in tests)
+    title = listed or "no test verifies this criterion"
+    return (
+        f'<span class="roadmark-result roadmark-result--{state}" title="{attr(title)}">'
+        f"{text(state)}</span>"
+    )
+
+
+def _clause_link(clause: Clause, linker: Linker, short: bool = False) -> str:
+    label = clause.local_id if short else clause.address
+    return linker.link(clause.owner, label, clause.anchor)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# --- Item pages ----------------------------------------------------------------------------
+
+
+def trace_panel(item: Item, trace: Trace, graph: Graph, linker: Linker) -> str:
+    """The trace panel of an item page: upstream and downstream, by kind."""
+    section = trace.section_of(item.id)
+    if item.id in trace.stories:
+        body = _story_panel(trace.stories[item.id], graph, linker)
+    elif item.kind == "epic":
+        body = _epic_panel(item, trace, graph, linker)
+    elif section is not None:
+        body = _prd_panel(section, linker)
+    else:
+        return ""
+    return f"## {TITLE}\n\n{body}" if body else ""
+
+
+def _upstream(item: Item, graph: Graph, linker: Linker, requirements: Sequence[str] = ()) -> str:
+    rows = [
+        [text(_kind_name(up.kind)), linker.link(up.id), text(up.title)]
+        for up in graph.ancestors(item)
+    ]
+    for address in requirements:
+        clause = graph.clauses[address]
+        rows.append(["Requirement", _clause_link(clause, linker), text(clause.text)])
+    if not rows:
+        return ""
+    return "### Upstream\n\n" + table(["Kind", "Item", "Title"], rows)
+
+
+def _story_panel(story: StoryTrace, graph: Graph, linker: Linker) -> str:
+    parts = [_upstream(story.story, graph, linker, story.implements)]
+    if story.criteria:
+        rows = [
+            [_clause_link(c.clause, linker, short=True), state_badge(c), tests_cell(c.tests)]
+            for c in story.criteria
+        ]
+        down = table(["Criterion", "Result", "Tests"], rows)
+    else:
+        down = "No acceptance criteria yet, so nothing can verify this story.\n"
+    parts.append("### Downstream\n\n" + down)
+    return "\n".join(part for part in parts if part)
+
+
+def _epic_panel(epic: Item, trace: Trace, graph: Graph, linker: Linker) -> str:
+    stories = [s for s in graph.children.get(epic.id, []) if s.id in trace.stories]
+    parts = [_upstream(epic, graph, linker)]
+    if stories:
+        rows = []
+        for story in stories:
+            criteria = trace.stories[story.id].criteria
+            verified = sum(c.state == "verified" for c in criteria)
+            failing = sum(c.state == "failing" for c in criteria)
+            rows.append(
+                [
+                    linker.link(story.id),
+                    text(story.title),
+                    badge(story.status),
+                    f"{verified} of {len(criteria)}",
+                    str(failing) if failing else "",
+                ]
+            )
+        headers = ["Story", "Title", "Status", "Criteria verified", "Failing"]
+        parts.append("### Downstream\n\n" + table(headers, rows))
+    chart = dependency_chart(epic, graph)
+    if chart:
+        parts.append("### Dependencies\n\n" + chart)
+    return "\n".join(part for part in parts if part)
+
+
+def _prd_panel(section: Section, linker: Linker) -> str:
+    rows = []
+    for requirement in section.requirements:
+        criteria = [c for s in requirement.stories for c in s.criteria]
+        verified = sum(c.state == "verified" for c in criteria)
+        failing = sum(c.state == "failing" for c in criteria)
+        rows.append(
+            [
+                _clause_link(requirement.clause, linker, short=True),
+                str(len(requirement.stories)) if requirement.stories else NO_STORY,
+                f"{verified} of {len(criteria)}",
+                str(failing) if failing else "",
+            ]
+        )
+    parts = [figures_table(section.coverage)]
+    if rows:
+        headers = ["Requirement", "Stories", "Criteria verified", "Failing"]
+        parts.append("### By requirement\n\n" + table(headers, rows))
+    parts.append("### Gaps\n\n" + gaps(section.coverage, linker))
+    return "\n".join(parts)
+
+
+def _kind_name(kind: str) -> str:
+    return "PRD" if kind == "prd" else kind.replace("-", " ").replace("_", " ").capitalize()
+
+
+# --- Dependency flowchart ------------------------------------------------------------------
+
+
+def dependency_chart(epic: Item, graph: Graph) -> str:
+    """A Mermaid flowchart of the epic's stories and the `depends_on` edges among them.
+
+    Empty when no story of the epic depends on another. Written as the raw HTML that
+    Material's bundled Mermaid integration renders, so no fence configuration is needed.
+    """
+    stories = [item for item in graph.children.get(epic.id, []) if item.kind == "story"]
+    nodes = {story.id: f"s{index}" for index, story in enumerate(stories)}
+    edges = [
+        (nodes[before], nodes[story.id])
+        for story in stories
+        for before in dict.fromkeys(story.get("depends_on") or [])
+        if before in nodes and before != story.id
+    ]
+    if not edges:
+        return ""
+    lines = ["flowchart LR"]
+    lines += [f'  {nodes[s.id]}["{mermaid_label(f"{s.id} · {s.title}")}"]' for s in stories]
+    lines += [f"  {before} --> {after}" for before, after in edges]
+    by_status: dict[str, list[str]] = {}
+    for story in stories:
+        by_status.setdefault(slug(story.status).replace("-", "_"), []).append(nodes[story.id])
+    for status, ids in sorted(by_status.items()):
+        lines.append(f"  class {','.join(ids)} status_{status}")
+    lines += [
+        "  classDef status_done fill:#2e7d3233,stroke:#2e7d32",
+        "  classDef status_in_progress fill:#1565c033,stroke:#1565c0",
+        "  classDef status_review fill:#1565c033,stroke:#1565c0",
+        "  classDef status_cancelled stroke-dasharray:4 4,opacity:0.6",
+    ]
+    source = html.escape("\n".join(lines), quote=False)
+    return f'<pre class="mermaid roadmark-dependencies"><code>{source}\n</code></pre>\n'
+
+
+def mermaid_label(value: str) -> str:
+    """A label safe inside Mermaid's double quotes: specials become `#<code>;` entities."""
+    flat = " ".join(value.split())
+    return _MERMAID_UNSAFE.sub(lambda match: f"#{ord(match[0])};", flat)

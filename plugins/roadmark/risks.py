@@ -1,0 +1,95 @@
+"""When a release is at risk, and why: the three rules of the roadmap.
+
+1. **overdue**: its date has passed and it is not released.
+2. **behind**: it is due within the window (`risk_window_days`, default 14) and its
+   progress is below the threshold (`risk_threshold`, default 50 %).
+3. **dependency**: an unfinished item scheduled in it depends on an unfinished item
+   scheduled in a later release, or in none.
+
+Each rule gives a reason in words, naming dates, figures and items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from .graph import Graph
+from .model import Item
+from .progress import Progress, is_closed, is_done
+from .settings import Settings
+
+RiskRule = Literal["overdue", "behind", "dependency"]
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """One reason a release is at risk."""
+
+    rule: RiskRule
+    reason: str
+
+
+def overdue(due: date | None, today: date) -> Risk | None:
+    """Rule 1, for an unreleased release: its date has passed."""
+    if due is None or due >= today:
+        return None
+    days = (today - due).days
+    return Risk(
+        "overdue", f"date passed: due {due.isoformat()}, {_days(days)} ago, and not released"
+    )
+
+
+def behind(
+    due: date | None, progress: Progress, today: date, window_days: int, threshold: float
+) -> Risk | None:
+    """Rule 2, for an unreleased release: due soon with too little done.
+
+    A release with nothing to do is not behind: there is no progress to fall short of.
+    """
+    if due is None or not progress.total or progress.ratio >= threshold:
+        return None
+    days = (due - today).days
+    if not 0 <= days <= window_days:
+        return None
+    when = "due today" if days == 0 else f"due in {_days(days)}"
+    return Risk(
+        "behind",
+        f"{when}, within the {window_days}-day window, at {progress.percent}% progress, "
+        f"below the {threshold * 100:g}% threshold",
+    )
+
+
+def dependency_risks(
+    release_id: str,
+    members: Iterable[Item],
+    graph: Graph,
+    settings: Settings,
+    release_of: Callable[[Item], str | None],
+    rank: Mapping[str, int],
+) -> list[Risk]:
+    """Rule 3: unfinished members depending on unfinished items scheduled later or not at all."""
+    found: list[Risk] = []
+    own_rank = rank[release_id]
+    for item in members:
+        if is_done(item, settings) or is_closed(item, settings):
+            continue
+        for target in item.get("depends_on") or ():
+            other = graph.items.get(target)
+            if other is None or is_done(other, settings) or is_closed(other, settings):
+                continue  # a dangling reference is a problem of its own; a finished one is no risk
+            scheduled = release_of(other)
+            if scheduled is None:
+                reason = f"{item.id} depends on {other.id}, which is in no release"
+            elif rank.get(scheduled, own_rank) > own_rank:
+                reason = f"{item.id} depends on {other.id}, scheduled in the later {scheduled}"
+            else:
+                continue
+            found.append(Risk("dependency", reason))
+    return found
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"

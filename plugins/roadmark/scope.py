@@ -1,0 +1,35 @@
+"""Release scope: the story points and open stories planned in each release."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .graph import Graph
+from .progress import is_closed, scheduled_release
+from .settings import Settings
+
+SCOPE_KIND = "story"
+"""The kind whose estimates and count make a release's scope."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one release holds."""
+
+    points: float
+    stories: int
+
+
+def release_scopes(graph: Graph, settings: Settings) -> dict[str | None, Scope]:
+    """Scope by release id (None: the unscheduled backlog); closed stories leave the totals."""
+    points: dict[str | None, float] = {release.id: 0 for release in graph.of_kind("release")}
+    counts: dict[str | None, int] = dict.fromkeys(points, 0)
+    for story in graph.of_kind(SCOPE_KIND):
+        if is_closed(story, settings):
+            continue
+        # The same rule as the roadmap: a story's own release, else its epic's or PRD's.
+        release = scheduled_release(story, graph)
+        # Values are type-checked while loading, so an estimate is a number or absent.
+        points[release] = points.get(release, 0) + (story.get("estimate") or 0)
+        counts[release] = counts.get(release, 0) + 1
+    return {key: Scope(points[key], counts[key]) for key in counts}

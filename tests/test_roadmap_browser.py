@@ -1,0 +1,162 @@
+"""The roadmap's timeline in headless Chromium, offline (STORY-27/AC-3).
+
+Runs Debian's `chromium` through Playwright's Python package (Playwright's own browser
+download is not used). Every request that does not go to the local test server is
+blocked. Outside CI a missing browser skips; with `CI` set it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from roadmaps import FILES, ROADMAP, roadmap_config
+from sites import build, write_project
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RELEASES = ["R1", "R2", "R3", "R4", "R5"]
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a developer's machine; fail under CI, where the browser must be installed."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep request logs out of the test output."""
+
+
+@pytest.fixture(scope="module")
+def roadmap_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture's site (light and dark palettes) served on the loopback; the roadmap's URL."""
+    root = tmp_path_factory.mktemp("roadmap-browser")
+    config = roadmap_config()
+    config["theme"]["palette"] = [{"scheme": "default"}, {"scheme": "slate"}]
+    write_project(root, FILES | {"docs/index.md": "# Home\n"}, config)
+    site = build(root, strict=True)
+    handler = functools.partial(_Quiet, directory=str(site.site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{site.output(ROADMAP)}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        unavailable("chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_offline(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:
+    """The page loaded with only the test server reachable: (page, script errors, blocked URLs)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    blocked: list[str] = []
+    local = url.split("/", 3)[:3]
+    prefix = "/".join(local) + "/"
+
+    def route(request_route: Any) -> None:
+        if request_route.request.url.startswith(prefix):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(url, wait_until="load")
+    return page, errors, blocked
+
+
+def test_the_timeline_shows_a_bar_per_release_offline_without_script_errors(
+    browser: Browser, roadmap_url: str
+) -> None:
+    page, errors, blocked = open_offline(browser, roadmap_url)
+    try:
+        timeline = page.locator(".roadmark-timeline")
+        assert timeline.is_visible()
+        chart = timeline.bounding_box()
+        assert chart is not None and chart["width"] > 0 and chart["height"] > 0
+        releases = page.locator(".roadmark-timeline__bar--release")
+        assert releases.count() == len(RELEASES)
+        lefts = []
+        for index, release in enumerate(RELEASES):
+            bar = page.locator(f'.roadmark-timeline__bar[data-roadmark-id="{release}"]')
+            assert bar.is_visible(), release
+            box = bar.bounding_box()
+            assert box is not None, release
+            assert box["width"] > 0 and box["height"] > 0, (release, box)
+            # Inside the chart, and in date order from left to right.
+            assert (
+                chart["x"] <= box["x"]
+                and box["x"] + box["width"] <= chart["x"] + chart["width"] + 1
+            ), (release, box, chart)
+            assert releases.nth(index).get_attribute("data-roadmark-id") == release
+            lefts.append(box["x"])
+        assert lefts == sorted(lefts)
+        assert page.locator(".roadmark-timeline__bar--epic").count() == 2
+        assert errors == []
+        assert blocked == []
+    finally:
+        page.close()
+
+
+def test_the_timeline_follows_the_dark_palette(browser: Browser, roadmap_url: str) -> None:
+    page, errors, _ = open_offline(browser, roadmap_url)
+    try:
+        label = page.locator(".roadmark-timeline__tick").first
+
+        def colour() -> str:
+            return str(label.evaluate("node => getComputedStyle(node).color"))
+
+        light = colour()
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        dark = colour()
+        assert light != dark
+        bar = page.locator('.roadmark-timeline__bar[data-roadmark-id="R5"]').bounding_box()
+        assert bar is not None and bar["width"] > 0
+        assert errors == []
+    finally:
+        page.close()

@@ -1,0 +1,595 @@
+"""The built site (issue 3): item pages, cross-links, indexes, nav, export, safety, problems."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from sites import (
+    DOCS,
+    PRODUCT,
+    USER_NAV,
+    Node,
+    Site,
+    build,
+    md,
+    mkdocs_config,
+    parse,
+    run_tool,
+    section,
+    snapshot,
+    spec,
+    table,
+    tree,
+    write_project,
+)
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
+STORY_1 = "product/stories/STORY-1.md"
+PRD_1 = "product/prds/PRD-1.md"
+EPIC_1 = "product/epics/EPIC-1.md"
+R1 = "product/releases/R1.md"
+HOME = "index.md"
+DEEP = "guide/deep.md"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The small product and two docs pages: `[search, roadmark]`, directory URLs, a user nav."""
+    root = tmp_path_factory.mktemp("site")
+    write_project(root, PRODUCT | DOCS, mkdocs_config(nav=USER_NAV))
+    return build(root)
+
+
+@pytest.fixture(scope="module")
+def flat_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The same with `[search, tags, macros, roadmark]`, `.html` URLs and no nav at all."""
+    root = tmp_path_factory.mktemp("flat")
+    tags_page = {"docs/tags.md": "# Tags\n\n<!-- material/tags -->\n"}
+    config = mkdocs_config(["search", "tags", "macros", "roadmark"], use_directory_urls=False)
+    write_project(root, PRODUCT | DOCS | tags_page, config)
+    return build(root)
+
+
+def page_of(site: Site, src_uri: str) -> str:
+    """The output file of a page, for comparing with where links lead."""
+    return site.output(src_uri)
+
+
+def rows(node: Node) -> list[list[str]]:
+    """The texts of a table's body cells."""
+    return [[cell.text for cell in row] for row in table(node).rows]
+
+
+def test_a_clean_product_builds_without_warnings(site: Site, flat_site: Site) -> None:
+    assert site.warnings == []
+    assert flat_site.warnings == []
+
+
+# --- Item pages --------------------------------------------------------------------------
+
+
+def test_the_card_shows_status_owner_release_and_estimate(site: Site) -> None:
+    card = site.article(STORY_1).find(cls="roadmark-card")
+    assert card is not None
+    fields = {row["Field"].text: row["Value"] for row in table(card).as_dicts()}
+    assert {name: cell.text for name, cell in fields.items()} == {
+        "Kind": "Story",
+        "Status": "in-progress",
+        "Owner": "alex",
+        "Priority": "P0",
+        "Release": "R1",
+        "Epic": "EPIC-1",
+        "Estimate": "3",
+        "Type": "feature",
+        "Sprint": "2026-S40",
+        "Implements": "PRD-1/R-1",
+        "Tags": "export, json",
+    }
+    badge = fields["Status"].find("span", cls="roadmark-status")
+    assert badge is not None
+    assert "roadmark-status--in-progress" in badge.classes
+    # Front matter references are links to the item's page, or to the requirement's anchor.
+    assert site.links_to(STORY_1, card.links) == [
+        ("R1", page_of(site, R1), ""),
+        ("EPIC-1", page_of(site, EPIC_1), ""),
+        ("PRD-1/R-1", page_of(site, PRD_1), "r-1"),
+    ]
+
+
+def test_depends_on_and_dates_are_on_the_card(site: Site) -> None:
+    story = table(site.article("product/stories/STORY-2.md").find(cls="roadmark-card"))
+    depends = {row["Field"].text: row["Value"] for row in story.as_dicts()}["Depends on"]
+    assert site.links_to("product/stories/STORY-2.md", depends.links) == [
+        ("STORY-1", page_of(site, STORY_1), "")
+    ]
+    epic = table(site.article(EPIC_1).find(cls="roadmark-card"))
+    fields = {row["Field"].text: row["Value"].text for row in epic.as_dicts()}
+    assert (fields["Start"], fields["Target"], fields["PRD"]) == (
+        "2026-10-01",
+        "2026-11-30",
+        "PRD-1",
+    )
+    assert fields["Progress"] == "5 of 8 points (62%)"
+
+
+def test_the_parent_chain_links_prd_then_epic(site: Site) -> None:
+    chain = site.article(STORY_1).find("p", cls="roadmark-chain")
+    assert chain is not None
+    assert chain.text == "PRD-1 Export the plan › EPIC-1 Exporters › STORY-1"
+    assert site.links_to(STORY_1, chain.links) == [
+        ("PRD-1 Export the plan", page_of(site, PRD_1), ""),
+        ("EPIC-1 Exporters", page_of(site, EPIC_1), ""),
+    ]
+    epic_chain = site.article(EPIC_1).find("p", cls="roadmark-chain")
+    assert epic_chain is not None
+    assert site.links_to(EPIC_1, epic_chain.links) == [
+        ("PRD-1 Export the plan", page_of(site, PRD_1), "")
+    ]
+    assert site.article(PRD_1).find("p", cls="roadmark-chain") is None
+
+
+def test_epic_and_prd_pages_list_children_with_status_and_progress(site: Site) -> None:
+    epic = site.article(EPIC_1)
+    stories = section(epic, "stories")
+    assert table(stories).headers == ["Id", "Title", "Status", "Points / progress"]
+    assert rows(stories) == [
+        ["STORY-1", "JSON export", "in-progress", "3"],
+        ["STORY-2", "CSV export", "done", "5"],
+    ]
+    assert site.links_to(EPIC_1, table(stories).rows[1][0].links) == [
+        ("STORY-2", page_of(site, "product/stories/STORY-2.md"), "")
+    ]
+    badge = table(stories).rows[1][2].find("span", cls="roadmark-status--done")
+    assert badge is not None
+    epics = section(site.article(PRD_1), "epics")
+    assert rows(epics) == [
+        ["EPIC-1", "Exporters", "in-progress", "5 of 8 points (62%)"],
+        ["EPIC-2", "Importers", "planned", "0 of 10 points (0%)"],
+    ]
+    bar = table(epics).rows[0][3].find(role="progressbar")
+    assert bar is not None
+    assert bar.get("aria-valuenow") == "62"
+
+
+def test_referenced_by_lists_backlinks_with_the_field(site: Site) -> None:
+    backlinks = section(site.article(STORY_1), "referenced-by")
+    assert rows(backlinks) == [["STORY-2", "CSV export", "done", "Depends on"]]
+    prd = section(site.article(PRD_1), "referenced-by")
+    assert [(row[0], row[3]) for row in rows(prd)] == [
+        ("EPIC-1", "PRD"),
+        ("EPIC-2", "PRD"),
+        ("STORY-1", "Implements PRD-1/R-1"),
+        ("STORY-2", "Implements PRD-1/R-2"),
+        ("STORY-3", "Implements PRD-1/R-3"),
+    ]
+    assert site.links_to(PRD_1, table(prd).rows[2][0].links) == [
+        ("STORY-1", page_of(site, STORY_1), "")
+    ]
+    release = section(site.article(R1), "referenced-by")
+    assert [row[0] for row in rows(release)] == ["EPIC-1", "PRD-1", "STORY-1", "STORY-2"]
+
+
+def test_every_requirement_and_criterion_has_an_anchor(site: Site) -> None:
+    prd = site.article(PRD_1)
+    assert {"r-1", "r-2", "r-3"} <= prd.ids
+    anchor = prd.find("a", id="r-2")
+    assert anchor is not None
+    assert (anchor.text, anchor.get("href")) == ("R-2", "#r-2")
+    assert {"ac-1", "ac-2"} <= site.article(STORY_1).ids
+    # The requirement table links each requirement's anchor to the stories implementing it.
+    coverage = section(prd, "implemented-by")
+    assert rows(coverage) == [["R-1", "STORY-1"], ["R-2", "STORY-2"], ["R-3", "STORY-3"]]
+
+
+# --- Cross-links -------------------------------------------------------------------------
+
+
+def autolinks(content: Node) -> list[Node]:
+    """The links the cross-link extension made."""
+    return content.find_all("a", cls="roadmark-ref")
+
+
+@pytest.mark.parametrize("built", ["site", "flat_site"])
+def test_ids_in_prose_link_to_their_page_and_anchor(
+    request: pytest.FixtureRequest, built: str
+) -> None:
+    site: Site = request.getfixturevalue(built)
+    home = site.article(HOME)
+    assert site.links_to(HOME, autolinks(home)) == [
+        ("STORY-1", page_of(site, STORY_1), ""),
+        ("STORY-1/AC-2", page_of(site, STORY_1), "ac-2"),
+        ("PRD-1/R-2", page_of(site, PRD_1), "r-2"),
+        ("R1", page_of(site, R1), ""),
+    ]
+    deep = site.article(DEEP)
+    assert site.links_to(DEEP, autolinks(deep)) == [
+        ("STORY-2/AC-1", page_of(site, "product/stories/STORY-2.md"), "ac-1")
+    ]
+    # Product pages are linked the same way, to other pages and to their own anchors.
+    assert site.links_to(PRD_1, autolinks(section(site.article(PRD_1), "problem"))) == [
+        ("STORY-4", page_of(site, "product/stories/STORY-4.md"), "")
+    ]
+    assert site.links_to(STORY_1, autolinks(site.article(STORY_1))) == [
+        ("PRD-1/R-2", page_of(site, PRD_1), "r-2")
+    ]
+    assert [a.text for a in autolinks(site.article(EPIC_1))] == ["PRD-1/R-1", "PRD-1/R-2"]
+
+
+@pytest.mark.parametrize("built", ["site", "flat_site"])
+def test_every_cross_link_reaches_an_existing_page_and_anchor(
+    request: pytest.FixtureRequest, built: str
+) -> None:
+    site: Site = request.getfixturevalue(built)
+    pages = [HOME, DEEP, *PRODUCT]
+    for src_uri in pages:
+        for text, target, fragment in site.links_to(src_uri, autolinks(site.article(src_uri))):
+            assert (site.site_dir / target).is_file(), (src_uri, text, target)
+            if fragment:
+                assert fragment in parse((site.site_dir / target).read_text()).ids, (src_uri, text)
+
+
+def test_ids_in_code_and_unknown_ids_stay_text(site: Site) -> None:
+    home = site.article(HOME)
+    codes = [code.text for code in home.find_all("code")]
+    assert "STORY-2" in codes
+    assert "PRD-1/R-1" in codes
+    assert "STORY-3 in a fenced block" in codes
+    linked = {a.text for a in home.links}
+    assert not linked & {"STORY-2", "PRD-1/R-1", "STORY-3", "STORY-99", "PRD-1/R-9", "PRD-1"}
+    assert "Unknown ids stay text: STORY-99, PRD-1/R-9." in home.text
+    problem = section(site.article(PRD_1), "problem")
+    assert [code.text for code in problem.find_all("code")] == ["STORY-4"]
+
+
+# --- Indexes and navigation --------------------------------------------------------------
+
+
+def test_one_index_page_per_kind_with_its_columns(site: Site) -> None:
+    stories = site.article("product/stories.md")
+    assert stories.find("h1").text == "Stories"
+    assert table(stories).headers == [
+        "Id", "Title", "Status", "Owner", "Release", "Priority", "Estimate",
+    ]  # fmt: skip
+    assert rows(stories) == [
+        ["STORY-1", "JSON export", "in-progress", "alex", "R1", "P0", "3"],
+        ["STORY-2", "CSV export", "done", "alex", "R1", "P1", "5"],
+        ["STORY-3", "JSON import", "backlog", "bo", "R2", "P2", "8"],
+        ["STORY-4", "CSV import", "ready", "bo", "", "P3", "2"],
+    ]
+    first = table(stories).rows[0]
+    assert site.links_to("product/stories.md", first[0].links + first[4].links) == [
+        ("STORY-1", page_of(site, STORY_1), ""),
+        ("R1", page_of(site, R1), ""),
+    ]
+    epics = site.article("product/epics.md")
+    assert table(epics).headers[-1] == "Progress"
+    assert rows(epics)[0][-1] == "5 of 8 points (62%)"
+    assert [row[0] for row in rows(site.article("product/prds.md"))] == ["PRD-1", "PRD-2"]
+    assert [row[0] for row in rows(site.article("product/releases.md"))] == ["R1", "R2"]
+
+
+def primary_nav(site: Site, src_uri: str) -> list[tuple[str, str, str]]:
+    """The links of Material's main navigation on a page, resolved."""
+    nav = site.page(src_uri).find("nav", cls="md-nav--primary")
+    assert nav is not None
+    return site.links_to(src_uri, [a for a in nav.links if "md-logo" not in a.classes])
+
+
+@pytest.mark.parametrize("built", ["site", "flat_site"])
+def test_the_hub_section_lists_indexes_prds_and_releases_but_no_story(
+    request: pytest.FixtureRequest, built: str
+) -> None:
+    site: Site = request.getfixturevalue(built)
+    story_3 = "product/stories/STORY-3.md"
+    targets = [target for _, target, _ in primary_nav(site, story_3)]
+    hub = [
+        HOME, DEEP, "product/index.md", "product/prds.md", PRD_1,
+        "product/prds/PRD-2.md", "product/epics.md", "product/stories.md", "product/releases.md",
+        R1, "product/releases/R2.md",
+    ]  # fmt: skip
+    # The user's pages (or MkDocs' own nav of docs/) first, then the hub; other
+    # product-wide views may join it.
+    assert [target for target in targets if target in map(site.output, hub)] == [
+        site.output(src) for src in hub
+    ]
+    assert not any("/stories/STORY-" in target for target in targets)
+    assert not any("/epics/EPIC-" in target for target in targets)
+    # Nothing on a story's page links to an unrelated story: no nav lists them all.
+    local = [a for a in site.page(story_3).links if "://" not in a.get("href")]
+    everything = site.links_to(story_3, local)
+    assert not any(
+        target == site.output("product/stories/STORY-4.md") for _, target, _ in everything
+    )
+
+
+def test_a_nav_that_places_product_pages_is_left_alone(tmp_path: Path) -> None:
+    nav = [{"Guide": "index.md"}, {"Plan": [{"First": STORY_1}, {"All": "product/stories.md"}]}]
+    write_project(tmp_path, PRODUCT | DOCS, mkdocs_config(nav=nav))
+    site = build(tmp_path)
+    assert [(text, target) for text, target, _ in primary_nav(site, HOME)] == [
+        ("Guide", site.output(HOME)),
+        ("First", site.output(STORY_1)),
+        ("All", site.output("product/stories.md")),
+    ]
+    assert site.warnings == []
+
+
+# --- Material: search and tags -----------------------------------------------------------
+
+
+def test_search_finds_the_story_page_by_id_and_title(site: Site) -> None:
+    index = json.loads((site.site_dir / "search" / "search_index.json").read_text())
+    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    assert titles["product/stories/STORY-1/"] == "STORY-1 · JSON export"
+    assert titles["product/prds/PRD-1/"] == "PRD-1 · Export the plan"
+    # Index tables repeat every title; they are left out of search so items rank first.
+    assert "product/stories/" not in titles
+
+
+def test_item_tags_feed_materials_tags(flat_site: Site) -> None:
+    listing = flat_site.article("tags.md")
+    tags = {
+        heading.text: flat_site.links_to("tags.md", section(listing, heading.get("id")).links)
+        for heading in listing.find_all("h2")
+    }
+    assert tags == {
+        "export": [
+            ("PRD-1 · Export the plan", flat_site.output(PRD_1), ""),
+            ("STORY-1 · JSON export", flat_site.output(STORY_1), ""),
+        ],
+        "json": [("STORY-1 · JSON export", flat_site.output(STORY_1), "")],
+    }
+    chips = flat_site.page(STORY_1).find_all(cls="md-tag")
+    assert [chip.text for chip in chips] == ["export", "json"]
+
+
+# --- The export --------------------------------------------------------------------------
+
+
+def test_the_site_publishes_the_whole_graph_as_roadmark_json(site: Site) -> None:
+    data = json.loads((site.site_dir / "roadmark.json").read_text(encoding="utf-8"))
+    items = {item["id"]: item for item in data["items"]}
+    assert sorted(items) == sorted(
+        ["PRD-1", "PRD-2", "EPIC-1", "EPIC-2", "R1", "R2"] + [f"STORY-{n}" for n in range(1, 5)]
+    )
+    story = items["STORY-1"]
+    assert {key: story[key] for key in ("kind", "title", "status", "path", "parent")} == {
+        "kind": "story",
+        "title": "JSON export",
+        "status": "in-progress",
+        "path": STORY_1,
+        "parent": "EPIC-1",
+    }
+    assert story["fields"]["implements"] == ["PRD-1/R-1"]
+    assert story["fields"]["estimate"] == 3
+    assert story["fields"]["tags"] == ["export", "json"]
+    assert [(c["id"], c["address"]) for c in story["criteria"]] == [
+        ("AC-1", "STORY-1/AC-1"),
+        ("AC-2", "STORY-1/AC-2"),
+    ]
+    assert story["criteria"][1]["text"].startswith("Given a problem, when exported")
+    assert story["referenced_by"] == ["STORY-2"]
+    prd = items["PRD-1"]
+    assert [r["address"] for r in prd["requirements"]] == ["PRD-1/R-1", "PRD-1/R-2", "PRD-1/R-3"]
+    assert items["R1"]["fields"]["date"] == "2026-12-01"
+    links = data["links"]
+    assert {
+        "source": "STORY-1",
+        "field": "implements",
+        "target": "PRD-1",
+        "clause": "PRD-1/R-1",
+    } in links
+    assert {"source": "STORY-2", "field": "depends_on", "target": "STORY-1"} in links
+    assert {"source": "EPIC-1", "field": "prd", "target": "PRD-1"} in links
+    assert data["problems"] == []
+
+
+def test_roadmark_export_prints_the_same_document(site: Site, run_cli: RunCli) -> None:
+    published = (site.site_dir / "roadmark.json").read_text(encoding="utf-8")
+    result = run_cli("export", "--format", "json", cwd=site.root)
+    assert result.code == 0, result.err
+    assert result.out == published
+    csv = run_cli("export", "--format", "csv", cwd=site.root)
+    assert csv.code == 0, csv.err
+    lines = csv.out.splitlines()
+    assert lines[0] == "id,kind,title,status,path,parent,release,owner,priority"
+    assert f"STORY-1,story,JSON export,in-progress,{STORY_1},EPIC-1,R1,alex,P0" in lines
+
+
+# --- Safety and determinism --------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE: dict[str, str] = {
+    "docs/index.md": "# Home\n\nSee STORY-1 and PRD-1/R-1.\n\n<!-- material/tags -->\n",
+    "product/prds/PRD-1.md": spec(
+        "PRD-1", "prd", 'Fish & "chips" <b>bold</b>', "approved",
+        """
+        ## Requirements
+
+        - R-1: The system shall keep {{ x }} and {% raw %} as written.
+        """,
+        metrics=[{"name": "<script>alert(7)</script>", "baseline": "<i>0</i>", "target": "1"}],
+        theme="<iframe src=x>",
+        description='Says "hi" <script>alert(8)</script>',
+        subtitle="<script>alert(9)</script>",
+    ),
+    "product/epics/EPIC-1.md": spec(
+        "EPIC-1", "epic", "{{ x }} epic", "planned", "Body keeps {{ x }}.\n", prd="PRD-1",
+    ),
+    "product/stories/STORY-1.md": spec(
+        "STORY-1", "story", SCRIPT, "ready",
+        """
+        Prose keeps {{ x }}, {% if y %}, and {# z #}.
+
+        ## Acceptance criteria
+
+        - AC-1: Given {{ x }}, then it is shown verbatim.
+        """,
+        epic="EPIC-1", implements=["PRD-1/R-1"], owner="<script>alert(2)</script>",
+        team="<img src=x onerror=alert(3)>", tags=["<script>alert(4)</script>", "safe"],
+        sprint="{{ x }}",
+    ),
+    "product/stories/STORY-2.md": spec(
+        "STORY-2", "story", "Bad status", "<script>alert(5)</script>", epic="EPIC-1",
+    ),
+}  # fmt: skip
+"""Markup and template syntax in every value a spec has; bodies hold only template syntax."""
+
+LIVE_MARKUP = ("<script>alert", "<img src=x", "<iframe", "<b>bold", "<i>0")
+
+
+def test_values_from_specs_show_as_text(tmp_path: Path) -> None:
+    config = mkdocs_config(["search", "tags", "macros", "roadmark"])
+    write_project(tmp_path, HOSTILE, config)
+    site = build(tmp_path)
+    outputs = [
+        path for path in site.site_dir.rglob("*") if path.suffix in (".html", ".json", ".xml")
+    ]
+    assert any(path.name == "search_index.json" for path in outputs)
+    for path in outputs:
+        text = path.read_text(encoding="utf-8")
+        for markup in LIVE_MARKUP:
+            if path.name == "roadmark.json":
+                continue  # JSON data, not markup: values are kept as written
+            assert markup not in text, (path, markup)
+    story = site.page(STORY_1)
+    assert story.find("h1").text == f"STORY-1 · {SCRIPT}"
+    assert story.find("title").text.startswith(f"STORY-1 · {SCRIPT}")
+    assert not [s for s in story.find_all("script") if "alert" in s.text]
+    card = {
+        row["Field"].text: row["Value"].text
+        for row in table(story.find(cls="roadmark-card")).as_dicts()
+    }
+    assert card["Owner"] == "<script>alert(2)</script>"
+    assert card["Team"] == "<img src=x onerror=alert(3)>"
+    assert card["Sprint"] == "{{ x }}"
+    # Shown once escaped, not twice: the reader sees the characters, not entities.
+    prd = site.page(PRD_1)
+    assert prd.find("h1").text == 'PRD-1 · Fish & "chips" <b>bold</b>'
+    assert "&amp;" not in prd.find("h1").text
+    assert table(section(prd.find("article"), "success-metrics")).rows[0][0].text == (
+        "<script>alert(7)</script>"
+    )
+    nav_titles = [a.text for a in prd.find("nav", cls="md-nav--primary").links]
+    assert 'PRD-1 · Fish & "chips" <b>bold</b> <script>alert(9)</script>' in nav_titles
+    description = prd.find("meta", name="description")
+    assert description is not None
+    assert description.get("content") == 'Says "hi" <script>alert(8)</script>'
+    home = site.article(HOME)
+    assert [a.get("title") for a in autolinks(home)] == [
+        SCRIPT,
+        "The system shall keep {{ x }} and {% raw %} as written.",
+    ]
+    tag_headings = [h.text for h in home.find_all("h2")]
+    assert "<script>alert(4)</script>" in tag_headings
+    index = json.loads((site.site_dir / "search" / "search_index.json").read_text())
+    titles = [doc["title"] for doc in index["docs"] if doc["location"].endswith("STORY-1/")]
+    assert titles == [f"STORY-1 · {SCRIPT}".replace("<", "&lt;").replace(">", "&gt;")]
+    # Template syntax in spec prose and values survives macros verbatim.
+    assert "Prose keeps {{ x }}, {% if y %}, and {# z #}." in story.find("article").text
+    assert "Given {{ x }}, then it is shown verbatim." in story.find("article").text
+    assert "{{ x }} and {% raw %} as written" in prd.find("article").text
+    assert site.page(EPIC_1).find("h1").text == "EPIC-1 · {{ x }} epic"
+    # The unknown status is a problem on the page, escaped too.
+    bad = site.article("product/stories/STORY-2.md")
+    assert "<script>alert(5)</script>" in bad.find(cls="admonition").text
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path) -> None:
+    first = write_project(tmp_path / "one", PRODUCT | DOCS, mkdocs_config(nav=USER_NAV))
+    second = tmp_path / "elsewhere" / "two"
+    shutil.copytree(first, second)
+    # Separate processes with different hash seeds: set order must not leak into output.
+    for root, seed in ((first, "1"), (second, "2")):
+        done = run_tool("mkdocs", "build", "--strict", cwd=root, env={"PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+    one, two = tree(first / "site"), tree(second / "site")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    assert "roadmark.json" in one
+    assert "sitemap.xml" in one
+
+
+def test_a_build_writes_nothing_into_docs_or_the_product_folder(tmp_path: Path) -> None:
+    write_project(tmp_path, PRODUCT | DOCS, mkdocs_config())
+    before = {name: snapshot(tmp_path / name) for name in ("docs", "product")}
+    top = sorted(path.name for path in tmp_path.iterdir())
+    build(tmp_path)
+    assert {name: snapshot(tmp_path / name) for name in ("docs", "product")} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*top, "site"])
+
+
+# --- Problems ----------------------------------------------------------------------------
+
+DANGLING = PRODUCT | {
+    "product/stories/STORY-5.md": md(
+        """
+        ---
+        id: STORY-5
+        kind: story
+        title: Points at nothing
+        status: backlog
+        epic: EPIC-9
+        ---
+
+        ## Acceptance criteria
+
+        - AC-1: Given nothing, then nothing.
+        """
+    )
+}
+
+
+def test_a_dangling_reference_fails_a_strict_build_naming_file_and_line(tmp_path: Path) -> None:
+    write_project(tmp_path, DANGLING | DOCS, mkdocs_config())
+    done = run_tool("mkdocs", "build", "--strict", cwd=tmp_path)
+    assert done.returncode != 0
+    assert "product/stories/STORY-5.md:6:7: error RM009" in done.stderr
+    assert "EPIC-9" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_affected_page_shows_its_problems(tmp_path: Path) -> None:
+    write_project(tmp_path, DANGLING | DOCS, mkdocs_config())
+    site = build(tmp_path)
+    (problem,) = [w for w in site.warnings if "RM009" in w]
+    assert problem.startswith("roadmark: product/stories/STORY-5.md:6:7: error RM009: epic: ")
+    assert "'EPIC-9'" in problem
+    box = site.article("product/stories/STORY-5.md").find(cls="admonition")
+    assert box is not None
+    assert "failure" in box.classes
+    assert box.find(cls="admonition-title").text == "Problems in this spec"
+    assert "RM009 line 6" in box.text
+    assert "EPIC-9" in box.text
+    assert site.article(STORY_1).find(cls="admonition") is None
+
+
+def test_broken_yaml_is_reported_and_the_rest_of_the_site_builds(tmp_path: Path) -> None:
+    broken = (
+        "---\nid: STORY-5\nkind: story\ntitle: [unclosed\nstatus: ready\n---\n\nMentions STORY-1.\n"
+    )
+    files = PRODUCT | DOCS | {"product/stories/STORY-5.md": broken}
+    write_project(tmp_path, files, mkdocs_config())
+    site = build(tmp_path)
+    errors = [w for w in site.warnings if "RM002" in w]
+    assert len(errors) == 1
+    assert errors[0].startswith("roadmark: product/stories/STORY-5.md:5:")
+    box = site.article("product/stories/STORY-5.md").find(cls="admonition")
+    assert box is not None
+    assert "RM002" in box.text
+    # Its prose is still shown, cross-linked, and every other page is built as usual.
+    links = site.links_to(
+        "product/stories/STORY-5.md", autolinks(site.article("product/stories/STORY-5.md"))
+    )
+    assert links == [("STORY-1", site.output(STORY_1), "")]
+    assert site.article(STORY_1).find(cls="roadmark-card") is not None
+    assert [row[0] for row in rows(site.article("product/stories.md"))] == [
+        f"STORY-{n}" for n in range(1, 5)
+    ]
