@@ -15,6 +15,30 @@ import yaml
 
 from roadmark.cli import main
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _snapshot(*folders: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(REPO).as_posix(): path.read_bytes()
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _repository_sources_untouched() -> Any:
+    """Fail the run if any test wrote into this repository's own product/ or docs/ folders."""
+    folders = (REPO / "product", REPO / "docs")
+    before = _snapshot(*folders)
+    yield
+    after = _snapshot(*folders)
+    changed = sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+    assert not changed, f"tests modified the repository's sources: {changed}"
+
 
 def _console_script() -> str:
     """The installed `roadmark` script, preferring the one of the interpreter running the tests."""

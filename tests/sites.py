@@ -127,7 +127,8 @@ class Site:
 
     def article(self, src_uri: str) -> Node:
         """The page's content, without the theme's header, navigation and footer."""
-        content = self.page(src_uri).find("article") or self.page(src_uri).find(role="main")
+        page = self.page(src_uri)
+        content = page.find("article") or page.find(role="main")
         assert content is not None, f"{src_uri} has no content element"
         return content
 
@@ -149,6 +150,8 @@ class Site:
 
 
 class _Collect(logging.Handler):
+    """Keeps every record at INFO or above as (level, message)."""
+
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.records: list[tuple[int, str]] = []
@@ -158,7 +161,11 @@ class _Collect(logging.Handler):
 
 
 def build(root: Path, *, strict: bool = False, **overrides: Any) -> Site:
-    """Build the project at `root` in this process, with a fixed SOURCE_DATE_EPOCH."""
+    """Build the project at `root` in this process, with a fixed SOURCE_DATE_EPOCH.
+
+    `strict` applies whatever `mkdocs.yml` says; a strict build with warnings raises
+    MkDocs' `Abort`. `overrides` are config keys, e.g. `use_directory_urls=False`.
+    """
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)

@@ -114,6 +114,31 @@ def test_tests_link_by_property_or_by_the_address_in_their_name(
     assert evidence.tests[0].addresses == ("STORY-1/AC-1", "STORY-1/AC-2")
 
 
+def test_names_are_a_fallback_for_cases_without_the_property(write_product: WriteProduct) -> None:
+    """With a property, the name is not read; with `names=False`, names never count."""
+    root = write_product(
+        {
+            **PRODUCT,
+            "r.xml": junit(
+                f'<testcase name="test_x[STORY-1/AC-2]">{prop("STORY-1/AC-1")}</testcase>',
+                '<testcase name="test_y[STORY-1/AC-2.]"/>',
+                '<testcase name="test_z[STORY-1/AC-9]"/>',
+            ),
+        }
+    )
+    evidence = read(root, "r.xml")
+    linked = {address: [t.name for t in tests] for address, tests in evidence.by_address.items()}
+    assert linked == {
+        "STORY-1/AC-1": ["test_x[STORY-1/AC-2]"],
+        "STORY-1/AC-2": ["test_y[STORY-1/AC-2.]"],
+    }
+    assert [p.line for p in evidence.problems] == [5]
+    settings = settings_from_options({})
+    product = load_product(root, settings)
+    off = read_evidence(root, ["r.xml"], product.graph, settings, names=False)
+    assert (list(off.by_address), off.problems) == (["STORY-1/AC-1"], [])
+
+
 @pytest.mark.roadmark("STORY-32/AC-5")
 def test_an_unknown_address_is_reported_with_the_file_and_the_test(
     write_product: WriteProduct,
@@ -141,7 +166,8 @@ def test_an_unknown_address_is_reported_with_the_file_and_the_test(
         "test 'm::test_typo' names 'STORY-1/AC-9', but STORY-1 has no AC-9 (it has AC-1, AC-2)"
     )
     assert messages[1] == (
-        "test 'm::test_gone[STORY-404/AC-1]' names 'STORY-404/AC-1', but there is no item STORY-404"
+        "test 'm::test_gone[STORY-404/AC-1]' names 'STORY-404/AC-1', but there is no item "
+        "STORY-404 (in its name; set match_test_names: false if names hold other data)"
     )
     assert "'STORY-1', which is not an address like STORY-1/AC-1" in messages[2]
     assert [t.name for t in evidence.tests] == ["test_fine"]
@@ -258,6 +284,7 @@ def test_options_are_validated() -> None:
     assert results_options({}).globs == ()
     assert results_options({"test_results": "a.xml"}).globs == ("a.xml",)
     assert results_options({"test_results_required": False}).required is False
+    assert results_options({"match_test_names": False}).names is False
     with pytest.raises(ConfigError, match="list of globs"):
         results_options({"test_results": [1]})
     with pytest.raises(ConfigError, match="true or false"):

@@ -338,6 +338,18 @@ def test_rm004_unknown_field_suggests(write_product: WriteProduct, check: Check)
     assert "did you mean 'estimate'" in problem["message"]
 
 
+def test_rm004_template_keys_are_not_passed_through(
+    write_product: WriteProduct, check: Check
+) -> None:
+    """`template` and `icon` would make Material fail on a missing file, so specs may not set them."""
+    root = write_product(
+        {
+            "product/s.md": "---\nid: STORY-1\nkind: story\ntitle: T\nstatus: backlog\nicon: nope/x\n---\n"
+        }
+    )
+    check(root).only("RM004", "product/s.md", 6, col=1)
+
+
 def test_rm004_field_of_another_kind(write_product: WriteProduct, check: Check) -> None:
     """A field valid for stories only is unknown on an epic, and the message says why."""
     root = write_product(
@@ -372,6 +384,11 @@ def test_rm004_field_of_another_kind(write_product: WriteProduct, check: Check) 
         ("type: feature-request", "not one of feature"),
         ("implements: [PRD-1]", "requirement address"),
         ("title: {a: 1}", "expected text"),
+        # Keys passed on to MkDocs and Material, whose templates crash on bad values.
+        ('search: "x"', "expected a mapping"),
+        ("search: {boost: high}", "boost must be a number"),
+        ("hide: toc", "expected a list"),
+        ("render_macros: yes please", "true or false"),
     ],
 )
 def test_rm005_wrong_type(write_product: WriteProduct, check: Check, line: str, words: str) -> None:

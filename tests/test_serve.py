@@ -18,8 +18,8 @@ import pytest
 
 from sites import DOCS, EPOCH, PRODUCT, TOOL_ENV, console_script, mkdocs_config, write_project
 
-DEADLINE = 45.0
-"""Seconds the whole test may take before it gives up (the server is killed in any case)."""
+DEADLINE = 35.0
+"""Seconds the test may wait in all before it gives up; stopping the server adds at most 15."""
 STORY = "product/stories/STORY-1.md"
 STORY_URL = "product/stories/STORY-1/"
 
@@ -101,7 +101,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=10)
+            process.wait(timeout=5)
 
 
 def test_serve_rebuilds_on_edit_and_survives_broken_yaml(server: Server, tmp_path: Path) -> None:

@@ -57,11 +57,6 @@ def flat_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return build(root)
 
 
-def page_of(site: Site, src_uri: str) -> str:
-    """The output file of a page, for comparing with where links lead."""
-    return site.output(src_uri)
-
-
 def rows(node: Node) -> list[list[str]]:
     """The texts of a table's body cells."""
     return [[cell.text for cell in row] for row in table(node).rows]
@@ -97,9 +92,9 @@ def test_the_card_shows_status_owner_release_and_estimate(site: Site) -> None:
     assert "roadmark-status--in-progress" in badge.classes
     # Front matter references are links to the item's page, or to the requirement's anchor.
     assert site.links_to(STORY_1, card.links) == [
-        ("R1", page_of(site, R1), ""),
-        ("EPIC-1", page_of(site, EPIC_1), ""),
-        ("PRD-1/R-1", page_of(site, PRD_1), "r-1"),
+        ("R1", site.output(R1), ""),
+        ("EPIC-1", site.output(EPIC_1), ""),
+        ("PRD-1/R-1", site.output(PRD_1), "r-1"),
     ]
 
 
@@ -107,7 +102,7 @@ def test_depends_on_and_dates_are_on_the_card(site: Site) -> None:
     story = table(site.article("product/stories/STORY-2.md").find(cls="roadmark-card"))
     depends = {row["Field"].text: row["Value"] for row in story.as_dicts()}["Depends on"]
     assert site.links_to("product/stories/STORY-2.md", depends.links) == [
-        ("STORY-1", page_of(site, STORY_1), "")
+        ("STORY-1", site.output(STORY_1), "")
     ]
     epic = table(site.article(EPIC_1).find(cls="roadmark-card"))
     fields = {row["Field"].text: row["Value"].text for row in epic.as_dicts()}
@@ -124,13 +119,13 @@ def test_the_parent_chain_links_prd_then_epic(site: Site) -> None:
     assert chain is not None
     assert chain.text == "PRD-1 Export the plan › EPIC-1 Exporters › STORY-1"
     assert site.links_to(STORY_1, chain.links) == [
-        ("PRD-1 Export the plan", page_of(site, PRD_1), ""),
-        ("EPIC-1 Exporters", page_of(site, EPIC_1), ""),
+        ("PRD-1 Export the plan", site.output(PRD_1), ""),
+        ("EPIC-1 Exporters", site.output(EPIC_1), ""),
     ]
     epic_chain = site.article(EPIC_1).find("p", cls="roadmark-chain")
     assert epic_chain is not None
     assert site.links_to(EPIC_1, epic_chain.links) == [
-        ("PRD-1 Export the plan", page_of(site, PRD_1), "")
+        ("PRD-1 Export the plan", site.output(PRD_1), "")
     ]
     assert site.article(PRD_1).find("p", cls="roadmark-chain") is None
 
@@ -144,7 +139,7 @@ def test_epic_and_prd_pages_list_children_with_status_and_progress(site: Site) -
         ["STORY-2", "CSV export", "done", "5"],
     ]
     assert site.links_to(EPIC_1, table(stories).rows[1][0].links) == [
-        ("STORY-2", page_of(site, "product/stories/STORY-2.md"), "")
+        ("STORY-2", site.output("product/stories/STORY-2.md"), "")
     ]
     badge = table(stories).rows[1][2].find("span", cls="roadmark-status--done")
     assert badge is not None
@@ -170,7 +165,7 @@ def test_referenced_by_lists_backlinks_with_the_field(site: Site) -> None:
         ("STORY-3", "Implements PRD-1/R-3"),
     ]
     assert site.links_to(PRD_1, table(prd).rows[2][0].links) == [
-        ("STORY-1", page_of(site, STORY_1), "")
+        ("STORY-1", site.output(STORY_1), "")
     ]
     release = section(site.article(R1), "referenced-by")
     assert [row[0] for row in rows(release)] == ["EPIC-1", "PRD-1", "STORY-1", "STORY-2"]
@@ -182,10 +177,10 @@ def test_every_requirement_and_criterion_has_an_anchor(site: Site) -> None:
     anchor = prd.find("a", id="r-2")
     assert anchor is not None
     assert (anchor.text, anchor.get("href")) == ("R-2", "#r-2")
-    assert {"ac-1", "ac-2"} <= site.article(STORY_1).ids
-    # The requirement table links each requirement's anchor to the stories implementing it.
-    coverage = section(prd, "implemented-by")
-    assert rows(coverage) == [["R-1", "STORY-1"], ["R-2", "STORY-2"], ["R-3", "STORY-3"]]
+    criterion = site.article(STORY_1).find("a", id="ac-2")
+    assert criterion is not None
+    assert (criterion.text, criterion.get("href")) == ("AC-2", "#ac-2")
+    assert "ac-1" in site.article(STORY_1).ids
 
 
 # --- Cross-links -------------------------------------------------------------------------
@@ -203,21 +198,21 @@ def test_ids_in_prose_link_to_their_page_and_anchor(
     site: Site = request.getfixturevalue(built)
     home = site.article(HOME)
     assert site.links_to(HOME, autolinks(home)) == [
-        ("STORY-1", page_of(site, STORY_1), ""),
-        ("STORY-1/AC-2", page_of(site, STORY_1), "ac-2"),
-        ("PRD-1/R-2", page_of(site, PRD_1), "r-2"),
-        ("R1", page_of(site, R1), ""),
+        ("STORY-1", site.output(STORY_1), ""),
+        ("STORY-1/AC-2", site.output(STORY_1), "ac-2"),
+        ("PRD-1/R-2", site.output(PRD_1), "r-2"),
+        ("R1", site.output(R1), ""),
     ]
     deep = site.article(DEEP)
     assert site.links_to(DEEP, autolinks(deep)) == [
-        ("STORY-2/AC-1", page_of(site, "product/stories/STORY-2.md"), "ac-1")
+        ("STORY-2/AC-1", site.output("product/stories/STORY-2.md"), "ac-1")
     ]
     # Product pages are linked the same way, to other pages and to their own anchors.
     assert site.links_to(PRD_1, autolinks(section(site.article(PRD_1), "problem"))) == [
-        ("STORY-4", page_of(site, "product/stories/STORY-4.md"), "")
+        ("STORY-4", site.output("product/stories/STORY-4.md"), "")
     ]
     assert site.links_to(STORY_1, autolinks(site.article(STORY_1))) == [
-        ("PRD-1/R-2", page_of(site, PRD_1), "r-2")
+        ("PRD-1/R-2", site.output(PRD_1), "r-2")
     ]
     assert [a.text for a in autolinks(site.article(EPIC_1))] == ["PRD-1/R-1", "PRD-1/R-2"]
 
@@ -265,8 +260,8 @@ def test_one_index_page_per_kind_with_its_columns(site: Site) -> None:
     ]
     first = table(stories).rows[0]
     assert site.links_to("product/stories.md", first[0].links + first[4].links) == [
-        ("STORY-1", page_of(site, STORY_1), ""),
-        ("R1", page_of(site, R1), ""),
+        ("STORY-1", site.output(STORY_1), ""),
+        ("R1", site.output(R1), ""),
     ]
     epics = site.article("product/epics.md")
     assert table(epics).headers[-1] == "Progress"
@@ -324,7 +319,7 @@ def test_a_nav_that_places_product_pages_is_left_alone(tmp_path: Path) -> None:
 # --- Material: search and tags -----------------------------------------------------------
 
 
-def test_search_finds_the_story_page_by_id_and_title(site: Site) -> None:
+def test_the_search_index_has_each_item_under_its_id_and_title(site: Site) -> None:
     index = json.loads((site.site_dir / "search" / "search_index.json").read_text())
     titles = {doc["location"]: doc["title"] for doc in index["docs"]}
     assert titles["product/stories/STORY-1/"] == "STORY-1 · JSON export"
@@ -449,16 +444,17 @@ def test_values_from_specs_show_as_text(tmp_path: Path) -> None:
     config = mkdocs_config(["search", "tags", "macros", "roadmark"])
     write_project(tmp_path, HOSTILE, config)
     site = build(tmp_path)
+    # Every page, the search index, tags.json and the sitemap; roadmark.json is data, not
+    # markup, and keeps values as written.
     outputs = [
-        path for path in site.site_dir.rglob("*") if path.suffix in (".html", ".json", ".xml")
+        path
+        for path in site.site_dir.rglob("*")
+        if path.suffix in (".html", ".json", ".xml") and path.name != "roadmark.json"
     ]
-    assert any(path.name == "search_index.json" for path in outputs)
+    assert {"search_index.json", "tags.json", "404.html"} <= {path.name for path in outputs}
     for path in outputs:
         text = path.read_text(encoding="utf-8")
-        for markup in LIVE_MARKUP:
-            if path.name == "roadmark.json":
-                continue  # JSON data, not markup: values are kept as written
-            assert markup not in text, (path, markup)
+        assert [markup for markup in LIVE_MARKUP if markup in text] == [], path
     story = site.page(STORY_1)
     assert story.find("h1").text == f"STORY-1 · {SCRIPT}"
     assert story.find("title").text.startswith(f"STORY-1 · {SCRIPT}")
@@ -500,6 +496,27 @@ def test_values_from_specs_show_as_text(tmp_path: Path) -> None:
     # The unknown status is a problem on the page, escaped too.
     bad = site.article("product/stories/STORY-2.md")
     assert "<script>alert(5)</script>" in bad.find(cls="admonition").text
+
+
+def test_clause_text_quoted_on_other_pages_shows_as_text(tmp_path: Path) -> None:
+    requirement = "The system shall <script>alert(1)</script> import."
+    criterion = "Given <img src=x onerror=alert(2)> an export, then it loads."
+    files = PRODUCT | {"docs/index.md": "# Home\n\nSee PRD-1/R-3 and STORY-3/AC-1.\n"}
+    files[PRD_1] = files[PRD_1].replace("The system shall import a plan.", requirement)
+    story_3 = "product/stories/STORY-3.md"
+    files[story_3] = files[story_3].replace(
+        "Given an export, when imported, then the plan is the same.", criterion
+    )
+    write_project(tmp_path, files, mkdocs_config())
+    site = build(tmp_path)
+    # A spec's body is Markdown, as any page's; where its text is quoted, it is a value.
+    own = {site.output(PRD_1), site.output(story_3)}
+    for path in site.site_dir.rglob("*.html"):
+        if path.relative_to(site.site_dir).as_posix() not in own:
+            text = path.read_text(encoding="utf-8")
+            assert "<script>alert" not in text and "<img src=x" not in text, path
+    titles = [a.get("title") for a in autolinks(site.article(HOME))]
+    assert titles == [requirement, criterion]
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 A test case verifies the requirements or criteria named by its `roadmark`
 property (`<property name="roadmark" value="STORY-1/AC-1, PRD-1/R-2"/>`, several
-addresses comma-separated) or written in its name (`test_x[STORY-1/AC-1]`).
+addresses comma-separated). A case without that property may name them in its
+name instead (`test_x[STORY-1/AC-1]`): names are a fallback for runners that
+cannot write properties, and can be turned off where names carry other data.
 
 JUnit files come from CI, so they are parsed with expat directly: a DTD or an
 entity declaration is refused outright (no entity expansion, no external
@@ -26,7 +28,6 @@ from .settings import ConfigError, Settings
 from .values import ADDRESS
 
 Result = Literal["passed", "failed", "error", "skipped"]
-RESULTS: tuple[Result, ...] = ("passed", "failed", "error", "skipped")
 
 PROPERTY = "roadmark"
 """The name of the JUnit property that lists the addresses a test verifies."""
@@ -40,6 +41,8 @@ _MESSAGE_LIMIT = 300
 _LOCAL_IN_NAME = re.compile(r"/([A-Za-z][A-Za-z0-9]*-[0-9][A-Za-z0-9.]*)(?![A-Za-z0-9])")
 _ID_CHAR = re.compile(r"[A-Za-z0-9._-]")
 _TRAILING_NUMBER = re.compile(r"[0-9.]+$")
+_LONGEST_ID = 100
+"""How far back from `/` an id in a test name is looked for: ids are short, names may not be."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,19 +121,24 @@ class ResultsOptions:
     globs: tuple[str, ...] = ()
     required: bool = True
     """When false, a glob that matches nothing is a note, not an RM021 warning."""
+    names: bool = True
+    """Whether addresses in test names link tests that have no `roadmark` property."""
 
 
 def results_options(options: Mapping[str, Any]) -> ResultsOptions:
-    """Read `test_results` and `test_results_required` from raw plugin options."""
+    """Read `test_results`, `test_results_required` and `match_test_names` from plugin options."""
     globs = options.get("test_results") or []
     if isinstance(globs, str):
         globs = [globs]
     if not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs):
         raise ConfigError("'test_results' must be a list of globs of JUnit XML files")
-    required = options.get("test_results_required", True)
-    if not isinstance(required, bool):
-        raise ConfigError("'test_results_required' must be true or false")
-    return ResultsOptions(tuple(globs), required)
+    flags = []
+    for name in ("test_results_required", "match_test_names"):
+        value = options.get(name, True)
+        if not isinstance(value, bool):
+            raise ConfigError(f"'{name}' must be true or false")
+        flags.append(value)
+    return ResultsOptions(tuple(globs), *flags)
 
 
 def read_evidence(
@@ -140,8 +148,13 @@ def read_evidence(
     settings: Settings,
     *,
     required: bool = True,
+    names: bool = True,
 ) -> Evidence:
-    """Read every JUnit file matched by `globs` (relative to `root`) and link its tests."""
+    """Read every JUnit file matched by `globs` (relative to `root`) and link its tests.
+
+    `required`: a glob matching nothing is a warning (else a note); `names`: addresses in
+    the names of test cases without a `roadmark` property count.
+    """
     evidence = Evidence()
     report = _Reporter(settings, evidence.problems)
     files: dict[str, Path] = {}
@@ -157,7 +170,7 @@ def read_evidence(
                 evidence.notes.append(message)
         for path in matched:
             files.setdefault(_shown(path, root), path)
-    linker = _AddressFinder(graph)
+    linker = _AddressFinder(graph, names)
     for shown in sorted(files):
         try:
             cases = parse_junit(files[shown])
@@ -307,8 +320,9 @@ class _Reporter:
 class _AddressFinder:
     """Resolves the addresses a test case names against the product's clauses."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, names: bool) -> None:
         self.graph = graph
+        self.names = names
         # Id shapes of items with clauses (`STORY-`, `PRD-`): an unknown `STORY-9/AC-1` in a
         # test name is a typo worth reporting; an unknown `data/v-1` is just a name.
         self.prefixes = {
@@ -320,15 +334,19 @@ class _AddressFinder:
         named: list[str] = []
         for value in case.properties:
             named.extend(part.strip() for part in value.split(",") if part.strip())
-        named.extend(self.in_name(case.name))
+        from_name = not case.properties and self.names
+        if from_name:
+            named.extend(self.in_name(case.name))
         addresses: list[str] = []
         title = f"{case.classname}::{case.name}" if case.classname else case.name
         for address in dict.fromkeys(named):
             if address in self.graph.clauses:
                 addresses.append(address)
-            else:
-                message = f"test '{title}' names {self.unknown(address)}"
-                report("RM019", source, case.line, case.col, message)
+                continue
+            message = f"test '{title}' names {self.unknown(address)}"
+            if from_name:
+                message += " (in its name; set match_test_names: false if names hold other data)"
+            report("RM019", source, case.line, case.col, message)
         return RecordedTest(
             source=source,
             line=case.line,
@@ -344,7 +362,7 @@ class _AddressFinder:
         """Addresses written in a test name, e.g. `test_cycle[STORY-9/AC-2]`."""
         for match in _LOCAL_IN_NAME.finditer(name):
             owners = _owners_before(name, match.start())
-            local = match[1]
+            local = match[1].rstrip(".")  # `…STORY-1/AC-1.` ends a sentence, not the id
             known = [owner for owner in owners if owner in self.graph.items]
             if known:  # the longest known id: `test_STORY-1/AC-1` names STORY-1
                 yield f"{known[0]}/{local}"
@@ -372,7 +390,7 @@ def _owners_before(name: str, slash: int) -> list[str]:
     """Candidate ids ending at `slash`, longest first: each starts with a letter after a
     character that cannot be in an id, or after `_`, `-` or `.` (which can)."""
     start = slash
-    while start > 0 and _ID_CHAR.match(name[start - 1]):
+    while start > max(0, slash - _LONGEST_ID) and _ID_CHAR.match(name[start - 1]):
         start -= 1
     candidates = []
     for index in range(start, slash):

@@ -33,7 +33,8 @@ class Progress:
 
     def describe(self) -> str:
         """E.g. `13 of 21 points (61%)`."""
-        return f"{_number(self.done)} of {_number(self.total)} {self.unit} ({self.percent}%)"
+        unit = self.unit[:-1] if self.total == 1 else self.unit
+        return f"{_number(self.done)} of {_number(self.total)} {unit} ({self.percent}%)"
 
 
 def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:

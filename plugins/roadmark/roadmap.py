@@ -164,8 +164,9 @@ class _Schedule:
         self.rank = {release.id: rank for rank, release in enumerate(self.releases)}
         self.columns = release_columns(self.releases, settings, options.today)
         self.spans = _release_spans(self.releases)
-        self.stories = graph.of_kind("story")
-        self.epics = graph.of_kind("epic")
+        # Work under a cancelled epic or superseded PRD left the plan with it, as in `progress`.
+        self.stories = [item for item in graph.of_kind("story") if self._in_plan(item)]
+        self.epics = [item for item in graph.of_kind("epic") if self._in_plan(item)]
         self._release_of = {
             item.id: scheduled_release(item, graph) for item in (*self.epics, *self.stories)
         }
@@ -187,6 +188,9 @@ class _Schedule:
             if ancestor.kind == "prd":
                 return ancestor.id
         return None
+
+    def _in_plan(self, item: Item) -> bool:
+        return not any(ancestor.id in self.graph.closed for ancestor in self.graph.ancestors(item))
 
     def _release_key(self, release: Item) -> tuple[bool, date, int]:
         due = release.get("date")

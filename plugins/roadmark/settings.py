@@ -18,10 +18,8 @@ ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
 FIELD_TYPES = ("string", "number", "date", "enum", "list", "reference")
 """Types users may give extra fields."""
 
-PAGE_KEYS = frozenset(
-    {"hide", "search", "description", "template", "icon", "subtitle", "render_macros", "comments"}
-)
-"""Front matter keys of MkDocs, Material and macros that specs may carry through."""
+PAGE_KEYS = frozenset({"hide", "search", "description", "subtitle", "render_macros", "comments"})
+"""Front matter keys of MkDocs, Material and macros that specs may carry through to their page."""
 
 
 class ConfigError(Exception):

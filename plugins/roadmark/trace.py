@@ -127,10 +127,12 @@ class Trace:
     criteria: dict[str, CriterionTrace] = field(default_factory=dict)
     """Every criterion of every active item, by address."""
     evidence: Evidence = field(default_factory=Evidence)
+    by_prd: dict[str, Section] = field(default_factory=dict)
+    """The sections of PRDs (and of other items with requirements), by id."""
 
     def section_of(self, prd_id: str) -> Section | None:
         """The section of a PRD, if it has one."""
-        return next((s for s in self.sections if s.prd and s.prd.id == prd_id), None)
+        return self.by_prd.get(prd_id)
 
 
 def verdict(tests: Sequence[RecordedTest]) -> State:
@@ -154,29 +156,28 @@ def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
         if ref.field == "implements" and ref.clause:
             implementers.setdefault(ref.address, {})[ref.source] = None
             implemented.setdefault(ref.source, {})[ref.address] = None
-    criteria = {
-        clause.address: CriterionTrace(clause, tuple(evidence.tests_of(clause.address)))
-        for item in active
-        for clause in item.criteria
-    }
-    stories = {
-        item.id: StoryTrace(
-            item,
-            tuple(criteria[clause.address] for clause in item.criteria),
-            tuple(implemented.get(item.id, ())),
-        )
-        for item in active
-        if item.kind == STORY_KIND
-    }
-    requirements = {
-        clause.address: RequirementTrace(
-            clause,
-            tuple(stories[s] for s in implementers.get(clause.address, ()) if s in stories),
-            tuple(evidence.tests_of(clause.address)),
-        )
-        for item in active
-        for clause in item.requirements
-    }
+    # A repeated local id (RM012) is one address: the first clause wins, as in the graph.
+    criteria: dict[str, CriterionTrace] = {}
+    requirements: dict[str, RequirementTrace] = {}
+    stories: dict[str, StoryTrace] = {}
+    for item in active:
+        for clause in item.criteria:
+            if clause.address not in criteria:
+                criteria[clause.address] = CriterionTrace(
+                    clause, tuple(evidence.tests_of(clause.address))
+                )
+        if item.kind == STORY_KIND:
+            own = tuple(criteria[a] for a in dict.fromkeys(c.address for c in item.criteria))
+            stories[item.id] = StoryTrace(item, own, tuple(implemented.get(item.id, ())))
+    for item in active:
+        for clause in item.requirements:
+            if clause.address not in requirements:
+                implementing = implementers.get(clause.address, ())
+                requirements[clause.address] = RequirementTrace(
+                    clause,
+                    tuple(stories[s] for s in implementing if s in stories),
+                    tuple(evidence.tests_of(clause.address)),
+                )
     owners = [item for item in active if item.kind == PRD_KIND or item.requirements]
     in_scope: dict[str, list[StoryTrace]] = {owner.id: [] for owner in owners}
     outside: list[StoryTrace] = []
@@ -189,13 +190,18 @@ def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
         if not placed:
             outside.append(story)
     sections = [
-        _section(owner, [requirements[c.address] for c in owner.requirements], in_scope[owner.id])
+        _section(
+            owner,
+            [requirements[a] for a in dict.fromkeys(c.address for c in owner.requirements)],
+            in_scope[owner.id],
+        )
         for owner in owners
     ]
     if outside:
         sections.append(_section(None, [], outside))
     overall = coverage_of(list(requirements.values()), list(stories.values()))
-    return Trace(overall, sections, requirements, stories, criteria, evidence)
+    by_prd = {s.prd.id: s for s in sections if s.prd is not None}
+    return Trace(overall, sections, requirements, stories, criteria, evidence, by_prd)
 
 
 def _section(

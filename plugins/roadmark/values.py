@@ -55,7 +55,10 @@ def build_item(path: str, front: FrontMatter, settings: Settings, report: Report
     for name, value in data.items():
         where = front.positions[name]
         if name in PAGE_KEYS:
-            typed[name] = value
+            try:
+                typed[name] = _page_value(name, value)
+            except _Invalid as problem:
+                report(problem.code, where, f"{name}: {problem.message}")
             continue
         spec = allowed.get(name)
         if spec is None:
@@ -177,6 +180,30 @@ def _scalar(spec: FieldSpec, type_: str, value: Any) -> Any:
     if type_ == "metric":
         return _metric(value)
     raise AssertionError(f"unhandled field type {type_}")  # settings validate types
+
+
+def _page_value(name: str, value: Any) -> Any:
+    """Check a key that MkDocs or Material reads from the page: bad values crash their templates."""
+    if name in ("render_macros", "comments"):
+        if not isinstance(value, bool):
+            raise _Invalid("RM005", f"expected true or false, got {_show(value)}")
+        return value
+    if name == "hide":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _Invalid(
+                "RM005", f"expected a list such as [toc, navigation], got {_show(value)}"
+            )
+        return value
+    if name == "search":
+        if not isinstance(value, dict) or set(value) - {"exclude", "boost"}:
+            raise _Invalid("RM005", "expected a mapping such as {exclude: true} or {boost: 2}")
+        if not isinstance(value.get("exclude", False), bool):
+            raise _Invalid("RM005", "search.exclude must be true or false")
+        boost = value.get("boost", 1)
+        if isinstance(boost, bool) or not isinstance(boost, int | float):
+            raise _Invalid("RM005", "search.boost must be a number")
+        return value
+    return _string(value)  # description, subtitle
 
 
 def _string(value: Any) -> str:

@@ -37,4 +37,11 @@ def load_evidence(
         patterns, required = list(options.globs), options.required
     else:
         return Evidence()
-    return read_evidence(project.root, patterns, product.graph, project.settings, required=required)
+    return read_evidence(
+        project.root,
+        patterns,
+        product.graph,
+        project.settings,
+        required=required,
+        names=options.names,
+    )

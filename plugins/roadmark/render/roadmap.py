@@ -58,7 +58,10 @@ def render_roadmap_page(
         "## By PRD\n",
         "Each PRD's releases, epics and backlog: only the work that delivers it.\n",
     ]
-    parts.extend(_prd_section(entry, linker) for entry in plan_by_prd(graph, settings, options))
+    sections = plan_by_prd(graph, settings, options)
+    parts.extend(_prd_section(entry, linker) for entry in sections)
+    if not sections:
+        parts.append("*No PRDs yet.*\n")
     return "\n".join(parts)
 
 

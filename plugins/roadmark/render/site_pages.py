@@ -144,7 +144,7 @@ def _item_front(item: Item, title: str) -> str:
     tags = item.get("tags")
     if tags:
         meta["tags"] = [html.escape(tag) for tag in tags]
-    for key in ("hide", "search", "template", "icon", "subtitle", "description", "comments"):
+    for key in ("hide", "search", "subtitle", "description", "comments"):
         if key in item.fields:
             value = item.fields[key]
             # Material writes these two into the HTML as they are (a <meta> attribute, the nav).

@@ -65,7 +65,8 @@ def render_timeline(roadmap: Roadmap, linker: Linker) -> str:
         label = f"{linker.link(row.item.id)} {text(row.item.title)}"
         lines += [
             f'<div class="roadmark-timeline__row roadmark-timeline__row--{row.kind}" markdown>',
-            f'<div class="roadmark-timeline__label" markdown="span">{label}</div>',
+            f'<div class="roadmark-timeline__label" markdown="span" '
+            f'title="{attr(row.item.id)} · {attr(row.item.title)}">{label}</div>',
             f'<div class="roadmark-timeline__track"><span class="roadmark-timeline__bar '
             f'roadmark-timeline__bar--{row.kind}{modifiers}" '
             f'style="left: {left:.3f}%; width: {width:.3f}%" '

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..evidence import RecordedTest
 from ..graph import Graph
 from ..model import Clause, Item
 from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
-from .markdown import Linker, admonition, attr, badge, slug, table, text
+from .markdown import Linker, admonition, attr, slug, table, text
 
 TITLE = "Traceability"
-NO_STORY = "*no story*"
-NO_CRITERIA = "*no criteria*"
+NO_STORY = "no story"
+NO_CRITERIA = "no criteria"
 
 # Mermaid decodes `#<decimal>;` in labels; these characters would otherwise end a label,
 # start a comment or entity, or become HTML.
@@ -34,19 +34,26 @@ def result_badge(result: str, message: str = "") -> str:
 
 def state_badge(criterion: CriterionTrace) -> str:
     """A criterion's verdict badge (verified, failing, skipped, untested), its tests as tooltip."""
-    return _state_badge(criterion.state, criterion.tests)
+    listed = "; ".join(f"{test.title}: {test.result}" for test in criterion.tests)
+    title = listed or "no test verifies this criterion"
+    return _badge(criterion.state, title)
 
 
-def test_label(test: RecordedTest) -> str:
+def _badge(state: str, title: str = "") -> str:
+    tip = f' title="{attr(title)}"' if title else ""
+    return f'<span class="roadmark-result roadmark-result--{slug(state)}"{tip}>{text(state)}</span>'
+
+
+def case_label(test: RecordedTest) -> str:
     """A test's name as code, with its class, source file and results file as a tooltip."""
     # pytest writes its whole report on one line, so the results file's line says little.
     where = " · ".join(part for part in (test.classname, test.file, test.source) if part)
     return f'<code title="{attr(where)}">{html.escape(test.name)}</code>'
 
 
-def tests_cell(tests: Sequence[RecordedTest]) -> str:
+def results_cell(tests: Sequence[RecordedTest]) -> str:
     """Each test with its result badge, one per line of a table cell."""
-    return "<br>".join(f"{test_label(t)} {result_badge(t.result, t.message)}" for t in tests)
+    return "<br>".join(f"{case_label(t)} {result_badge(t.result, t.message)}" for t in tests)
 
 
 def criterion_evidence(trace: Trace) -> Callable[[Clause], str] | None:
@@ -66,9 +73,22 @@ def criterion_evidence(trace: Trace) -> Callable[[Clause], str] | None:
 
 # --- The traceability page ----------------------------------------------------------------
 
+Href = Callable[[str, str | None], str | None]
+"""The URL of an item's page (and anchor) from the page being filled, or None if it has none."""
+
+_PLACEHOLDER = '<div class="roadmark-deferred" data-roadmark-part="{key}"></div>'
+_PLACEHOLDERS = re.compile(
+    r'<div class="roadmark-deferred" data-roadmark-part="([a-z0-9-]+)"></div>'
+)
+
 
 def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
-    """The traceability page: evidence read, figures, gaps, then one matrix per PRD."""
+    """The traceability page: evidence read, figures, gaps, then one matrix per PRD.
+
+    The gap lists and matrices grow with every criterion, so they are placeholders here,
+    filled with HTML by `fill_trace_parts` once the page is built: Markdown would spend
+    seconds on a big product's tens of thousands of cells, and search need not index them.
+    """
     parts = [
         f"# {TITLE}\n",
         "Every requirement, the stories implementing it, their acceptance criteria and the "
@@ -79,9 +99,31 @@ def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
     ]
     if len(trace.sections) > 1:
         parts.append(_sections_table(trace.sections, linker))
-    parts.append("## Gaps\n\n" + gaps(trace.coverage, linker))
-    parts.extend(_section(section, linker) for section in trace.sections)
+    parts.append("## Gaps\n\n" + _placeholder("gaps"))
+    parts.extend(_section(index, section, linker) for index, section in enumerate(trace.sections))
     return "\n".join(part for part in parts if part)
+
+
+def trace_parts(trace: Trace, href: Href) -> dict[str, str]:
+    """The HTML of each placeholder of the traceability page, by key."""
+    parts = {"gaps": gaps_html(trace.coverage, href)}
+    for index, section in enumerate(trace.sections):
+        parts[f"matrix-{index}"] = matrix_html(section, href)
+    return parts
+
+
+def has_trace_parts(page_html: str) -> bool:
+    """Whether a built page has placeholders to fill (a cheap test, made on every page)."""
+    return 'data-roadmark-part="' in page_html
+
+
+def fill_trace_parts(page_html: str, parts: Mapping[str, str]) -> str:
+    """The built page with its placeholders replaced by their HTML."""
+    return _PLACEHOLDERS.sub(lambda match: parts.get(match[1], ""), page_html)
+
+
+def _placeholder(key: str) -> str:
+    return _PLACEHOLDER.format(key=key) + "\n"
 
 
 def figures_table(coverage: Coverage) -> str:
@@ -93,27 +135,25 @@ def figures_table(coverage: Coverage) -> str:
     return table(["Measure", "Count", "Share"], rows)
 
 
-def gaps(coverage: Coverage, linker: Linker) -> str:
+def gaps_html(coverage: Coverage, href: Href) -> str:
     """The four gap lists, each a collapsible list of links."""
     lists = (
-        ("Requirements with no story", [_clause_link(c, linker) for c in
+        ("Requirements with no story", [_clause_a(c, href) for c in
                                         coverage.requirements_without_story]),
-        ("Stories with no criteria", [linker.link(s.id) for s in
+        ("Stories with no criteria", [_a(href, s.id, s.id) for s in
                                       coverage.stories_without_criteria]),
-        ("Criteria with no test", [_clause_link(c, linker) for c in
-                                   coverage.criteria_without_test]),
-        ("Failing criteria", [_clause_link(c, linker) for c in coverage.failing_criteria]),
+        ("Criteria with no test", [_clause_a(c, href) for c in coverage.criteria_without_test]),
+        ("Failing criteria", [_clause_a(c, href) for c in coverage.failing_criteria]),
     )  # fmt: skip
     return "\n".join(_gap(title, links) for title, links in lists)
 
 
 def _gap(title: str, links: list[str]) -> str:
     if not links:
-        return f'<p class="roadmark-gap" markdown>**{title}**: none.</p>\n'
+        return f'<p class="roadmark-gap"><strong>{title}</strong>: none.</p>'
     return (
-        f'<details class="roadmark-gap" markdown>\n<summary>{title} ({len(links)})</summary>\n\n'
-        + ", ".join(links)
-        + "\n\n</details>\n"
+        f'<details class="roadmark-gap"><summary>{title} ({len(links)})</summary>'
+        f"<p>{', '.join(links)}</p></details>"
     )
 
 
@@ -121,7 +161,7 @@ def _evidence_summary(trace: Trace) -> str:
     evidence = trace.evidence
     parts = []
     if evidence.sources:
-        files = ", ".join(f"`{name}`" for name in evidence.sources)
+        files = ", ".join(f"<code>{html.escape(name)}</code>" for name in evidence.sources)
         linked = len(evidence.tests)
         parts.append(
             f"Test results: {_count(evidence.cases, 'test case')} read from {files}; "
@@ -161,44 +201,51 @@ def _sections_table(sections: Sequence[Section], linker: Linker) -> str:
     return "## By PRD\n\n" + table(headers, rows)
 
 
-def _section(section: Section, linker: Linker) -> str:
+def _section(index: int, section: Section, linker: Linker) -> str:
     if section.prd is not None:
         heading = f"## {text(section.prd.id)} · {text(section.prd.title)}\n\n"
         intro = f"{linker.link(section.prd.id, 'Open the PRD')}.\n\n"
     else:
         heading = "## Stories outside any PRD\n\n"
         intro = "Stories under no PRD's epics that implement no requirement.\n\n"
-    rows = matrix_rows(section, linker)
-    grid = table(["Requirement", "Story", "Criterion", "Result", "Tests"], rows) if rows else ""
+    grid = _placeholder(f"matrix-{index}") if section.requirements or section.stories else ""
     return heading + intro + figures_table(section.coverage) + "\n" + grid
 
 
-def matrix_rows(section: Section, linker: Linker) -> list[list[str]]:
-    """The section's matrix as table cells, tests of a criterion together in one cell."""
-    rows: list[list[str]] = []
+MATRIX_HEADERS = ("Requirement", "Story", "Criterion", "Result", "Tests")
+
+
+def matrix_html(section: Section, href: Href) -> str:
+    """The section's matrix as an HTML table, a criterion's tests together in one cell."""
+    rows: list[str] = []
     for row in matrix(section):
-        req = _clause_link(row.requirement, linker, short=True) if row.requirement else "–"
+        req = _clause_a(row.requirement, href, short=True) if row.requirement else "–"
         if row.story is None:
-            story, criterion = ("" if row.tests else NO_STORY), ""
+            story, criterion = ("" if row.tests else f"<em>{NO_STORY}</em>"), ""
         else:
-            story = linker.link(row.story.id)
+            story = _a(href, row.story.id, row.story.id)
             criterion = (
-                _clause_link(row.criterion.clause, linker, short=True)
+                _clause_a(row.criterion.clause, href, short=True)
                 if row.criterion
-                else NO_CRITERIA
+                else f"<em>{NO_CRITERIA}</em>"
             )
-        state = _state_badge(row.state, row.tests) if row.state else ""
-        rows.append([req, story, criterion, state, tests_cell(row.tests)])
-    return rows
-
-
-def _state_badge(state: str, tests: Sequence[RecordedTest]) -> str:
-    listed = "; ".join(f"{test.title}: {test.result}" for test in tests)
-    title = listed or "no test verifies this criterion"
+        state = _badge(row.state) if row.state else ""
+        cells = (req, story, criterion, state, results_cell(row.tests))
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    head = "".join(f"<th>{header}</th>" for header in MATRIX_HEADERS)
     return (
-        f'<span class="roadmark-result roadmark-result--{state}" title="{attr(title)}">'
-        f"{text(state)}</span>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
     )
+
+
+def _a(href: Href, item_id: str, label: str, anchor: str | None = None) -> str:
+    url = href(item_id, anchor)
+    shown = html.escape(label)
+    return f'<a href="{attr(url)}">{shown}</a>' if url is not None else shown
+
+
+def _clause_a(clause: Clause, href: Href, short: bool = False) -> str:
+    return _a(href, clause.owner, clause.local_id if short else clause.address, clause.anchor)
 
 
 def _clause_link(clause: Clause, linker: Linker, short: bool = False) -> str:
@@ -244,7 +291,7 @@ def _story_panel(story: StoryTrace, graph: Graph, linker: Linker) -> str:
     parts = [_upstream(story.story, graph, linker, story.implements)]
     if story.criteria:
         rows = [
-            [_clause_link(c.clause, linker, short=True), state_badge(c), tests_cell(c.tests)]
+            [_clause_link(c.clause, linker, short=True), _badge(c.state), results_cell(c.tests)]
             for c in story.criteria
         ]
         down = table(["Criterion", "Result", "Tests"], rows)
@@ -263,16 +310,10 @@ def _epic_panel(epic: Item, trace: Trace, graph: Graph, linker: Linker) -> str:
             criteria = trace.stories[story.id].criteria
             verified = sum(c.state == "verified" for c in criteria)
             failing = sum(c.state == "failing" for c in criteria)
-            rows.append(
-                [
-                    linker.link(story.id),
-                    text(story.title),
-                    badge(story.status),
-                    f"{verified} of {len(criteria)}",
-                    str(failing) if failing else "",
-                ]
-            )
-        headers = ["Story", "Title", "Status", "Criteria verified", "Failing"]
+            verdict = f"{verified} of {len(criteria)}"
+            rows.append([linker.link(story.id), verdict, str(failing) if failing else ""])
+        # Titles and statuses are in the stories table above; this adds only the evidence.
+        headers = ["Story", "Criteria verified", "Failing"]
         parts.append("### Downstream\n\n" + table(headers, rows))
     chart = dependency_chart(epic, graph)
     if chart:
@@ -289,7 +330,7 @@ def _prd_panel(section: Section, linker: Linker) -> str:
         rows.append(
             [
                 _clause_link(requirement.clause, linker, short=True),
-                str(len(requirement.stories)) if requirement.stories else NO_STORY,
+                str(len(requirement.stories)) if requirement.stories else f"*{NO_STORY}*",
                 f"{verified} of {len(criteria)}",
                 str(failing) if failing else "",
             ]
@@ -298,7 +339,6 @@ def _prd_panel(section: Section, linker: Linker) -> str:
     if rows:
         headers = ["Requirement", "Stories", "Criteria verified", "Failing"]
         parts.append("### By requirement\n\n" + table(headers, rows))
-    parts.append("### Gaps\n\n" + gaps(section.coverage, linker))
     return "\n".join(parts)
 
 

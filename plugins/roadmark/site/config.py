@@ -48,3 +48,7 @@ class RoadmarkConfig(Config):
     test_results_required = opt.Type(bool, default=True)
     """Whether a `test_results` glob matching no file is a warning (RM021); when false it is
     logged at info level, so `--strict` builds pass before the tests have run."""
+
+    match_test_names = opt.Type(bool, default=True)
+    """Whether an address in a test case's name (`test_x[STORY-1/AC-1]`) links it when the case
+    has no `roadmark` property; turn off when test names carry other ids as data."""

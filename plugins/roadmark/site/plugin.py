@@ -10,6 +10,9 @@ Events used, in build order:
   generated pages with `File.generated`; nothing is written into `docs_dir` or the
   product folder.
 - `on_nav`: appends a section of hub pages when the user's nav does not place ours.
+- `on_post_page`: fills the traceability page's gap lists and matrices (placeholders
+  until then), rendered as HTML rather than Markdown because they grow with every
+  criterion; search does not index them either.
 - `on_serve`: watches the product folder.
 """
 
@@ -24,6 +27,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
 
 from ..autolink import AutolinkExtension, LinkTarget
 from ..evidence import read_evidence
@@ -34,7 +38,13 @@ from ..product import Product, load_product
 from ..render.roadmap import roadmap_view
 from ..render.site_pages import SiteLayout, SitePage, View, plan_site
 from ..render.trace import TITLE as TRACE_TITLE
-from ..render.trace import render_trace_page
+from ..render.trace import (
+    Href,
+    fill_trace_parts,
+    has_trace_parts,
+    render_trace_page,
+    trace_parts,
+)
 from ..roadmap import RoadmapOptions
 from ..settings import ConfigError, Settings, settings_from_options
 from ..today import resolve_today
@@ -149,6 +159,13 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         section = hub_section(self.config.nav_title, self._layout, self._page_of)
         return with_section(nav, section)
 
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Fill the traceability tables left as placeholders, once every page has its URL."""
+        if self._layout is None or not has_trace_parts(output):
+            return output
+        href = _href_from(page.file, self._files, self._layout.item_pages)
+        return fill_trace_parts(output, trace_parts(self._trace, href))
+
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """Rebuild when a spec changes."""
         product_dir = self._root / self._settings.product_dir
@@ -174,6 +191,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             product.graph,
             self._settings,
             required=self.config.test_results_required,
+            names=self.config.match_test_names,
         )
         for problem in evidence.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
@@ -222,6 +240,18 @@ def _link_targets(product: Product, layout: SiteLayout) -> dict[str, LinkTarget]
         for clause in item.clauses:
             targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text)
     return targets
+
+
+def _href_from(page: File, files: dict[str, File], item_pages: dict[str, str]) -> Href:
+    """Links from `page` to item pages (and anchors) by their built URLs."""
+
+    def href(item_id: str, anchor: str | None = None) -> str | None:
+        target = files.get(item_pages.get(item_id, ""))
+        if target is None:
+            return None
+        return get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else "")
+
+    return href
 
 
 def _edit_uri(root: Path, config: Any, settings: Settings, source: str) -> str | None:
