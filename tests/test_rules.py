@@ -341,12 +341,9 @@ def test_rm004_unknown_field_suggests(write_product: WriteProduct, check: Check)
 def test_rm004_template_keys_are_not_passed_through(
     write_product: WriteProduct, check: Check
 ) -> None:
-    """`template` and `icon` would make Material fail on a missing file, so specs may not set them."""
-    root = write_product(
-        {
-            "product/s.md": "---\nid: STORY-1\nkind: story\ntitle: T\nstatus: backlog\nicon: nope/x\n---\n"
-        }
-    )
+    """`template` and `icon` make Material fail on a missing file, so specs may not set them."""
+    front = "id: STORY-1\nkind: story\ntitle: T\nstatus: backlog\nicon: nope/x\n"
+    root = write_product({"product/s.md": f"---\n{front}---\n"})
     check(root).only("RM004", "product/s.md", 6, col=1)
 
 
