@@ -23,6 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MARKER = ".roadmark-bench-corpus"
 """Written into every generated project; only a folder holding it is ever wiped."""
@@ -166,6 +169,9 @@ EPIC_STATUS = {
 TYPES = (("feature", 60), ("bug", 20), ("tech-debt", 12), ("spike", 8))
 PRIORITIES = (("P0", 8), ("P1", 30), ("P2", 42), ("P3", 20))
 ESTIMATES = (1, 2, 3, 5, 8, 13)
+EPIC_DEPENDENCIES = ((0, 55), (1, 35), (2, 10))
+STORY_DEPENDENCIES = ((0, 20), (1, 40), (2, 30), (3, 10))
+"""How many items an epic or a story depends on, with weights: about 1.3 a story."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +270,7 @@ class Plan:
     stories: list[Story]
 
 
-def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
+def _weighted(rng: random.Random, choices: tuple[tuple[T, int], ...]) -> T:
     """One value drawn from (value, weight) pairs."""
     values, weights = zip(*choices, strict=True)
     return rng.choices(values, weights)[0]
@@ -339,7 +345,7 @@ def _plan_epics(
         release = releases[index * len(releases) // count]
         start = release.start + timedelta(days=rng.randint(0, 14))
         earlier = [epic.id for epic in epics[max(0, index - 20) : index]]
-        depends = rng.sample(earlier, min(len(earlier), _weighted(rng, _EPIC_DEPS)))
+        depends = rng.sample(earlier, min(len(earlier), _weighted(rng, EPIC_DEPENDENCIES)))
         epic = Epic(
             id=f"EPIC-{index + 1}",
             title=_title(rng),
@@ -357,10 +363,6 @@ def _plan_epics(
         release.epics.append(epic.id)
         epics.append(epic)
     return epics
-
-
-_EPIC_DEPS = ((0, 55), (1, 35), (2, 10))
-_STORY_DEPS = ((0, 20), (1, 40), (2, 30), (3, 10))
 
 
 def _number(item_id: str) -> int:
@@ -394,7 +396,7 @@ def _plan_story(rng: random.Random, index: int, epic: Epic, earlier: list[Story]
     in_epic = [story.id for story in earlier[-12:] if story.epic is epic]
     window = [story.id for story in earlier[-200:]]
     depends: set[str] = set()
-    for _ in range(_weighted(rng, _STORY_DEPS)):
+    for _ in range(_weighted(rng, STORY_DEPENDENCIES)):
         pool = in_epic if in_epic and rng.random() < 0.7 else window
         if pool:
             depends.add(rng.choice(pool))

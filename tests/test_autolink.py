@@ -78,6 +78,7 @@ def render(text: str, *extensions: str, **options: str) -> str:
 # --- What becomes a link ---------------------------------------------------------------
 
 
+@pytest.mark.roadmark("STORY-16/AC-4")
 def test_an_id_links_to_its_page_with_class_and_title() -> None:
     [link] = links(render("Blocked by STORY-142 for now."))
     assert link == {
@@ -88,6 +89,7 @@ def test_an_id_links_to_its_page_with_class_and_title() -> None:
     }
 
 
+@pytest.mark.roadmark("STORY-16/AC-4")
 @pytest.mark.parametrize(
     ("text", "href"),
     [
@@ -212,6 +214,7 @@ def test_ids_at_the_edges_of_text_and_next_to_markup() -> None:
 # --- What is left alone ------------------------------------------------------------------
 
 
+@pytest.mark.roadmark("STORY-16/AC-2")
 def test_code_spans_are_left_alone() -> None:
     html = render("Run `roadmark check STORY-142` and ``STORY-142/AC-1``, then STORY-1.")
     assert "<code>roadmark check STORY-142</code>" in html
@@ -219,6 +222,7 @@ def test_code_spans_are_left_alone() -> None:
     assert [text for text, _ in refs(html)] == ["STORY-1"]
 
 
+@pytest.mark.roadmark("STORY-16/AC-2")
 @pytest.mark.parametrize(
     "extensions",
     [
@@ -252,6 +256,7 @@ def test_inline_highlighted_code_is_left_alone() -> None:
     assert refs(html) == []
 
 
+@pytest.mark.roadmark("STORY-16/AC-2")
 @pytest.mark.parametrize(
     "text",
     [
@@ -276,6 +281,7 @@ def test_text_after_inline_html_links_is_linked_again() -> None:
     assert [text for text, _ in refs(html)] == ["STORY-1", "PRD-3"]
 
 
+@pytest.mark.roadmark("STORY-16/AC-2")
 @pytest.mark.parametrize(
     "url",
     [
@@ -393,6 +399,7 @@ def test_targets_are_read_when_rendering() -> None:
     assert refs(md.reset().convert("STORY-7")) == [("STORY-7", "/s7.md")]
 
 
+@pytest.mark.roadmark("STORY-16/AC-4")
 def test_the_extension_loads_by_name_with_plain_data() -> None:
     html = markdown.markdown(
         "STORY-7/AC-1",

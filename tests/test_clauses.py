@@ -22,6 +22,7 @@ def texts(parsed: ParsedClauses) -> dict[str, str]:
     return {clause.local_id: clause.text for clause in parsed.requirements + parsed.criteria}
 
 
+@pytest.mark.roadmark("STORY-3/AC-2")
 def test_given_when_then_over_several_lines_is_one_criterion() -> None:
     """Continuation lines belong to the criterion they continue."""
     parsed = parse("""
@@ -107,6 +108,32 @@ def test_local_ids_are_stable_under_reordering() -> None:
     }
 
 
+@pytest.mark.roadmark("STORY-3/AC-4", "STORY-15/AC-3")
+def test_criteria_keep_id_address_and_anchor_when_reordered() -> None:
+    """AC-3, AC-1, AC-2 in that order are still AC-1..3, each with its own address and anchor."""
+    front = "---\nid: STORY-7\nkind: story\ntitle: T\nstatus: ready\n---\n## Acceptance criteria\n"
+    items = {n: f"- AC-{n}: Given case {n}, when checked, then result {n}." for n in (1, 2, 3)}
+
+    def criteria(order: tuple[int, ...]) -> dict[str, tuple[str, str, str]]:
+        text = front + "\n".join(items[n] for n in order) + "\n"
+        item = load_text("stories/STORY-7.md", text, Settings()).source.item
+        assert item is not None
+        return {c.local_id: (c.address, c.anchor, c.text) for c in item.criteria}
+
+    in_order, reordered = criteria((1, 2, 3)), criteria((3, 1, 2))
+    assert reordered == in_order
+    assert reordered["AC-3"] == (
+        "STORY-7/AC-3",
+        "ac-3",
+        "Given case 3, when checked, then result 3.",
+    )
+    assert [address for address, _, _ in in_order.values()] == [
+        "STORY-7/AC-1",
+        "STORY-7/AC-2",
+        "STORY-7/AC-3",
+    ]
+
+
 @pytest.mark.parametrize("fence", ["```", "~~~", "````", "```yaml"])
 def test_fenced_code_is_not_parsed(fence: str) -> None:
     """List items inside a fenced block under the heading are example text, not clauses."""
@@ -159,6 +186,7 @@ def test_heading_inside_fence_starts_no_section() -> None:
     assert texts(parsed) == {}
 
 
+@pytest.mark.roadmark("STORY-3/AC-3")
 def test_section_ends_at_heading_of_same_or_higher_level() -> None:
     """Deeper headings stay in the section; a sibling or parent heading ends it."""
     parsed = parse("""
@@ -264,6 +292,7 @@ def test_requirements_and_criteria_in_one_body() -> None:
     ]
 
 
+@pytest.mark.roadmark("STORY-3/AC-1")
 def test_positions_are_file_lines_through_the_loader() -> None:
     """Clause lines count from the top of the file, front matter included."""
     text = textwrap.dedent("""\
@@ -285,4 +314,8 @@ def test_positions_are_file_lines_through_the_loader() -> None:
     assert [(r.address, r.position.line, r.anchor) for r in item.requirements] == [
         ("PRD-3/R-1", 11, "r-1"),
         ("PRD-3/R-2", 12, "r-2"),
+    ]
+    assert [r.text for r in item.requirements] == [
+        "The system shall check.",
+        "The system shall report.",
     ]

@@ -165,6 +165,7 @@ def test_clean_exits_0(write_product: WriteProduct, run_cli: RunCli) -> None:
     assert "checked 2 items: 0 errors, 0 warnings" in err
 
 
+@pytest.mark.roadmark("STORY-7/AC-3", "STORY-8/AC-5")
 def test_warnings_only_exit_0(write_product: WriteProduct, run_cli: RunCli) -> None:
     """Warnings are printed but do not fail the check."""
     root = write_product(WARNING_ONLY, mkdocs=MKDOCS)
@@ -173,6 +174,7 @@ def test_warnings_only_exit_0(write_product: WriteProduct, run_cli: RunCli) -> N
     assert [(p["code"], p["severity"]) for p in parse_text(out)] == [("RM014", "warning")]
 
 
+@pytest.mark.roadmark("STORY-8/AC-1", "STORY-6/AC-2")
 def test_errors_exit_1_sorted_text(write_product: WriteProduct, run_cli: RunCli) -> None:
     """Errors exit 1; every line is `path:line:col: severity CODE: message`, sorted."""
     root = write_product(ERRORS, mkdocs=MKDOCS)
@@ -191,6 +193,20 @@ def test_errors_exit_1_sorted_text(write_product: WriteProduct, run_cli: RunCli)
     assert "4 errors, 1 warning" in result.err
 
 
+@pytest.mark.roadmark("STORY-5/AC-1")
+def test_a_missing_title_is_one_located_error_line(
+    write_product: WriteProduct, run_cli: RunCli
+) -> None:
+    """A story without `title` prints one `path:line:col: error RM003:` line and exits 1."""
+    files = {**CLEAN, "product/stories/STORY-1.md": spec("STORY-1").replace("title: T\n", "")}
+    code, out, _ = run_cli("check", cwd=write_product(files, mkdocs=MKDOCS))
+    assert code == 1
+    assert out.startswith("product/stories/STORY-1.md:1:1: error RM003: ")
+    (problem,) = parse_text(out)
+    assert "'title'" in problem["message"]
+
+
+@pytest.mark.roadmark("STORY-2/AC-4")
 def test_every_rule_through_the_console_script(
     write_product: WriteProduct, run_cli: RunCli
 ) -> None:
@@ -214,6 +230,7 @@ def test_every_rule_through_the_console_script(
 # Other formats
 
 
+@pytest.mark.roadmark("STORY-8/AC-2")
 def test_json_format(write_product: WriteProduct, run_cli: RunCli) -> None:
     """`--format json` is one JSON list of objects with the documented keys, same order."""
     root = write_product(ERRORS, mkdocs=MKDOCS)
@@ -238,6 +255,7 @@ def test_json_format_clean(write_product: WriteProduct, run_cli: RunCli) -> None
     assert (code, json.loads(out)) == (0, [])
 
 
+@pytest.mark.roadmark("STORY-8/AC-3")
 def test_github_format(write_product: WriteProduct, run_cli: RunCli) -> None:
     """`--format github` emits one workflow command per problem, properties escaped."""
     files = {
@@ -347,13 +365,21 @@ def test_repository_product_is_clean(run_cli: RunCli) -> None:
 @pytest.mark.parametrize(
     "args",
     [
+        pytest.param(("check", "--format", "yaml"), marks=pytest.mark.roadmark("STORY-8/AC-4")),
         ("check", "--format", "xml"),
         ("check", "--frobnicate"),
         ("check", "a", "b"),
         ("frobnicate",),
         (),
     ],
-    ids=["bad-format", "unknown-option", "two-paths", "unknown-command", "no-command"],
+    ids=[
+        "yaml-format",
+        "bad-format",
+        "unknown-option",
+        "two-paths",
+        "unknown-command",
+        "no-command",
+    ],
 )
 def test_bad_usage_exits_2(
     write_product: WriteProduct, run_cli: RunCli, args: tuple[str, ...]
@@ -371,7 +397,11 @@ def test_bad_usage_exits_2(
     ("args", "words"),
     [
         (("check", "missing-folder"), "missing-folder: no such folder"),
-        (("check", "--config", "missing.yml"), "missing.yml: no such config file"),
+        pytest.param(
+            ("check", "--config", "missing.yml"),
+            "missing.yml: no such config file",
+            marks=pytest.mark.roadmark("STORY-8/AC-4"),
+        ),
         (("check", "product/stories/STORY-1.md"), "product/stories/STORY-1.md: no such folder"),
     ],
 )
@@ -425,11 +455,25 @@ def test_mkdocs_tags_are_tolerated(write_product: WriteProduct, run_cli: RunCli)
 
 # Help
 
+SUBCOMMANDS = ("check", "schema", "export", "diff", "new", "init")
+
+
+def test_the_subcommands_are_the_documented_ones() -> None:
+    """The help test below lists every subcommand the parser registers."""
+    from roadmark.cli import COMMANDS
+
+    assert tuple(COMMANDS) == SUBCOMMANDS
+
 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--help",), ["usage: roadmark", "check", "schema"]),
+        pytest.param(
+            ("--help",),
+            ["usage: roadmark", *(f"\n    {name} " for name in SUBCOMMANDS)],
+            marks=pytest.mark.roadmark("STORY-1/AC-3"),
+            id="help",
+        ),
         (("check", "--help"), ["usage: roadmark check", "--format", "--config", "Exit status"]),
         (("schema", "--help"), ["usage: roadmark schema", "--output"]),
     ],
@@ -525,6 +569,7 @@ def test_schema_is_draft7(write_product: WriteProduct, run_cli: RunCli) -> None:
     assert schema["properties"]["estimate"]["minimum"] == 0
 
 
+@pytest.mark.roadmark("STORY-10/AC-2")
 def test_schema_status_enums_match_settings(write_product: WriteProduct, run_cli: RunCli) -> None:
     """Each kind's branch allows exactly its configured workflow, extra kinds included."""
     mkdocs = md("""
@@ -576,6 +621,54 @@ def test_schema_accepts_the_repository_specs(run_cli: RunCli) -> None:
         assert data["status"] in then["properties"]["status"]["enum"], path
         assert set(then["required"]) <= set(data), path
     assert specs > 0
+
+
+def validator_for(schema: dict[str, Any]) -> Any:
+    """A draft-7 validator of `schema` that also checks formats (dates)."""
+    import jsonschema
+
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+
+
+def as_json(data: Any) -> Any:
+    """Front matter as a YAML-aware editor sees it: unquoted dates are strings."""
+    return json.loads(json.dumps(data, default=str))
+
+
+@pytest.mark.roadmark("STORY-10/AC-1")
+def test_the_repository_specs_validate_against_the_schema(run_cli: RunCli) -> None:
+    """A real validator accepts the front matter of every spec in this repository's product/."""
+    import yaml
+
+    validator = validator_for(schema_of(run_cli, REPO))
+    specs = 0
+    for path in sorted((REPO / "product").rglob("*.md")):
+        parts = path.read_text(encoding="utf-8").split("---\n")
+        data = yaml.safe_load(parts[1]) if len(parts) > 2 and parts[0] == "" else None
+        if not isinstance(data, dict) or "kind" not in data:
+            continue  # a plain page such as product/index.md; the schema is for specs
+        specs += 1
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(as_json(data))
+        ]
+        assert errors == [], path
+    assert specs > 60
+
+
+@pytest.mark.roadmark("STORY-10/AC-3")
+def test_a_status_outside_the_workflow_fails_validation(
+    write_product: WriteProduct, run_cli: RunCli
+) -> None:
+    """`status: doing` on a story fails schema validation on `status`, and only there."""
+    validator = validator_for(schema_of(run_cli, write_product(CLEAN, mkdocs=MKDOCS)))
+    story = {"id": "STORY-1", "kind": "story", "title": "T", "status": "ready", "estimate": 3}
+    assert list(validator.iter_errors(story)) == []
+    errors = list(validator.iter_errors({**story, "status": "doing"}))
+    assert errors
+    assert {tuple(error.absolute_path) for error in errors} == {("status",)}
 
 
 def test_schema_output_file(write_product: WriteProduct, run_cli: RunCli) -> None:

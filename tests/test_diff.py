@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from sites import console_script
 
 if TYPE_CHECKING:
     from conftest import RunCli
@@ -164,6 +167,7 @@ def scope_figures(row: dict[str, Any]) -> tuple[tuple[float, float], tuple[int, 
     return points, (row["stories_before"], row["stories_after"])
 
 
+@pytest.mark.roadmark("STORY-40/AC-1")
 def test_added_removed_and_moved_items(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     repo.move("specs/stories/STORY-3.md", "specs/archive/STORY-3.md")
@@ -182,6 +186,7 @@ def test_added_removed_and_moved_items(repo: Repo, run_cli: RunCli) -> None:
     assert (summary["renamed"], summary["modified"]) == (0, 0)
 
 
+@pytest.mark.roadmark("STORY-40/AC-2")
 def test_status_transition_release_move_and_estimate(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     head = repo.commit(
@@ -210,6 +215,21 @@ def test_status_transition_release_move_and_estimate(repo: Repo, run_cli: RunCli
     assert "R1 First: 11 → 8 (−3) points, 3 → 2 (−1) stories" in text
 
 
+@pytest.mark.roadmark("STORY-42/AC-1")
+def test_a_story_moved_between_releases_changes_both_scopes(repo: Repo, run_cli: RunCli) -> None:
+    base = repo.git("rev-parse", "HEAD").strip()
+    head = repo.commit({"specs/stories/STORY-3.md": story("STORY-3", release="R2", estimate=5)})
+    report = diff_json(run_cli, repo, base, head)
+    rows = scope(report)
+    # STORY-3 (5 points) leaves R1 (3 + 3 + 5) for R2 (3 + 3).
+    assert scope_figures(rows["R1"]) == ((11, 6), (3, 2))
+    assert scope_figures(rows["R2"]) == ((6, 11), (2, 3))
+    text = run_cli("diff", base, head, cwd=repo.root).out
+    assert "R1 First: 11 → 6 (−5) points, 3 → 2 (−1) stories" in text
+    assert "R2 Second: 6 → 11 (+5) points, 2 → 3 (+1) stories" in text
+
+
+@pytest.mark.roadmark("STORY-42/AC-2")
 def test_cancelled_story_leaves_its_release_scope(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     cancelled = story("STORY-3", status="cancelled", release="R1", estimate=5)
@@ -218,6 +238,7 @@ def test_cancelled_story_leaves_its_release_scope(repo: Repo, run_cli: RunCli) -
     assert scope_figures(row) == ((11, 6), (3, 2))
 
 
+@pytest.mark.roadmark("STORY-41/AC-1")
 def test_reworded_criterion_is_shown_word_by_word(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     reworded = "Given a spec, when it changes, then reviewers see it."
@@ -246,6 +267,33 @@ def test_reworded_criterion_is_shown_word_by_word(repo: Repo, run_cli: RunCli) -
     assert "<del>plan,</del> <ins>spec,</ins>" in markdown
 
 
+@pytest.mark.roadmark("STORY-41/AC-1")
+def test_a_criterion_changed_by_two_words_marks_both(repo: Repo, run_cli: RunCli) -> None:
+    base = repo.git("rev-parse", "HEAD").strip()
+    reworded = "Given a plan, when it grows, then authors see it."
+    head = repo.commit(
+        {
+            "specs/stories/STORY-3.md": story(
+                "STORY-3", release="R1", estimate=5, criteria=[reworded]
+            )
+        }
+    )
+    report = diff_json(run_cli, repo, base, head)
+    (item,) = changes(report, "modified").values()
+    (clause,) = item["clauses"]
+    assert (clause["local_id"], clause["change"]) == ("AC-1", "reworded")
+    marked = [(w["op"], w["text"]) for w in clause["words"] if w["op"] != "equal"]
+    assert sorted(marked) == [
+        ("delete", "changes,"),
+        ("delete", "reviewers"),
+        ("insert", "authors"),
+        ("insert", "grows,"),
+    ]
+    text = run_cli("diff", base, head, cwd=repo.root).out
+    assert "[-changes,-] {+grows,+}" in text
+    assert "[-reviewers-] {+authors+}" in text
+
+
 def test_rewrapped_criterion_is_not_a_change(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     rewrapped = "Given a plan, when it changes,\n  then reviewers see it."
@@ -259,6 +307,7 @@ def test_rewrapped_criterion_is_not_a_change(repo: Repo, run_cli: RunCli) -> Non
     assert diff_json(run_cli, repo, base, head)["items"] == []
 
 
+@pytest.mark.roadmark("STORY-41/AC-2")
 def test_changed_requirement_lists_the_stories_implementing_it(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     prd = (repo.root / "specs/prds/PRD-1.md").read_text(encoding="utf-8")
@@ -274,6 +323,7 @@ def test_changed_requirement_lists_the_stories_implementing_it(repo: Repo, run_c
     assert report["impact"][0]["reason"] == "implements PRD-1/R-1, which was reworded"
 
 
+@pytest.mark.roadmark("STORY-41/AC-3")
 def test_items_depending_on_a_removed_item_are_impacted(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     head = repo.commit({"specs/stories/STORY-5.md": None})
@@ -285,6 +335,7 @@ def test_items_depending_on_a_removed_item_are_impacted(repo: Repo, run_cli: Run
     assert [p["code"] for p in report["new_problems"]] == ["RM009"]
 
 
+@pytest.mark.roadmark("STORY-40/AC-4")
 @pytest.mark.parametrize("broken_side", ["head", "base"])
 def test_broken_yaml_on_one_side_is_reported(repo: Repo, run_cli: RunCli, broken_side: str) -> None:
     good = repo.git("rev-parse", "HEAD").strip()
@@ -307,6 +358,7 @@ def test_broken_yaml_on_one_side_is_reported(repo: Repo, run_cli: RunCli, broken
     assert f"specs/stories/STORY-4.md (STORY-4) in {broken_side.upper()}" in text
 
 
+@pytest.mark.roadmark("STORY-40/AC-3")
 def test_an_id_change_in_a_nearly_identical_file_is_a_rename(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     old = (repo.root / "specs/stories/STORY-5.md").read_text(encoding="utf-8")
@@ -334,6 +386,7 @@ def test_an_id_change_in_a_nearly_identical_file_is_a_rename(repo: Repo, run_cli
     assert [(i["id"], i["cause"]) for i in report["impact"]] == [("STORY-4", "STORY-5")]
 
 
+@pytest.mark.roadmark("STORY-39/AC-1", "STORY-39/AC-3", "STORY-38/AC-2")
 def test_working_tree_edits_are_head_and_nothing_is_touched(repo: Repo, run_cli: RunCli) -> None:
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit({"specs/stories/STORY-6.md": story("STORY-6")}, "committed on the branch")
@@ -361,6 +414,7 @@ def test_working_tree_edits_are_head_and_nothing_is_touched(repo: Repo, run_cli:
     assert (repo.root / ".git/index").read_bytes() == index
 
 
+@pytest.mark.roadmark("STORY-39/AC-1")
 def test_default_base_is_the_merge_base_with_the_default_branch(
     repo: Repo, run_cli: RunCli
 ) -> None:
@@ -386,6 +440,7 @@ def test_default_branch_comes_from_origin_head(repo: Repo, run_cli: RunCli, tmp_
     assert list(changes(report, "added")) == ["STORY-6"]
 
 
+@pytest.mark.roadmark("STORY-39/AC-2")
 def test_runs_from_a_subfolder_with_the_configured_product_folder(
     repo: Repo, run_cli: RunCli
 ) -> None:
@@ -398,6 +453,7 @@ def test_runs_from_a_subfolder_with_the_configured_product_folder(
     assert list(changes(from_root, "added")) == ["STORY-6"]
 
 
+@pytest.mark.roadmark("STORY-43/AC-1", "STORY-43/AC-2", "STORY-43/AC-3")
 def test_new_errors_fail_only_with_fail_on(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     dangling = story("STORY-1", release="R9", implements=["PRD-1/R-1"])
@@ -419,19 +475,29 @@ def test_new_errors_fail_only_with_fail_on(repo: Repo, run_cli: RunCli) -> None:
         {"specs/stories/STORY-1.md": "\n".join(["---", "# moved", *dangling.split("\n")[1:]])}
     )
     assert run_cli("diff", head, later, "--fail-on", "new-errors", cwd=repo.root).code == 0
+    assert diff_json(run_cli, repo, head, later)["new_problems"] == []
 
     fixed = repo.commit({"specs/stories/STORY-1.md": story("STORY-1", release="R1")})
     report = diff_json(run_cli, repo, later, fixed)
     assert [p["code"] for p in report["fixed_problems"]] == ["RM009"]
     assert report["new_problems"] == []
+    assert run_cli("diff", later, fixed, "--fail-on", "new-errors", cwd=repo.root).code == 0
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["no-such-rev"], "unknown revision 'no-such-rev'"),
+        pytest.param(
+            ["no-such-rev"],
+            "unknown revision 'no-such-rev'",
+            marks=pytest.mark.roadmark("STORY-39/AC-4"),
+        ),
         (["HEAD", "--bad"], "unrecognized arguments"),
-        (["HEAD", "main~5"], "unknown revision 'main~5'"),
+        pytest.param(
+            ["HEAD", "main~5"],
+            "unknown revision 'main~5'",
+            marks=pytest.mark.roadmark("STORY-39/AC-4"),
+        ),
     ],
 )
 def test_usage_errors_exit_2_without_traceback(
@@ -459,6 +525,7 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path, run_cli: RunCli) 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.roadmark("STORY-44/AC-1", "STORY-44/AC-2")
 def test_markdown_report_of_500_changes_stays_under_the_comment_limit(
     tmp_path: Path, run_cli: RunCli
 ) -> None:
@@ -505,6 +572,7 @@ def test_spec_values_are_escaped_in_markdown(repo: Repo, run_cli: RunCli) -> Non
     assert r"&lt;script&gt;alert(1)&lt;/script&gt; \| \*bold\* \[link\](x)" in markdown
 
 
+@pytest.mark.roadmark("STORY-44/AC-3")
 def test_json_and_text_report_the_same_changes(repo: Repo, run_cli: RunCli) -> None:
     base = repo.git("rev-parse", "HEAD").strip()
     head = repo.commit(
@@ -515,3 +583,44 @@ def test_json_and_text_report_the_same_changes(repo: Repo, run_cli: RunCli) -> N
     assert text.splitlines()[1] == "1 added, 1 removed; 0 new problems, 0 fixed"
     for item in report["items"]:
         assert f"{item['id']} {item['kind']} {item['title']}" in text
+
+
+def run_on_a_terminal(cwd: Path, *args: str) -> tuple[int, str]:
+    """Run `roadmark` with its standard output on a pseudo-terminal: (exit status, output)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [console_script("roadmark"), *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal closed when the process ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert process.stderr is not None
+        process.stderr.read()
+        code = process.wait(timeout=120)
+    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.roadmark("STORY-44/AC-4")
+def test_on_a_terminal_without_format_the_diff_is_text(repo: Repo, run_cli: RunCli) -> None:
+    base = repo.git("rev-parse", "HEAD").strip()
+    head = repo.commit({"specs/stories/STORY-6.md": story("STORY-6")})
+    code, output = run_on_a_terminal(repo.root, "diff", base, head)
+    assert code == 0
+    assert output == run_cli("diff", base, head, "--format", "text", cwd=repo.root).out
+    assert output.splitlines()[1] == "1 added; 0 new problems, 0 fixed"
+    assert not output.lstrip().startswith(("{", "###"))

@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -17,6 +17,9 @@ from roadmark.loader import LoadedFile, load_path, load_text
 from roadmark.problems import RULES, Severity
 from roadmark.product import load_product
 from roadmark.settings import Settings
+
+if TYPE_CHECKING:
+    from conftest import RunCli
 
 FAST = settings(
     max_examples=200,
@@ -77,6 +80,7 @@ bodies = st.lists(st.one_of(st.sampled_from(BODY_PIECES), texts), max_size=50).m
 nesting = st.integers(min_value=0, max_value=300)
 
 
+@pytest.mark.roadmark("STORY-9/AC-1")
 @FAST
 @given(front=front_matter, body=bodies)
 def test_garbled_front_matter_and_body(front: str, body: str) -> None:
@@ -193,6 +197,7 @@ def products(draw: st.DrawFn) -> dict[str, str]:
     return files
 
 
+@pytest.mark.roadmark("STORY-9/AC-1")
 @FAST
 @given(files=products())
 def test_whole_products(files: dict[str, str]) -> None:
@@ -210,6 +215,37 @@ def test_whole_products(files: dict[str, str]) -> None:
         assert 1 <= problem.line <= files[problem.path.removeprefix("product/")].count("\n") + 2
         assert problem.col >= 1
         assert len(problem.message) <= MAX_MESSAGE
+
+
+garbled_files = st.tuples(front_matter, bodies).map(lambda pair: f"---\n{pair[0]}\n---\n{pair[1]}")
+
+
+@pytest.mark.roadmark("STORY-9/AC-3")
+@settings(
+    max_examples=8,
+    deadline=None,
+    # run_cli holds no state between calls; each example gets its own folder.
+    suppress_health_check=[*FAST.suppress_health_check, HealthCheck.function_scoped_fixture],
+)
+@given(
+    texts=st.lists(garbled_files, min_size=1, max_size=12),
+    junk=st.lists(st.binary(max_size=200), max_size=3),
+)
+def test_the_console_script_never_shows_a_traceback(
+    run_cli: RunCli, texts: list[str], junk: list[bytes]
+) -> None:
+    """Garbled products through the installed `roadmark check`: exit 0, 1 or 2, no traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        product = Path(folder) / "product"
+        product.mkdir()
+        for number, text in enumerate(texts):
+            (product / f"t{number}.md").write_text(text, encoding="utf-8")
+        for number, data in enumerate(junk):
+            (product / f"b{number}.md").write_bytes(data)
+        code, out, err = run_cli("check", cwd=Path(folder))
+    assert "Traceback" not in err
+    assert code in (0, 1, 2), err
+    assert code == 0 or out or err
 
 
 # The named horrors, each once and deterministically.
@@ -232,6 +268,7 @@ def test_alias_bomb(field: str) -> None:
     load(f"---\n{_bomb(6)}\n{front}---\n")
 
 
+@pytest.mark.roadmark("STORY-9/AC-2")
 def test_deep_nesting_ten_thousand() -> None:
     """10,000 nested brackets are a located problem or a value; 1,000 nested bullets parse."""
     unclosed = load("---\nid: " + "[" * 10_000 + "\n---\n")

@@ -43,6 +43,7 @@ def require_site_plugin() -> None:
         pytest.skip("no 'roadmark' entry point in the mkdocs.plugins group yet")
 
 
+@pytest.mark.roadmark("STORY-47/AC-2")
 def test_init_writes_a_site_that_checks_clean(tmp_path: Path, run_cli: RunCli) -> None:
     site = tmp_path / "new-site"
     result = run_cli("init", site)
@@ -62,6 +63,7 @@ def test_init_writes_a_site_that_checks_clean(tmp_path: Path, run_cli: RunCli) -
     assert [i.id for i in graph.implementers("PRD-1/R-1")] == ["STORY-1"]
 
 
+@pytest.mark.roadmark("STORY-47/AC-1")
 def test_init_then_mkdocs_build_strict_passes(tmp_path: Path, run_cli: RunCli) -> None:
     require_site_plugin()
     assert run_cli("init", cwd=tmp_path).code == 0
@@ -81,6 +83,7 @@ def test_init_then_mkdocs_build_strict_passes(tmp_path: Path, run_cli: RunCli) -
     assert any("STORY-1" in path for path in built)
 
 
+@pytest.mark.roadmark("STORY-47/AC-3")
 def test_init_refuses_a_folder_with_a_config(tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "mkdocs.yml").write_text("site_name: Mine\n", encoding="utf-8")
     result = run_cli("init")

@@ -85,6 +85,7 @@ def test_the_site_builds_strict_with_macros(site: Site) -> None:
     assert site.warnings == []
 
 
+@pytest.mark.roadmark("STORY-30/AC-1")
 def test_items_lists_exactly_the_done_stories(site: Site) -> None:
     # STORY-30/AC-1, from a page one folder down: links are relative to it.
     status = "reports/status.md"
@@ -99,6 +100,7 @@ def test_items_lists_exactly_the_done_stories(site: Site) -> None:
     assert all((site.site_dir / target).is_file() for _, target, _ in targets)
 
 
+@pytest.mark.roadmark("STORY-30/AC-2")
 def test_progress_shows_the_figures_of_the_roadmap(site: Site) -> None:
     # STORY-30/AC-2.
     bar = site.article("index.md").find(cls="roadmark-progress")
@@ -117,6 +119,7 @@ def test_the_roadmap_macro_shows_one_prds_board(site: Site) -> None:
     assert cards == ["STORY-12", "EPIC-3", "EPIC-5"]
 
 
+@pytest.mark.roadmark("STORY-30/AC-3")
 def test_a_spec_quoting_helm_templates_is_published_as_written(site: Site) -> None:
     # STORY-30/AC-3.
     page = "product/stories/STORY-70.md"
@@ -134,6 +137,7 @@ def test_a_spec_that_opts_in_is_rendered_as_a_template(site: Site) -> None:
     assert "progress(" not in article.text
 
 
+@pytest.mark.roadmark("STORY-30/AC-4")
 def test_without_the_macros_plugin_the_same_site_builds_strict(tmp_path: Path) -> None:
     # STORY-30/AC-4.
     write_project(tmp_path, FILES | SPECS | {"docs/index.md": "# Home\n"}, roadmap_config())

@@ -40,6 +40,7 @@ def front_matter(path: Path) -> dict[str, object]:
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
 
 
+@pytest.mark.roadmark("STORY-46/AC-1")
 def test_new_story_gets_the_next_id_title_and_epic(product: Path, run_cli: RunCli) -> None:
     result = run_cli("new", "story", "--title", "Export CSV", "--epic", "EPIC-90")
     assert result.code == 0, result.output
@@ -58,6 +59,7 @@ def test_new_story_gets_the_next_id_title_and_epic(product: Path, run_cli: RunCl
     assert "0 errors, 0 warnings" in checked.err
 
 
+@pytest.mark.roadmark("STORY-46/AC-2")
 def test_new_refuses_to_overwrite_an_existing_file(product: Path, run_cli: RunCli) -> None:
     # A plain page (not a spec) holds the name the next story would get.
     page = product / "product/stories/STORY-942.md"
@@ -68,6 +70,7 @@ def test_new_refuses_to_overwrite_an_existing_file(product: Path, run_cli: RunCl
     assert page.read_text(encoding="utf-8") == "# Notes\n"
 
 
+@pytest.mark.roadmark("STORY-46/AC-3")
 def test_new_with_an_unknown_epic_writes_nothing(product: Path, run_cli: RunCli) -> None:
     before = sorted(product.rglob("*"))
     result = run_cli("new", "story", "--title", "Export CSV", "--epic", "EPIC-99")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sites import DOCS, PRODUCT, USER_NAV, Site, mkdocs_config, run_tool, write_project
 
 
@@ -16,6 +18,7 @@ def built_by(tool: str, root: Path) -> Site:
     return Site(root, root / f"site-{tool}")
 
 
+@pytest.mark.roadmark("STORY-17/AC-3")
 def test_properdocs_builds_the_same_site_strictly(tmp_path: Path) -> None:
     write_project(tmp_path, PRODUCT | DOCS, mkdocs_config(nav=USER_NAV))
     proper = built_by("properdocs", tmp_path)

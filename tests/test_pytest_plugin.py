@@ -16,6 +16,7 @@ from roadmark.evidence import parse_junit, read_evidence
 from roadmark.product import load_product
 from roadmark.settings import Settings
 from roadmark.trace import build_trace
+from sites import build, mkdocs_config, write_project
 
 if TYPE_CHECKING:
     from conftest import WriteProduct
@@ -145,3 +146,23 @@ def test_the_trace_picks_up_a_real_pytest_run(
     assert tested == ["test_fails", "test_skipped"]
     assert len(trace.requirements["PRD-900/R-2"].tests) == 6
     assert trace.coverage.criteria_passing.count == 1
+
+
+@pytest.mark.roadmark("STORY-54/AC-3")
+def test_a_marker_naming_a_removed_criterion_is_reported_by_the_build(tmp_path: Path) -> None:
+    """STORY-900 had an AC-4 once; a test still marked with it is named by RM019."""
+    tests = (
+        "import pytest\n\n\n@pytest.mark.roadmark('STORY-900/AC-4')\ndef test_gone():\n    pass\n"
+    )
+    (tmp_path / "test_stale.py").write_text(tests, encoding="utf-8")
+    done = run_pytest(tmp_path, "--junitxml=reports/junit.xml", "--strict-markers", "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    roadmark = {"roadmark": {"test_results": ["reports/junit.xml"], "export": False}}
+    write_project(
+        tmp_path, {**PRODUCT, "docs/index.md": "# Home\n"}, mkdocs_config(["search", roadmark])
+    )
+    site = build(tmp_path)
+    (problem,) = [message for message in site.warnings if "RM019" in message]
+    assert "reports/junit.xml:" in problem
+    assert "test 'test_stale::test_gone' names 'STORY-900/AC-4'" in problem
+    assert "STORY-900 has no AC-4" in problem

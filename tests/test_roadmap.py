@@ -66,6 +66,7 @@ def test_releases_are_listed_in_date_order_with_their_dates(plan: Roadmap) -> No
     assert by_id(plan)["R2"].start is None
 
 
+@pytest.mark.roadmark("STORY-24/AC-1")
 def test_progress_is_done_points_over_total_points_without_cancelled_stories(
     plan: Roadmap,
 ) -> None:
@@ -76,6 +77,7 @@ def test_progress_is_done_points_over_total_points_without_cancelled_stories(
     assert figures(by_id(plan)["R5"].progress) == (0, 3, "points", 0)
 
 
+@pytest.mark.roadmark("STORY-24/AC-2")
 def test_progress_counts_stories_when_estimates_are_missing(plan: Roadmap) -> None:
     # STORY-24/AC-2: four stories without estimates, two done.
     assert figures(by_id(plan)["R4"].progress) == (2, 4, "stories", 50)
@@ -107,6 +109,7 @@ def reasons(plan: Roadmap, release_id: str) -> list[tuple[str, str]]:
     return [(risk.rule, risk.reason) for risk in by_id(plan)[release_id].risks]
 
 
+@pytest.mark.roadmark("STORY-24/AC-3")
 def test_a_release_whose_date_passed_unreleased_is_at_risk(plan: Roadmap) -> None:
     # STORY-24/AC-3.
     assert reasons(plan, "R2") == [
@@ -114,6 +117,7 @@ def test_a_release_whose_date_passed_unreleased_is_at_risk(plan: Roadmap) -> Non
     ]
 
 
+@pytest.mark.roadmark("STORY-24/AC-4")
 def test_a_release_due_within_the_window_below_the_threshold_is_at_risk(plan: Roadmap) -> None:
     # STORY-24/AC-4: 10 days away at 40 %, with the default 14 days and 50 %.
     assert reasons(plan, "R3") == [
@@ -124,6 +128,7 @@ def test_a_release_due_within_the_window_below_the_threshold_is_at_risk(plan: Ro
     ]
 
 
+@pytest.mark.roadmark("STORY-24/AC-5")
 def test_depending_on_later_or_unscheduled_work_puts_a_release_at_risk(plan: Roadmap) -> None:
     # STORY-24/AC-5. STORY-13 also depends on STORY-1 (earlier) and STORY-2 (done): no risk.
     assert reasons(plan, "R4") == [
@@ -187,6 +192,7 @@ def test_the_board_places_epics_by_release_and_stories_only_where_they_differ(
     assert figures(epic_1.progress) == (5, 16, "points", 31)
 
 
+@pytest.mark.roadmark("STORY-25/AC-2")
 def test_an_explicit_horizon_overrides_the_release_column(plan: Roadmap) -> None:
     # STORY-25/AC-2: STORY-3 is in R2 (now) with `horizon: later`; STORY-12 is in R4 (later)
     # with `horizon: next`.
@@ -199,6 +205,7 @@ def test_an_explicit_horizon_overrides_the_release_column(plan: Roadmap) -> None
     assert overridden == {"STORY-3": ("later", "R2"), "STORY-12": ("next", "R4")}
 
 
+@pytest.mark.roadmark("STORY-25/AC-1", "STORY-25/AC-2")
 def test_releases_after_today_fill_now_next_and_later(tmp_path: Path) -> None:
     # STORY-25/AC-1 and AC-2, as written there.
     files = {
@@ -267,6 +274,7 @@ def test_timeline_spans_run_from_start_to_date(plan: Roadmap) -> None:
 # --- Backlog -----------------------------------------------------------------------------
 
 
+@pytest.mark.roadmark("STORY-28/AC-1")
 def test_the_backlog_groups_unscheduled_stories_by_epic_highest_priority_first(
     plan: Roadmap,
 ) -> None:
@@ -283,11 +291,13 @@ def test_the_backlog_groups_unscheduled_stories_by_epic_highest_priority_first(
     assert plan.backlog_size == 5
 
 
+@pytest.mark.roadmark("STORY-28/AC-2")
 def test_quick_wins_are_high_priority_small_and_unfinished(plan: Roadmap) -> None:
     # STORY-28/AC-2: STORY-30 is P1 and 2 points. STORY-31 is P0 but 5 points.
     assert [entry.story.id for entry in plan.quick_wins] == ["STORY-30", "STORY-50"]
 
 
+@pytest.mark.roadmark("STORY-28/AC-3")
 def test_technical_debt_is_marked(plan: Roadmap) -> None:
     # STORY-28/AC-3.
     debt = [entry.story.id for group in plan.backlog for entry in group.stories if entry.tech_debt]
@@ -297,6 +307,7 @@ def test_technical_debt_is_marked(plan: Roadmap) -> None:
 # --- Per PRD -----------------------------------------------------------------------------
 
 
+@pytest.mark.roadmark("STORY-29/AC-1", "STORY-29/AC-2")
 def test_each_prd_sees_only_the_work_that_delivers_it(product: Product) -> None:
     # STORY-29/AC-1 and AC-2.
     sections = {
@@ -379,6 +390,7 @@ def test_the_roadmap_page_is_built_and_first_in_the_product_section(site: Site) 
     assert site.article(ROADMAP).find("h1").text.startswith("Roadmap")
 
 
+@pytest.mark.roadmark("STORY-24/AC-1", "STORY-24/AC-3", "STORY-24/AC-5")
 def test_each_release_shows_dates_progress_and_risks(site: Site) -> None:
     article = site.article(ROADMAP)
     headings = [h.text.rstrip("¶").strip() for h in article.find_all("h3")]
@@ -430,6 +442,7 @@ def bars(site: Site) -> list[Node]:
     return timeline.find_all(cls="roadmark-timeline__bar")
 
 
+@pytest.mark.roadmark("STORY-27/AC-1")
 def test_the_timeline_has_a_bar_per_dated_release_and_epic(site: Site) -> None:
     # STORY-27/AC-1.
     assert [bar.get("data-roadmark-id") for bar in bars(site)] == [
@@ -453,6 +466,7 @@ def test_the_timeline_has_a_bar_per_dated_release_and_epic(site: Site) -> None:
     assert "--roadmark-today: 34.211%" in timeline.get("style")
 
 
+@pytest.mark.roadmark("STORY-27/AC-2")
 def test_timeline_titles_show_quotes_colons_brackets_hashes_as_written(site: Site) -> None:
     # STORY-27/AC-2.
     (r3,) = [bar for bar in bars(site) if bar.get("data-roadmark-id") == "R3"]
@@ -463,6 +477,7 @@ def test_timeline_titles_show_quotes_colons_brackets_hashes_as_written(site: Sit
     assert not any(node.tag == "b" for label in labels for node in label.iter())
 
 
+@pytest.mark.roadmark("STORY-28/AC-2", "STORY-28/AC-3")
 def test_the_backlog_flags_quick_wins_and_technical_debt(site: Site) -> None:
     backlog = section(site.article(ROADMAP), "backlog")
     wins = backlog.find(cls="roadmark-quick-wins")
@@ -481,6 +496,7 @@ def test_the_backlog_flags_quick_wins_and_technical_debt(site: Site) -> None:
     }
 
 
+@pytest.mark.roadmark("STORY-29/AC-1", "STORY-29/AC-2")
 def test_a_section_per_prd_and_one_for_no_prd(site: Site) -> None:
     article = site.article(ROADMAP)
     prd_2 = section(article, "prd-2-imports")
@@ -489,6 +505,11 @@ def test_a_section_per_prd_and_one_for_no_prd(site: Site) -> None:
     no_prd = section(article, "no-prd")
     assert table(no_prd).column("Release") == ["R5"]
     assert "3 stories in no release, 2 quick wins" in no_prd.text
+    # EPIC-4 names no PRD: it is in the section headed "No PRD", and in no PRD's section.
+    headings = [h.text.rstrip("¶").strip() for h in article.find_all("h3")]
+    assert headings[-3:] == ["PRD-1 · Plans", "PRD-2 · Imports", "No PRD"]
+    assert "EPIC-4" in [a.text for a in no_prd.links]
+    assert "EPIC-4" not in [a.text for a in prd_2.links + section(article, "prd-1-plans").links]
 
 
 def test_every_roadmap_link_reaches_a_page(site: Site) -> None:
@@ -498,6 +519,7 @@ def test_every_roadmap_link_reaches_a_page(site: Site) -> None:
         assert (site.site_dir / target).is_file(), target
 
 
+@pytest.mark.roadmark("STORY-25/AC-3")
 def test_today_comes_from_source_date_epoch_and_the_log_names_it(tmp_path: Path) -> None:
     # STORY-25/AC-3: no `today` option; the test build sets SOURCE_DATE_EPOCH (2026-09-21).
     config = roadmap_config()

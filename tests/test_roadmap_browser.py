@@ -110,6 +110,7 @@ def open_offline(browser: Browser, url: str) -> tuple[Page, list[str], list[str]
     return page, errors, blocked
 
 
+@pytest.mark.roadmark("STORY-27/AC-3")
 def test_the_timeline_shows_a_bar_per_release_offline_without_script_errors(
     browser: Browser, roadmap_url: str
 ) -> None:

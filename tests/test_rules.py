@@ -203,6 +203,7 @@ def test_rm001_dangling_symlink(write_product: WriteProduct, check: Check, tmp_p
             8,
             "mapping values are not allowed",
             id="bad-indentation",
+            marks=pytest.mark.roadmark("STORY-2/AC-3"),  # the third line of front matter
         ),
         pytest.param(
             '---\nid: STORY-1\ntitle: "never closed\nstatus: backlog\n---\n',
@@ -259,6 +260,7 @@ def test_rm002_malformed_yaml(
     assert words in problem["message"]
 
 
+@pytest.mark.roadmark("STORY-2/AC-2")
 def test_rm002_python_tag_executes_nothing(
     write_product: WriteProduct, check: Check, tmp_path: Path
 ) -> None:
@@ -338,6 +340,15 @@ def test_rm004_unknown_field_suggests(write_product: WriteProduct, check: Check)
     assert "did you mean 'estimate'" in problem["message"]
 
 
+@pytest.mark.roadmark("STORY-5/AC-2")
+def test_rm004_misspelt_reference_field(write_product: WriteProduct, check: Check) -> None:
+    """`epik:` is reported at the key, suggesting the reference field it was meant to be."""
+    story = STORY.replace("epic: EPIC-1", "epik: EPIC-1")
+    checked = check(write_product({**WORLD, "product/stories/STORY-1.md": story}))
+    problem = checked.only("RM004", "product/stories/STORY-1.md", 6, col=1)
+    assert problem["message"].endswith("(did you mean 'epic'?)")
+
+
 def test_rm004_template_keys_are_not_passed_through(
     write_product: WriteProduct, check: Check
 ) -> None:
@@ -373,7 +384,15 @@ def test_rm004_field_of_another_kind(write_product: WriteProduct, check: Check) 
     ("line", "words"),
     [
         ('estimate: "3"', "expected a number"),
-        ("estimate: -1", "at least 0"),
+        pytest.param(
+            "estimate: -1", "at least 0", marks=pytest.mark.roadmark("STORY-5/AC-3"), id="negative"
+        ),
+        pytest.param(
+            "estimate: three",
+            "expected a number",
+            marks=pytest.mark.roadmark("STORY-5/AC-3"),
+            id="word",
+        ),
         ("estimate: .nan", "finite"),
         ("estimate: true", "boolean"),
         ("tags: cli", "expected a list"),
@@ -458,11 +477,27 @@ def test_rm006_status_of_another_kind(write_product: WriteProduct, check: Check)
     check(write_product({"product/s.md": text})).only("RM006", "product/s.md", 5, col=9)
 
 
+@pytest.mark.roadmark("STORY-5/AC-4")
+def test_rm006_epic_status_lists_the_epic_workflow(
+    write_product: WriteProduct, check: Check
+) -> None:
+    """An epic's unknown status is answered with the epic workflow, not the story one."""
+    epic = EPIC.replace("status: planned", "status: doing")
+    checked = check(write_product({**WORLD, "product/epics/EPIC-1.md": epic}))
+    problem = checked.only("RM006", "product/epics/EPIC-1.md", 5, col=9)
+    assert "'doing' is not an epic status" in problem["message"]
+    assert problem["message"].endswith("use one of proposed, planned, in-progress, done, cancelled")
+
+
 # RM007 invalid-date
 
 
 @pytest.mark.parametrize(
-    "value", ["2026-02-30", "'2026-02-30'", '"2026-13-01"', "2026-1-5", "31/03/2026", "20260331"]
+    "value",
+    [
+        *("2026-02-30", "'2026-02-30'", '"2026-13-01"', "2026-1-5", "31/03/2026", "20260331"),
+        pytest.param("2026-13-01", marks=pytest.mark.roadmark("STORY-5/AC-5")),
+    ],
 )
 def test_rm007_invalid_date(write_product: WriteProduct, check: Check, value: str) -> None:
     """Impossible or non-ISO dates, quoted or not, are reported at the value."""
@@ -481,6 +516,7 @@ def test_valid_dates_quoted_or_not(write_product: WriteProduct, check: Check, va
 # RM008 duplicate-id
 
 
+@pytest.mark.roadmark("STORY-6/AC-1")
 def test_rm008_duplicate_id_names_both_places(write_product: WriteProduct, check: Check) -> None:
     """Both files declaring an id are reported, each naming the other's path and line."""
     other = md("""
@@ -505,6 +541,7 @@ def test_rm008_duplicate_id_names_both_places(write_product: WriteProduct, check
 # RM009 dangling-reference
 
 
+@pytest.mark.roadmark("STORY-6/AC-2")
 def test_rm009_dangling_reference(write_product: WriteProduct, check: Check) -> None:
     """A reference to no item is reported at the value, with a suggestion."""
     story = STORY.replace("epic: EPIC-1", "epic: EPIC-11")
@@ -531,6 +568,7 @@ def test_rm009_dangling_list_element(write_product: WriteProduct, check: Check) 
 # RM010 wrong-kind-reference
 
 
+@pytest.mark.roadmark("STORY-6/AC-3")
 def test_rm010_wrong_kind_reference(write_product: WriteProduct, check: Check) -> None:
     """`epic:` naming a story is reported at the value with both kinds."""
     story2 = md("""
@@ -576,6 +614,23 @@ def test_rm011_cycle_is_printed(write_product: WriteProduct, check: Check) -> No
     assert "STORY-1 → STORY-2 → STORY-3 → STORY-1" in problem["message"]
 
 
+@pytest.mark.roadmark("STORY-6/AC-4")
+def test_rm011_two_stories_depending_on_each_other(
+    write_product: WriteProduct, check: Check
+) -> None:
+    """The smallest cycle of two is reported once, not once per member, and printed whole."""
+
+    def story(number: int, depends: int) -> str:
+        return (
+            f"---\nid: STORY-{number}\nkind: story\ntitle: T\nstatus: backlog\n"
+            f"depends_on: [STORY-{depends}]\n---\n"
+        )
+
+    root = write_product({"product/a.md": story(901, 902), "product/b.md": story(902, 901)})
+    problem = check(root).only("RM011", "product/b.md", 6, col=14)
+    assert problem["message"].endswith(": STORY-901 → STORY-902 → STORY-901")
+
+
 def test_rm011_self_dependency(write_product: WriteProduct, check: Check) -> None:
     """An item depending on itself is the smallest cycle."""
     text = "---\nid: EPIC-1\nkind: epic\ntitle: T\nstatus: planned\ndepends_on: [EPIC-1]\n---\n"
@@ -599,6 +654,7 @@ def test_rm011_long_chain_without_cycle(write_product: WriteProduct, check: Chec
 # RM012 duplicate-local-id
 
 
+@pytest.mark.roadmark("STORY-7/AC-1")
 def test_rm012_duplicate_requirement(write_product: WriteProduct, check: Check) -> None:
     """A repeated requirement id is reported at the repeat, naming the first line."""
     prd = PRD.replace("- R-2:", "- R-1:")
@@ -617,6 +673,7 @@ def test_rm012_duplicate_criterion(write_product: WriteProduct, check: Check) ->
 # RM013 unknown-requirement
 
 
+@pytest.mark.roadmark("STORY-7/AC-2")
 def test_rm013_unknown_requirement(write_product: WriteProduct, check: Check) -> None:
     """`implements` naming a requirement the PRD lacks lists the PRD's requirements."""
     story = STORY.replace("[PRD-1/R-1]", "[PRD-1/R-1, PRD-1/R-9]")
@@ -651,6 +708,7 @@ def test_rm014_not_before_ready(write_product: WriteProduct, check: Check, statu
 # RM015 release-dates-inverted
 
 
+@pytest.mark.roadmark("STORY-7/AC-4")
 def test_rm015_release_starts_after_its_date(write_product: WriteProduct, check: Check) -> None:
     """A release whose start is after its date is reported at `start`."""
     release = RELEASE.replace("start: 2026-01-05", "start: 2026-04-01")
@@ -739,6 +797,33 @@ def test_bare_off_in_yaml(write_product: WriteProduct, check: Check) -> None:
     assert check(write_product({"product/s.md": text}, mkdocs=mkdocs)).problems == []
 
 
+@pytest.mark.roadmark("STORY-4/AC-3")
+def test_a_rule_set_off_is_not_reported(write_product: WriteProduct, check: Check) -> None:
+    """With RM014 off, a ready story without criteria passes without a warning."""
+    story = STORY.split("## Acceptance")[0]
+    files = {**WORLD, "product/stories/STORY-1.md": story}
+    assert [p["code"] for p in check(write_product(files)).problems] == ["RM014"]
+    mkdocs = "site_name: T\nplugins:\n  - roadmark:\n      rules:\n        RM014: off\n"
+    assert check(write_product(files, mkdocs=mkdocs)).problems == []
+
+
+@pytest.mark.roadmark("STORY-4/AC-2")
+def test_a_configured_number_field_is_type_checked(
+    write_product: WriteProduct, check: Check
+) -> None:
+    """An extra story field of type number accepts a number and reports a word at its line."""
+    options = {"fields": {"effort": {"type": "number", "kinds": ["story"]}}}
+    mkdocs = {"site_name": "T", "plugins": [{"roadmark": options}]}
+    story = STORY.replace("status: ready", "status: ready\neffort: 3")
+    root = write_product({**WORLD, "product/stories/STORY-1.md": story}, mkdocs=mkdocs)
+    assert check(root).problems == []
+    story = STORY.replace("status: ready", "status: ready\neffort: high")
+    root = write_product({"product/stories/STORY-1.md": story}, root=root)
+    problem = check(root).only("RM005", "product/stories/STORY-1.md", 6, col=9)
+    assert problem["message"] == "effort: expected a number, got 'high'"
+
+
+@pytest.mark.roadmark("STORY-4/AC-1")
 def test_configured_kinds_fields_and_statuses(write_product: WriteProduct, check: Check) -> None:
     """Extra kinds, typed fields and workflow states from mkdocs.yml are checked like built-ins."""
     options = {
@@ -806,6 +891,13 @@ def test_configured_kinds_fields_and_statuses(write_product: WriteProduct, check
         ("plugins:\n  - roadmark:\n      product_dir: missing\n", "missing"),
         ("plugins:\n  - roadmark: [1, 2]\n", "mapping"),
         ("plugins: [roadmark\n", "invalid YAML"),
+        pytest.param(
+            "plugins:\n  - roadmark:\n      risk_treshold: 0.5\n",
+            "unknown option 'risk_treshold' of the 'roadmark' plugin "
+            "(did you mean 'risk_threshold'?)",
+            marks=pytest.mark.roadmark("STORY-4/AC-4"),
+            id="unknown-option",
+        ),
     ],
 )
 def test_configuration_error_exits_2(
@@ -819,6 +911,14 @@ def test_configuration_error_exits_2(
     assert "Traceback" not in err
     assert err.startswith("roadmark: error:")
     assert words in err
+
+
+def test_the_cli_knows_every_plugin_option() -> None:
+    """The CLI's list of option names (it does not import MkDocs) is the plugin's."""
+    from roadmark.settings import PLUGIN_OPTIONS
+    from roadmark.site.config import RoadmarkConfig
+
+    assert {name for name, _ in RoadmarkConfig._schema} == PLUGIN_OPTIONS
 
 
 # What users actually feed: each input reports what is wrong, where, and nothing else.
@@ -840,10 +940,20 @@ GOOD = "---\nid: STORY-1\nkind: story\ntitle: T\nstatus: backlog\n---\nBody.\n"
             GOOD.replace("\n", "\r\n").replace("backlog", "blocked"),
             [("RM006", 5, 9, "error")],
             id="crlf-positions",
+            marks=pytest.mark.roadmark("STORY-55/AC-1"),
         ),
-        pytest.param("\ufeff" + GOOD, [], id="bom"),
         pytest.param(
-            "\ufeff" + GOOD.replace("backlog", "blocked"), [("RM006", 5, 9, "error")], id="bom-pos"
+            GOOD.replace("title: T", "title: T\nflavour: x\nestimate: x").replace("\n", "\r\n"),
+            [("RM004", 5, 1, "error"), ("RM005", 6, 11, "error")],
+            id="crlf-unknown-field",
+            marks=pytest.mark.roadmark("STORY-55/AC-1"),
+        ),
+        pytest.param("\ufeff" + GOOD, [], id="bom", marks=pytest.mark.roadmark("STORY-55/AC-2")),
+        pytest.param(
+            "\ufeff" + GOOD.replace("backlog", "blocked"),
+            [("RM006", 5, 9, "error")],
+            id="bom-pos",
+            marks=pytest.mark.roadmark("STORY-55/AC-2"),
         ),
         pytest.param(
             "---\nid: STORY-1\rkind: story\ntitle: T\nstatus: blocked\n---\n",

@@ -104,6 +104,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
             process.wait(timeout=5)
 
 
+@pytest.mark.roadmark("STORY-18/AC-3")
 def test_serve_rebuilds_on_edit_and_survives_broken_yaml(server: Server, tmp_path: Path) -> None:
     project = tmp_path / "project"
     files = sorted(project.rglob("*"))

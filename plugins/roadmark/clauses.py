@@ -18,6 +18,11 @@ SECTIONS: dict[str, ClauseKind] = {
 }
 
 LOCAL_ID = r"[A-Za-z][A-Za-z0-9]*-[0-9][A-Za-z0-9.]*"
+_SECTION_HEADING = re.compile(
+    r"^ {0,3}#{1,6}[ \t]+(?:requirements|acceptance criteria)\b", re.IGNORECASE | re.MULTILINE
+)
+_FENCE_START = ("`", "~")
+_ITEM_START = frozenset("-*+0123456789")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
@@ -63,22 +68,25 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
             target.append(Clause(current.kind, current.local_id, text, owner, current.position))
         current = None
 
+    if not _SECTION_HEADING.search(body):
+        return parsed  # most epics and releases: nothing to scan line by line
     for offset, raw in enumerate(body.split("\n")):
         line = raw.rstrip("\r")
+        first = line.lstrip(" ")[:1]
         if fence is not None:
             if _closes(line, fence):
                 fence = None
             if current is not None:
                 current.lines.append(_dedent(line, current.content_indent))
             continue
-        if match := _FENCE.match(line):
+        if first in _FENCE_START and (match := _FENCE.match(line)):
             fence = match.group(1)
             if current is not None and _indent(line) >= current.content_indent:
                 current.lines.append(_dedent(line, current.content_indent))
             else:
                 close()
             continue
-        if match := _HEADING.match(line):
+        if first == "#" and (match := _HEADING.match(line)):
             close()
             level, title = len(match.group(1)), (match.group(2) or "").strip()
             if section is not None and level <= section_level:
@@ -93,7 +101,7 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
         if not line.strip():
             blank_before = True
             continue
-        item = _ITEM.match(line)
+        item = _ITEM.match(line) if first in _ITEM_START else None
         if item and (current is None or _indent(line) < current.content_indent):
             close()
             rest = item.group(3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +18,26 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
+_STR = "tag:yaml.org,2002:str"
+
+# First characters with which a plain scalar may be something other than text in
+# YAML 1.1 (bools, null, numbers, dates, merge keys), per PyYAML's implicit resolvers.
+_MAYBE_TYPED = frozenset("yYnNtTfFoO~-+0123456789.<=")
+
+
 class _SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """A safe loader that keeps dates as text, so a bad date is a located problem."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """Tag a node; text is recognised without trying every implicit resolver.
+
+        libyaml asks this of every scalar, and most front matter values are plain text.
+        """
+        if kind is yaml.ScalarNode:  # for collections `implicit` is a bool, not a pair
+            plain = implicit[0]
+            if not plain or (value and value[0] not in _MAYBE_TYPED):
+                return _STR
+        return super().resolve(kind, value, implicit)
 
 
 _SpecLoader.add_constructor(
@@ -57,8 +75,51 @@ def _located(tag: str, what: str) -> None:
 for _tag, _what in (("int", "an integer"), ("float", "a number"), ("bool", "true or false")):
     _located(f"tag:yaml.org,2002:{_tag}", _what)
 
-_FENCE = re.compile(r"^---[ \t]*\r?$")
-_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
+_OPEN = re.compile(r"---[ \t]*\r?(?:\n|$)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class NodePositions(Mapping[str, Position]):
+    """Where each field (or list element, `name[index]`) is written, worked out when asked.
+
+    Positions are needed only to report a problem, and most files have none, so the
+    YAML nodes are kept instead of tens of thousands of positions made in advance.
+    """
+
+    __slots__ = ("_at", "_keys", "_nodes")
+
+    def __init__(
+        self,
+        nodes: dict[str, tuple[yaml.Node, yaml.Node]],
+        at: Callable[[yaml.Mark], Position],
+        keys: bool = False,
+    ) -> None:
+        self._nodes = nodes
+        self._at = at
+        self._keys = keys
+
+    def __getitem__(self, key: str) -> Position:
+        if key in self._nodes:
+            key_node, node = self._nodes[key]
+            return self._at((key_node if self._keys else node).start_mark)
+        name, _, rest = key.rpartition("[")
+        index = rest.removesuffix("]")
+        if self._keys or name not in self._nodes or not index.isdigit():
+            raise KeyError(key)
+        node = self._nodes[name][1]
+        if not isinstance(node, yaml.SequenceNode) or int(index) >= len(node.value):
+            raise KeyError(key)
+        return self._at(node.value[int(index)].start_mark)
+
+    def __iter__(self) -> Iterator[str]:
+        for name, (_, node) in self._nodes.items():
+            yield name
+            if not self._keys and isinstance(node, yaml.SequenceNode):
+                yield from (f"{name}[{index}]" for index in range(len(node.value)))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass(slots=True)
@@ -67,9 +128,9 @@ class FrontMatter:
 
     data: dict[str, Any] | None = None
     """The mapping, or None when the file has no front matter or it is broken."""
-    positions: dict[str, Position] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)
     """Value positions by field name; list elements as `name[index]`."""
-    key_positions: dict[str, Position] = field(default_factory=dict)
+    key_positions: Mapping[str, Position] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     error: tuple[Position, str] | None = None
@@ -77,24 +138,26 @@ class FrontMatter:
 
 def parse_front_matter(text: str) -> FrontMatter:
     """Parse `text`; a YAML problem is returned in `error` with its position, never raised."""
-    lines = text.split("\n")
-    if not lines or not _FENCE.match(lines[0]):
+    opening = _OPEN.match(text)
+    if opening is None:
         return FrontMatter(body=text, body_line=1)
-    end = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
-    if end is None:
+    closing = _CLOSE.search(text, opening.end())
+    if closing is None:
         return FrontMatter(
             body="",
-            body_line=len(lines) + 1,
+            body_line=text.count("\n") + 2,
             error=(Position(1, 1), "front matter starts with '---' but is never closed"),
         )
-    result = FrontMatter(body="\n".join(lines[end + 1 :]), body_line=end + 2)
-    source = "\n".join(lines[1:end])
+    body_start = closing.end() + 1
+    result = FrontMatter(body=text[body_start:], body_line=text.count("\n", 0, body_start) + 1)
+    # The YAML lines, without the newline that ends the last of them.
+    source = text[opening.end() : max(opening.end(), closing.start() - 1)]
     at = _locator(source)
     try:
         loader = _SpecLoader(source)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            data = _construct(loader, node) if isinstance(node, yaml.MappingNode) else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -118,28 +181,61 @@ def parse_front_matter(text: str) -> FrontMatter:
         # (nesting too deep, unhashable keys); they are still the author's YAML.
         result.error = (Position(2, 1), f"invalid YAML: {type(exc).__name__}: {exc}")
         return result
-    if data is None:
+    if node is None or _is_null(node):
         return result
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode):
         result.error = (Position(2, 1), "front matter must be a mapping of field names to values")
         return result
+    nodes: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key_node, value_node in node.value:
         key = key_node.value
-        if not isinstance(key, str) or key_node.tag != "tag:yaml.org,2002:str":
+        if not isinstance(key, str) or key_node.tag != _STR:
             result.error = (at(key_node.start_mark), f"field names must be text, not {key!r}")
             return result
-        if key in result.key_positions:
-            first = result.key_positions[key].line
+        if key in nodes:
+            first = at(nodes[key][0].start_mark).line
             message = f"field '{key}' is given twice (first on line {first})"
             result.error = (at(key_node.start_mark), message)
             return result
-        result.key_positions[key] = at(key_node.start_mark)
-        result.positions[key] = at(value_node.start_mark)
-        if isinstance(value_node, yaml.SequenceNode):
-            for index, element in enumerate(value_node.value):
-                result.positions[f"{key}[{index}]"] = at(element.start_mark)
+        nodes[key] = (key_node, value_node)
+    result.positions = NodePositions(nodes, at)
+    result.key_positions = NodePositions(nodes, at, keys=True)
     result.data = data
     return result
+
+
+def _construct(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """The mapping's values; plain text (nearly every value) is taken from the node as is.
+
+    PyYAML's generic constructor costs more than parsing itself; anything but text and
+    lists of text still goes through it, so tags and type checks behave exactly as before.
+    """
+    data: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+            return loader.construct_document(node)  # merge keys, odd keys: PyYAML decides
+        if value_node.tag == _STR and isinstance(value_node, yaml.ScalarNode):
+            value: Any = value_node.value
+        elif value_node.tag == _SEQ and all(
+            element.tag == _STR and isinstance(element, yaml.ScalarNode)
+            for element in value_node.value
+        ):
+            value = [element.value for element in value_node.value]
+        else:
+            value = loader.construct_object(value_node)
+        data[key_node.value] = value
+    # Nested collections are filled in by generators, as construct_document does it: a
+    # loop rather than recursion, so deep nesting cannot exhaust the stack.
+    while loader.state_generators:
+        pending, loader.state_generators = loader.state_generators, []
+        for generator in pending:
+            for _ in generator:
+                pass
+    return data
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 _YAML_ONLY_BREAKS = re.compile("[\r\x85\u2028\u2029]")

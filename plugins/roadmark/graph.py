@@ -67,6 +67,9 @@ class Graph:
     """Resolved references by target id: the "referenced by" backlinks."""
     children: dict[str, list[Item]] = field(default_factory=dict)
     """Items by parent id (epics of a PRD, stories of an epic), in id order."""
+    unresolved: list[tuple[Item, Reference]] = field(default_factory=list)
+    """References that name nothing, or the wrong kind, with the item writing them;
+    duplicates of an id included, since their references are wrong just the same."""
     closed: set[str] = field(default_factory=set)
     """Ids of items that left the plan (cancelled, superseded)."""
     ranks: dict[str, int] = field(default_factory=dict)
@@ -130,11 +133,17 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
     for item in graph.items.values():
         for clause in item.clauses:
             graph.clauses.setdefault(clause.address, clause)
-    for item in graph.items.values():
+    for item in sorted(items, key=_id_order):
+        if not item.id or not item.kind:
+            continue
+        indexed = graph.items[item.id] is item
         for ref in references(item, settings):
-            if resolves(ref, graph.items, graph.clauses):
+            if not resolves(ref, graph.items, graph.clauses):
+                graph.unresolved.append((item, ref))
+            elif indexed:
                 graph.links.append(ref)
                 graph.incoming.setdefault(ref.target, []).append(ref)
+    for item in graph.items.values():
         parent = graph.parent(item)
         if parent is not None:
             graph.children.setdefault(parent.id, []).append(item)

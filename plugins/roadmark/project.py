@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .settings import ConfigError, Settings, settings_from_options
+from .settings import PLUGIN_OPTIONS, ConfigError, Settings, settings_from_options
+from .suggest import did_you_mean
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 PLUGIN_NAME = "roadmark"
@@ -65,6 +66,13 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
                 raise ConfigError(
                     f"{config_file}: the '{PLUGIN_NAME}' plugin options must be a mapping"
                 )
+            for key in options:
+                if key not in PLUGIN_OPTIONS:
+                    # MkDocs rejects it too (a warning that fails --strict); say so before.
+                    raise ConfigError(
+                        f"unknown option '{key}' of the '{PLUGIN_NAME}' plugin"
+                        + did_you_mean(str(key), sorted(PLUGIN_OPTIONS))
+                    )
             return options
     return {}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .graph import Graph, references, resolves
+from .graph import Graph, Reference
 from .model import Item, Position
 from .settings import Settings
 from .suggest import a, did_you_mean
@@ -28,10 +28,11 @@ class ItemFinding:
 def check_items(items: list[Item], graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
     """Every cross-item problem of `items`, given their graph."""
     yield from _duplicate_ids(items, settings)
+    for item, ref in graph.unresolved:
+        yield _dangling_reference(item, ref, graph)
     for item in items:
         if not item.id or not item.kind:
             continue
-        yield from _dangling_references(item, graph, settings)
         yield from _missing_criteria(item, settings)
         yield from _inverted_dates(item)
     yield from _cycles(graph)
@@ -56,34 +57,30 @@ def _duplicate_ids(items: list[Item], settings: Settings) -> Iterator[ItemFindin
             )
 
 
-def _dangling_references(item: Item, graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
-    for ref in references(item, settings):
-        if resolves(ref, graph.items, graph.clauses):
-            continue
-        where = item.position(ref.field, ref.index)
-        target = graph.get(ref.target)
-        if target is None:
-            hint = did_you_mean(ref.target, graph.items)
-            yield ItemFinding(
-                item, "RM009", where, f"{ref.field}: no item has id '{ref.target}'{hint}"
-            )
-        elif ref.target_kind is not None and target.kind != ref.target_kind:
-            yield ItemFinding(
-                item,
-                "RM010",
-                where,
-                f"{ref.field}: '{ref.target}' is {a(target.kind)}, but {ref.field} must name "
-                f"{a(ref.target_kind)}",
-            )
-        else:
-            known = ", ".join(dict.fromkeys(r.local_id for r in target.requirements)) or "none"
-            yield ItemFinding(
-                item,
-                "RM013",
-                where,
-                f"{ref.field}: {target.id} has no requirement '{ref.clause}' "
-                f"(its requirements: {known})",
-            )
+def _dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding:
+    """Why `ref` does not resolve: no such item, the wrong kind, or no such requirement."""
+    where = item.position(ref.field, ref.index)
+    target = graph.get(ref.target)
+    if target is None:
+        hint = did_you_mean(ref.target, graph.items)
+        return ItemFinding(
+            item, "RM009", where, f"{ref.field}: no item has id '{ref.target}'{hint}"
+        )
+    if ref.target_kind is not None and target.kind != ref.target_kind:
+        return ItemFinding(
+            item,
+            "RM010",
+            where,
+            f"{ref.field}: '{ref.target}' is {a(target.kind)}, but {ref.field} must name "
+            f"{a(ref.target_kind)}",
+        )
+    known = ", ".join(dict.fromkeys(r.local_id for r in target.requirements)) or "none"
+    return ItemFinding(
+        item,
+        "RM013",
+        where,
+        f"{ref.field}: {target.id} has no requirement '{ref.clause}' (its requirements: {known})",
+    )
 
 
 def _missing_criteria(item: Item, settings: Settings) -> Iterator[ItemFinding]:

@@ -21,6 +21,16 @@ FIELD_TYPES = ("string", "number", "date", "enum", "list", "reference")
 PAGE_KEYS = frozenset({"hide", "search", "description", "subtitle", "render_macros", "comments"})
 """Front matter keys of MkDocs, Material and macros that specs may carry through to their page."""
 
+PLUGIN_OPTIONS = frozenset(
+    {
+        *("product_dir", "prefix", "nav", "nav_title", "kinds", "fields", "rules", "export"),
+        *("today", "risk_window_days", "risk_threshold"),
+        *("test_results", "test_results_required", "match_test_names"),
+    }
+)
+"""Every option of the `roadmark` plugin. `site/config.py` declares their types for MkDocs,
+which the CLI does not import; a test keeps the two lists equal."""
+
 
 class ConfigError(Exception):
     """The Roadmark configuration is invalid; the message says where and why."""

@@ -53,12 +53,11 @@ def build_item(path: str, front: FrontMatter, settings: Settings, report: Report
     allowed = settings.fields_for(kind) if kind else settings.fields
     typed: dict[str, Any] = {}
     for name, value in data.items():
-        where = front.positions[name]
         if name in PAGE_KEYS:
             try:
                 typed[name] = _page_value(name, value)
             except _Invalid as problem:
-                report(problem.code, where, f"{name}: {problem.message}")
+                report(problem.code, front.positions[name], f"{name}: {problem.message}")
             continue
         spec = allowed.get(name)
         if spec is None:
@@ -69,7 +68,7 @@ def build_item(path: str, front: FrontMatter, settings: Settings, report: Report
         try:
             typed[name] = _check(spec, value, front, name, settings, kind)
         except _Invalid as problem:
-            report(problem.code, where, f"{name}: {problem.message}")
+            report(problem.code, front.positions[name], f"{name}: {problem.message}")
     for spec in allowed.values():
         if spec.required and typed.get(spec.name) is None and spec.name != "kind":
             if spec.name in data and not (data[spec.name] is None or _blank(data[spec.name])):

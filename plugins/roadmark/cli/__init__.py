@@ -6,38 +6,50 @@ Exit status: 0 clean, 1 problems found, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from .. import __version__
 from ..settings import ConfigError
-from . import check, diff, export, init, new, schema
 
-COMMANDS: dict[str, ModuleType] = {
-    "check": check,
-    "schema": schema,
-    "export": export,
-    "diff": diff,
-    "new": new,
-    "init": init,
+COMMANDS: dict[str, str] = {
+    "check": "Check the specs of a product folder and report every problem.",
+    "schema": "Print the JSON Schema of spec front matter for editors (yaml-language-server).",
+    "export": "Export the whole spec graph as JSON or CSV, without building the site.",
+    "diff": "Compare the specs at two git revisions: the change to the plan, not to the text.",
+    "new": "Create a spec file from a template, with the next free id of its kind.",
+    "init": "Scaffold a working spec site: mkdocs.yml, a docs index and a sample plan.",
 }
+"""Each subcommand and its one-line help (the first line of its module's docstring)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def command_module(name: str) -> ModuleType:
+    """The module implementing subcommand `name`."""
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with `only`, the other subcommands are listed but not imported.
+
+    `roadmark check` runs on every commit, so it should not pay for importing `diff`.
+    """
     parser = argparse.ArgumentParser(
         prog="roadmark",
         description="Check, compare and export product specs written as Markdown.",
     )
     parser.add_argument("--version", action="version", version=f"roadmark {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, module in COMMANDS.items():
-        doc = (module.__doc__ or "").strip()
+    for name, summary in COMMANDS.items():
+        if only is not None and name != only:
+            commands.add_parser(name, help=summary)
+            continue
+        module = command_module(name)
         sub = commands.add_parser(
             name,
-            help=doc.splitlines()[0],
-            description=doc,
+            help=summary,
+            description=(module.__doc__ or summary).strip(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(sub)
@@ -47,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    args = build_parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
         return int(args.run(args))
     except ConfigError as exc:

@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(None, args.config)
     text = json.dumps(front_matter_schema(project.settings), indent=2) + "\n"
     if args.output:
+        # The documented place, `.roadmark/schema.json`, is in a folder that may not exist yet.
+        args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)

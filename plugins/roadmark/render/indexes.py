@@ -6,43 +6,49 @@ from ..graph import Graph
 from ..problems import Problem, Severity
 from ..progress import progress_of, stories_under
 from ..settings import Settings
-from .item_page import field_label, kind_label
+from .deferred import placeholder
+from .item_page import Markup, field_label, kind_label
 from .markdown import Linker, badge, progress_bar, table, text
 
 INDEX_COLUMNS = ("status", "owner", "release", "priority", "estimate")
 
 
-def render_kind_index(kind: str, graph: Graph, settings: Settings, linker: Linker) -> str:
-    """The index page of one kind: every item with its main fields, in id order."""
+def render_kind_index(kind: str, graph: Graph) -> str:
+    """The index page of one kind; its table is the deferred part `index`."""
+    title = kind_label(kind, plural=True)
+    items = graph.of_kind(kind)
+    if not items:
+        return f"# {title}\n\nNo {title.lower()} yet.\n"
+    count = f"{len(items)} {kind_label(kind, plural=len(items) != 1).lower()}."
+    return f"# {title}\n\n{count} Click a column heading to sort.\n\n" + placeholder("index")
+
+
+def kind_index_table(kind: str, graph: Graph, settings: Settings, linker: Markup) -> str:
+    """Every item of one kind with its main fields, in id order."""
     specs = settings.fields_for(kind)
     columns = [name for name in INDEX_COLUMNS if name in specs]
-    items = graph.of_kind(kind)
     with_progress = kind != "story"
     headers = ["Id", "Title", *(field_label(name) for name in columns)]
     if with_progress:
         headers.append("Progress")
     rows = []
-    for item in items:
-        row = [linker.link(item.id), text(item.title)]
+    for item in graph.of_kind(kind):
+        row = [linker.link(item.id), linker.text(item.title)]
         for name in columns:
             value = item.get(name)
             if name == "status":
                 row.append(badge(item.status))
             elif name == "release" and value:
                 row.append(linker.link(value))
+            elif name == "estimate" and value is not None:
+                row.append(f"{value:g}")
             else:
-                row.append(
-                    "" if value is None else text(f"{value:g}" if name == "estimate" else value)
-                )
+                row.append("" if value is None else linker.text(value))
         if with_progress:
             stories = stories_under(item, graph)
             row.append(progress_bar(progress_of(stories, settings)) if stories else "")
         rows.append(row)
-    title = kind_label(kind, plural=True)
-    count = f"{len(items)} {kind_label(kind, plural=len(items) != 1).lower()}."
-    if not items:
-        return f"# {title}\n\nNo {title.lower()} yet.\n"
-    return f"# {title}\n\n{count} Click a column heading to sort.\n\n" + table(headers, rows)
+    return linker.table(headers, rows)
 
 
 def render_overview(

@@ -14,6 +14,8 @@ from ..problems import Problem
 from ..progress import is_closed, progress_of, stories_under
 from ..settings import FieldSpec, Settings
 from ..trace import Trace
+from .deferred import Href, placeholder
+from .html import HtmlLinker
 from .markdown import Linker, admonition, badge, progress_bar, table, text
 from .trace import criterion_evidence, trace_panel
 
@@ -41,6 +43,10 @@ def field_label(name: str) -> str:
     return _LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+Markup = Linker | HtmlLinker
+"""Where links and text are written: Markdown for the page, HTML for its deferred parts."""
+
+
 def render_item_page(
     item: Item,
     graph: Graph,
@@ -49,24 +55,44 @@ def render_item_page(
     problems: list[Problem],
     trace: Trace | None = None,
 ) -> str:
-    """The Markdown of an item's page."""
-    parts = [f"# {text(item.id)} · {text(item.title)}\n"]
-    if problems:
-        parts.append(problems_admonition(problems))
-    chain = graph.ancestors(item)
-    if chain:
-        trail = " › ".join(linker.link(up.id, f"{up.id} {up.title}") for up in chain)
-        parts.append(f'<p class="roadmark-chain" markdown>{trail} › **{text(item.id)}**</p>\n')
-    parts.append(render_card(item, graph, settings, linker))
+    """The Markdown of an item's page; its link-heavy parts are left to `item_parts`."""
+    parts = [f"# {text(item.id)} · {text(item.title)}\n", placeholder("head")]
     evidence = criterion_evidence(trace) if trace is not None else None
     parts.append(_with_metrics(item, with_clause_anchors(item, evidence)))
     if item.requirements:
-        parts.append(_requirement_coverage(item, graph, linker))
-    parts.append(_children(item, graph, settings, linker))
+        parts.append("## Implemented by\n\n" + placeholder("coverage"))
+    children = children_of(item, graph)
+    if children:
+        parts.append(f"## {_children_heading(item, children)}\n\n" + placeholder("children"))
     if trace is not None:
         parts.append(trace_panel(item, trace, graph, linker))
-    parts.append(_referenced_by(item, graph, linker))
+    if graph.referrers(item.id):
+        parts.append("## Referenced by\n\n" + placeholder("referenced-by"))
     return "\n".join(part for part in parts if part)
+
+
+def item_parts(
+    item: Item, graph: Graph, settings: Settings, problems: list[Problem], href: Href
+) -> dict[str, str]:
+    """The deferred parts of an item's page as HTML: card, coverage, children, backlinks."""
+    linker = HtmlLinker(href)
+    head = [problems_admonition(problems)] if problems else []
+    chain = graph.ancestors(item)
+    if chain:
+        trail = " › ".join(linker.link(up.id, f"{up.id} {up.title}") for up in chain)
+        head.append(
+            f'<p class="roadmark-chain">{trail} › <strong>{linker.text(item.id)}</strong></p>'
+        )
+    head.append(render_card(item, graph, settings, linker))
+    parts = {"head": "\n".join(head)}
+    if item.requirements:
+        parts["coverage"] = _requirement_coverage(item, graph, linker)
+    children = children_of(item, graph)
+    if children:
+        parts["children"] = _children(children, graph, settings, linker)
+    if graph.referrers(item.id):
+        parts["referenced-by"] = _referenced_by(item, graph, linker)
+    return parts
 
 
 def problems_admonition(problems: Iterable[Problem]) -> str:
@@ -78,7 +104,7 @@ def problems_admonition(problems: Iterable[Problem]) -> str:
     return admonition("failure", "Problems in this spec", f"<ul>{lines}</ul>")
 
 
-def render_card(item: Item, graph: Graph, settings: Settings, linker: Linker) -> str:
+def render_card(item: Item, graph: Graph, settings: Settings, linker: Markup) -> str:
     """The metadata card: every set field, references as links."""
     specs = settings.fields_for(item.kind)
     names = [name for name in CARD_ORDER if name in specs]
@@ -91,11 +117,11 @@ def render_card(item: Item, graph: Graph, settings: Settings, linker: Linker) ->
     stories = stories_under(item, graph)
     if item.kind != "story" and stories:
         rows.append(["Progress", progress_bar(progress_of(stories, settings))])
-    rows.insert(0, ["Kind", text(kind_label(item.kind))])
-    return f'<div class="roadmark-card" markdown>\n\n{table(["Field", "Value"], rows)}\n</div>\n'
+    rows.insert(0, ["Kind", linker.text(kind_label(item.kind))])
+    return f'<div class="roadmark-card">\n{linker.table(["Field", "Value"], rows)}</div>\n'
 
 
-def _value(spec: FieldSpec, value: Any, linker: Linker) -> str:
+def _value(spec: FieldSpec, value: Any, linker: Markup) -> str:
     if spec.name == "status":
         return badge(value)
     if isinstance(value, list):
@@ -103,7 +129,7 @@ def _value(spec: FieldSpec, value: Any, linker: Linker) -> str:
     return _scalar(spec, value, linker)
 
 
-def _scalar(spec: FieldSpec, value: Any, linker: Linker) -> str:
+def _scalar(spec: FieldSpec, value: Any, linker: Markup) -> str:
     if spec.type == "reference" or spec.items == "reference":
         return linker.link(value)
     if spec.items == "address":
@@ -113,7 +139,7 @@ def _scalar(spec: FieldSpec, value: Any, linker: Linker) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return f"{value:g}"
-    return text(value)
+    return linker.text(value)
 
 
 def with_clause_anchors(item: Item, after: Callable[[Clause], str] | None = None) -> str:
@@ -160,26 +186,34 @@ def _with_metrics(item: Item, body: str) -> str:
     return f"{body}\n## Success metrics\n\n{metrics_table}"
 
 
-def _requirement_coverage(item: Item, graph: Graph, linker: Linker) -> str:
+def _requirement_coverage(item: Item, graph: Graph, linker: Markup) -> str:
     rows = []
     for requirement in item.requirements:
         stories = graph.implementers(requirement.address)
         rows.append(
             [
                 linker.link(item.id, requirement.local_id, requirement.anchor),
-                ", ".join(linker.link(story.id) for story in stories) or "*none yet*",
+                ", ".join(linker.link(story.id) for story in stories) or "none yet",
             ]
         )
-    return "## Implemented by\n\n" + table(["Requirement", "Stories"], rows)
+    return linker.table(["Requirement", "Stories"], rows)
 
 
-def _children(item: Item, graph: Graph, settings: Settings, linker: Linker) -> str:
+def children_of(item: Item, graph: Graph) -> list[Item]:
+    """What an item's page lists beneath it: a PRD's epics, an epic's stories, a release's items."""
     if item.kind == "release":
-        children = [other for other in graph.items.values() if other.get("release") == item.id]
-    else:
-        children = graph.children.get(item.id, [])
-    if not children:
-        return ""
+        return [other for other in graph.items.values() if other.get("release") == item.id]
+    return graph.children.get(item.id, [])
+
+
+def _children_heading(item: Item, children: list[Item]) -> str:
+    kinds = {child.kind for child in children}
+    if item.kind == "release" or len(kinds) != 1:
+        return "Scheduled"
+    return kind_label(kinds.pop(), plural=True)
+
+
+def _children(children: list[Item], graph: Graph, settings: Settings, linker: Markup) -> str:
     rows = []
     for child in children:
         stories = stories_under(child, graph)
@@ -189,27 +223,19 @@ def _children(item: Item, graph: Graph, settings: Settings, linker: Linker) -> s
             done = progress_bar(progress_of(stories, settings))
         else:
             done = ""
-        status = badge(child.status) + (" *(left the plan)*" if is_closed(child, settings) else "")
-        rows.append([linker.link(child.id), text(child.title), status, done])
-    kinds = sorted({child.kind for child in children})
-    heading = (
-        "Scheduled"
-        if item.kind == "release" or len(kinds) != 1
-        else kind_label(kinds[0], plural=True)
-    )
-    return f"## {heading}\n\n" + table(["Id", "Title", "Status", "Points / progress"], rows)
+        status = badge(child.status) + (" (left the plan)" if is_closed(child, settings) else "")
+        rows.append([linker.link(child.id), linker.text(child.title), status, done])
+    return linker.table(["Id", "Title", "Status", "Points / progress"], rows)
 
 
-def _referenced_by(item: Item, graph: Graph, linker: Linker) -> str:
-    refs = graph.referrers(item.id)
-    if not refs:
-        return ""
+def _referenced_by(item: Item, graph: Graph, linker: Markup) -> str:
     rows = []
+    refs = graph.referrers(item.id)
     for ref in sorted(refs, key=lambda r: (graph.ranks.get(r.source, 0), r.field, r.index or 0)):
         source = graph.items[ref.source]
-        via = field_label(ref.field) + (f" {text(ref.address)}" if ref.clause else "")
-        rows.append([linker.link(source.id), text(source.title), badge(source.status), via])
-    return "## Referenced by\n\n" + table(["Item", "Title", "Status", "Via"], rows)
+        via = field_label(ref.field) + (f" {linker.text(ref.address)}" if ref.clause else "")
+        rows.append([linker.link(source.id), linker.text(source.title), badge(source.status), via])
+    return linker.table(["Item", "Title", "Status", "Via"], rows)
 
 
 def _number(value: Any) -> str:

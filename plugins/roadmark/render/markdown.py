@@ -66,10 +66,24 @@ class Linker:
         href = self.href(item_id, anchor)
         return f"[{shown}]({href})" if href else shown
 
+    def text(self, value: object) -> str:
+        """A value shown as text."""
+        return text(value)
+
+    def strong(self, markup: str) -> str:
+        """Already escaped markup, emphasised."""
+        return f"**{markup}**"
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+        """A table of already escaped cells."""
+        return table(headers, rows)
+
 
 def badge(status: str) -> str:
     """A status badge, styled by the `roadmark-status--<status>` class."""
-    return f'<span class="roadmark-status roadmark-status--{slug(status)}">{text(status)}</span>'
+    # HTML, not Markdown, inside: badges are also written into deferred HTML parts.
+    shown = html.escape(status, quote=False)
+    return f'<span class="roadmark-status roadmark-status--{slug(status)}">{shown}</span>'
 
 
 def progress_bar(progress: Progress) -> str:
@@ -79,7 +93,7 @@ def progress_bar(progress: Progress) -> str:
         f'<span class="roadmark-progress" role="progressbar" aria-valuemin="0" '
         f'aria-valuemax="100" aria-valuenow="{progress.percent}" title="{label}">'
         f'<span class="roadmark-progress__bar" style="width: {progress.percent}%"></span>'
-        f"</span> {text(progress.describe())}"
+        f"</span> {html.escape(progress.describe(), quote=False)}"
     )
 
 

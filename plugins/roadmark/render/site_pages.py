@@ -9,19 +9,21 @@ every story on every page would make builds quadratic.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import yaml
+from functools import partial
 
 from ..frontmatter import parse_front_matter
 from ..model import Item, SourceFile
 from ..product import Product
 from ..trace import Trace
 from ..values import is_spec
-from .indexes import render_kind_index, render_overview
-from .item_page import kind_label, problems_admonition, render_item_page
+from .deferred import Href, Parts
+from .html import HtmlLinker
+from .indexes import kind_index_table, render_kind_index, render_overview
+from .item_page import item_parts, kind_label, problems_admonition, render_item_page
 from .markdown import Linker
 
 HUB_KINDS = ("prd", "release")
@@ -37,6 +39,8 @@ class View:
     title: str
     render: Callable[[Linker], str]
     """Renders the page's Markdown, linking from the page's own location."""
+    parts: Parts | None = None
+    """Renders its deferred parts, if it leaves any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,8 @@ class SitePage:
     item: Item | None = None
     index_of: str | None = None
     """For a kind's index page: the kind."""
+    parts: Parts | None = None
+    """Renders the page's deferred parts once the site's URLs are known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +93,11 @@ def plan_site(
     pages = [_file_page(source, product, prefix, item_pages, trace) for source in product.files]
     indexes = {}
     for kind, src_uri in index_paths.items():
-        linker = Linker(item_pages, src_uri)
-        content = render_kind_index(kind, product.graph, product.settings, linker)
+        content = render_kind_index(kind, product.graph)
         title = kind_label(kind, plural=True)
+        parts = _index_parts(kind, product)
         indexes[kind] = SitePage(
-            src_uri, _front(title, search_exclude=True) + content, title, index_of=kind
+            src_uri, _front(title, search_exclude=True) + content, title, index_of=kind, parts=parts
         )
     pages.extend(indexes.values())
     view_pages = []
@@ -100,7 +106,8 @@ def plan_site(
         if view.name in {posixpath.splitext(path)[0] for path in taken}:
             src_uri = _join(prefix, f"all-{view.name}.md")
         content = view.render(Linker(item_pages, src_uri))
-        view_pages.append(SitePage(src_uri, _front(view.title) + content, view.title))
+        page = SitePage(src_uri, _front(view.title) + content, view.title, parts=view.parts)
+        view_pages.append(page)
     pages.extend(view_pages)
     overview_uri = _join(prefix, "index.md")
     if own_index:
@@ -128,7 +135,10 @@ def _file_page(
         linker = Linker(item_pages, src_uri)
         body = render_item_page(item, product.graph, product.settings, linker, problems, trace)
         title = f"{item.id} · {item.title}"
-        return SitePage(src_uri, _item_front(item, title) + body, title, source.path, item)
+        parts = partial(item_parts, item, product.graph, product.settings, problems)
+        return SitePage(
+            src_uri, _item_front(item, title) + body, title, source.path, item, parts=parts
+        )
     text = source.text or ""
     front = parse_front_matter(text)
     title = posixpath.splitext(posixpath.basename(source.path))[0]
@@ -164,7 +174,19 @@ def _front(title: str, *, search_exclude: bool = False, render_macros: bool = Fa
 
 
 def _yaml_front(meta: dict[str, object]) -> str:
-    return "---\n" + yaml.safe_dump(meta, sort_keys=True, allow_unicode=True) + "---\n\n"
+    # JSON is valid YAML and far cheaper to write than PyYAML's emitter, per page.
+    lines = "".join(
+        f"{key}: {json.dumps(meta[key], ensure_ascii=False, sort_keys=True)}\n"
+        for key in sorted(meta)
+    )
+    return f"---\n{lines}---\n\n"
+
+
+def _index_parts(kind: str, product: Product) -> Parts:
+    def parts(href: Href) -> dict[str, str]:
+        return {"index": kind_index_table(kind, product.graph, product.settings, HtmlLinker(href))}
+
+    return parts
 
 
 def _index_name(kind: str, taken: set[str]) -> str:

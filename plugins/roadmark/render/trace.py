@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from ..evidence import RecordedTest
 from ..graph import Graph
 from ..model import Clause, Item
 from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
+from .deferred import Href, placeholder
 from .markdown import Linker, admonition, attr, slug, table, text
 
 TITLE = "Traceability"
@@ -73,20 +74,12 @@ def criterion_evidence(trace: Trace) -> Callable[[Clause], str] | None:
 
 # --- The traceability page ----------------------------------------------------------------
 
-Href = Callable[[str, str | None], str | None]
-"""The URL of an item's page (and anchor) from the page being filled, or None if it has none."""
-
-_PLACEHOLDER = '<div class="roadmark-deferred" data-roadmark-part="{key}"></div>'
-_PLACEHOLDERS = re.compile(
-    r'<div class="roadmark-deferred" data-roadmark-part="([a-z0-9-]+)"></div>'
-)
-
 
 def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
     """The traceability page: evidence read, figures, gaps, then one matrix per PRD.
 
     The gap lists and matrices grow with every criterion, so they are placeholders here,
-    filled with HTML by `fill_trace_parts` once the page is built: Markdown would spend
+    filled with HTML by `deferred.fill_parts` once the page is built: Markdown would spend
     seconds on a big product's tens of thousands of cells, and search need not index them.
     """
     parts = [
@@ -99,7 +92,7 @@ def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
     ]
     if len(trace.sections) > 1:
         parts.append(_sections_table(trace.sections, linker))
-    parts.append("## Gaps\n\n" + _placeholder("gaps"))
+    parts.append("## Gaps\n\n" + placeholder("gaps"))
     parts.extend(_section(index, section, linker) for index, section in enumerate(trace.sections))
     return "\n".join(part for part in parts if part)
 
@@ -110,20 +103,6 @@ def trace_parts(trace: Trace, href: Href) -> dict[str, str]:
     for index, section in enumerate(trace.sections):
         parts[f"matrix-{index}"] = matrix_html(section, href)
     return parts
-
-
-def has_trace_parts(page_html: str) -> bool:
-    """Whether a built page has placeholders to fill (a cheap test, made on every page)."""
-    return 'data-roadmark-part="' in page_html
-
-
-def fill_trace_parts(page_html: str, parts: Mapping[str, str]) -> str:
-    """The built page with its placeholders replaced by their HTML."""
-    return _PLACEHOLDERS.sub(lambda match: parts.get(match[1], ""), page_html)
-
-
-def _placeholder(key: str) -> str:
-    return _PLACEHOLDER.format(key=key) + "\n"
 
 
 def figures_table(coverage: Coverage) -> str:
@@ -208,7 +187,7 @@ def _section(index: int, section: Section, linker: Linker) -> str:
     else:
         heading = "## Stories outside any PRD\n\n"
         intro = "Stories under no PRD's epics that implement no requirement.\n\n"
-    grid = _placeholder(f"matrix-{index}") if section.requirements or section.stories else ""
+    grid = placeholder(f"matrix-{index}") if section.requirements or section.stories else ""
     return heading + intro + figures_table(section.coverage) + "\n" + grid
 
 

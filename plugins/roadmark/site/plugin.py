@@ -33,18 +33,13 @@ from ..autolink import AutolinkExtension, LinkTarget
 from ..evidence import read_evidence
 from ..export import export_json
 from ..loader import SpecCache, asset_paths
-from ..problems import Severity
+from ..problems import Problem, Severity
 from ..product import Product, load_product
+from ..render.deferred import Href, fill_parts, has_parts
 from ..render.roadmap import roadmap_view
 from ..render.site_pages import SiteLayout, SitePage, View, plan_site
 from ..render.trace import TITLE as TRACE_TITLE
-from ..render.trace import (
-    Href,
-    fill_trace_parts,
-    has_trace_parts,
-    render_trace_page,
-    trace_parts,
-)
+from ..render.trace import render_trace_page, trace_parts
 from ..roadmap import RoadmapOptions
 from ..settings import ConfigError, Settings, settings_from_options
 from ..today import resolve_today
@@ -69,6 +64,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._root = Path()
         self._layout: SiteLayout | None = None
         self._files: dict[str, File] = {}
+        self._pages: dict[str, SitePage] = {}
         self._product: Product | None = None
         self._today = date.min
         self._trace = Trace(coverage_of((), ()), [])
@@ -109,7 +105,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             product = load_product(self._root, self._settings, self._cache)
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
-        _log_problems(product)
+        _log_problems(product.problems)
         self._trace = self._load_trace(product)
         prefix = self.config.prefix
         if prefix is None:
@@ -117,6 +113,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._product = product
         layout = plan_site(product, prefix, self._views(product), self._trace)
         self._layout = layout
+        self._pages = {page.src_uri: page for page in layout.pages}
         self._files = {}
         for page in layout.pages:
             if files.get_file_from_path(page.src_uri) is not None:
@@ -160,11 +157,15 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         return with_section(nav, section)
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Fill the traceability tables left as placeholders, once every page has its URL."""
-        if self._layout is None or not has_trace_parts(output):
+        """Fill the deferred parts of our pages, now that every page has its URL."""
+        if self._layout is None or not has_parts(output):
             return output
         href = _href_from(page.file, self._files, self._layout.item_pages)
-        return fill_trace_parts(output, trace_parts(self._trace, href))
+        filled: dict[str, str] = {}
+        site_page = self._pages.get(page.file.src_uri)
+        if site_page is not None and site_page.parts is not None:
+            filled.update(site_page.parts(href))
+        return fill_parts(output, filled)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """Rebuild when a spec changes."""
@@ -181,7 +182,12 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
 
     def _trace_view(self, product: Product) -> View:
         """The traceability page, over the trace loaded in this build."""
-        return View("trace", TRACE_TITLE, partial(render_trace_page, self._trace, product.graph))
+        return View(
+            "trace",
+            TRACE_TITLE,
+            partial(render_trace_page, self._trace, product.graph),
+            parts=partial(trace_parts, self._trace),
+        )
 
     def _load_trace(self, product: Product) -> Trace:
         """Read the test results once per build, log their problems, and trace the product."""
@@ -193,8 +199,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             required=self.config.test_results_required,
             names=self.config.match_test_names,
         )
-        for problem in evidence.problems:
-            (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+        _log_problems(evidence.problems)
         for note in evidence.notes:
             log.info(note)
         return build_trace(product, evidence)
@@ -224,8 +229,9 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         return file.page if file is not None else None
 
 
-def _log_problems(product: Product) -> None:
-    for problem in product.problems:
+def _log_problems(problems: list[Problem]) -> None:
+    """Errors as MkDocs errors, warnings as warnings: `--strict` fails on either."""
+    for problem in problems:
         if problem.severity is Severity.ERROR:
             log.error(str(problem))
         else:

@@ -1,0 +1,83 @@
+"""The check and build benchmarks run on small corpora: their generator is deterministic and
+they print the figures they exist for. The timings and targets themselves are measured by
+hand on the CI machine (benchmarks/README.md), not here."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import RunCli
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def run_benchmark(script: str, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `benchmarks/<script>` with the test interpreter, as the README says to."""
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` with its bytes, by relative path."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.roadmark("STORY-11/AC-1")
+def test_the_same_seed_and_size_give_a_byte_identical_corpus(tmp_path: Path) -> None:
+    for name, seed in (("one", 7), ("two", 7), ("other", 8)):
+        done = run_benchmark(
+            "corpus.py", tmp_path / name, "--stories", 300, "--seed", seed, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+    one = tree(tmp_path / "one")
+    assert len([path for path in one if path.startswith("product/stories/")]) == 300
+    assert tree(tmp_path / "two") == one
+    assert tree(tmp_path / "other") != one
+
+
+@pytest.mark.roadmark("STORY-11/AC-2")
+def test_the_check_benchmark_checks_a_clean_corpus_and_prints_its_time(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    corpus = tmp_path / "corpus"
+    done = run_benchmark(
+        "bench_check.py", "--stories", 200, "--runs", 1, "--dir", corpus, cwd=tmp_path
+    )
+    # The script exits 1 when `roadmark check` does not exit 0 on the corpus.
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "roadmark check: 200 stories" in done.stdout
+    assert re.search(r"(?m)^  median: +\d+\.\d\d s wall, ", done.stdout), done.stdout
+    assert run_cli("check", cwd=corpus).code == 0
+
+
+@pytest.mark.roadmark("STORY-23/AC-1")
+def test_the_build_benchmark_prints_both_build_times_and_their_ratio(tmp_path: Path) -> None:
+    done = run_benchmark(
+        "bench_build.py", "--stories", 20, "--dir", tmp_path / "work", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    times = re.findall(
+        r"(?m)^(roadmark|plain):\n  runs \(s\): .*\n  median: +\d+\.\d s wall", done.stdout
+    )
+    assert times == ["roadmark", "plain"], done.stdout
+    assert re.search(r"(?m)^ratio with / without roadmark: \d+\.\d\dx wall ", done.stdout)
