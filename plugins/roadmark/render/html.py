@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .deferred import Href
-from .markdown import attr
+from .markdown import Linker, attr, slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,10 @@ class HtmlLinker:
         """Already escaped markup, emphasised."""
         return f"<strong>{markup}</strong>"
 
+    def heading(self, level: int, title: str) -> str:
+        """A heading of already escaped text, anchored as the table of contents would."""
+        return f'<h{level} id="{slug(html.unescape(title))}">{title}</h{level}>\n'
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         """A table of already escaped cells."""
         head = "".join(f"<th>{header}</th>" for header in headers)
@@ -41,3 +45,7 @@ class HtmlLinker:
             "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
         )
         return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+
+
+Markup = Linker | HtmlLinker
+"""Where links and text are written: Markdown for a page, HTML for its deferred parts."""

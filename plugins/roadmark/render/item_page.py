@@ -15,9 +15,10 @@ from ..progress import is_closed, progress_of, stories_under
 from ..settings import FieldSpec, Settings
 from ..trace import Trace
 from .deferred import Href, placeholder
-from .html import HtmlLinker
+from .html import HtmlLinker, Markup
 from .markdown import Linker, admonition, badge, progress_bar, table, text
-from .trace import criterion_evidence, trace_panel
+from .trace import TITLE as TRACE_TITLE
+from .trace import criterion_evidence, has_trace_panel, trace_panel
 
 CARD_ORDER = (
     "status", "owner", "team", "priority", "release", "prd", "epic", "estimate", "type",
@@ -43,10 +44,6 @@ def field_label(name: str) -> str:
     return _LABELS.get(name, name.replace("_", " ").capitalize())
 
 
-Markup = Linker | HtmlLinker
-"""Where links and text are written: Markdown for the page, HTML for its deferred parts."""
-
-
 def render_item_page(
     item: Item,
     graph: Graph,
@@ -64,15 +61,20 @@ def render_item_page(
     children = children_of(item, graph)
     if children:
         parts.append(f"## {_children_heading(item, children)}\n\n" + placeholder("children"))
-    if trace is not None:
-        parts.append(trace_panel(item, trace, graph, linker))
+    if trace is not None and has_trace_panel(item, trace):
+        parts.append(f"## {TRACE_TITLE}\n\n" + placeholder("trace"))
     if graph.referrers(item.id):
         parts.append("## Referenced by\n\n" + placeholder("referenced-by"))
     return "\n".join(part for part in parts if part)
 
 
 def item_parts(
-    item: Item, graph: Graph, settings: Settings, problems: list[Problem], href: Href
+    item: Item,
+    graph: Graph,
+    settings: Settings,
+    problems: list[Problem],
+    trace: Trace | None,
+    href: Href,
 ) -> dict[str, str]:
     """The deferred parts of an item's page as HTML: card, coverage, children, backlinks."""
     linker = HtmlLinker(href)
@@ -92,6 +94,8 @@ def item_parts(
         parts["children"] = _children(children, graph, settings, linker)
     if graph.referrers(item.id):
         parts["referenced-by"] = _referenced_by(item, graph, linker)
+    if trace is not None and has_trace_panel(item, trace):
+        parts["trace"] = trace_panel(item, trace, graph, linker)
     return parts
 
 

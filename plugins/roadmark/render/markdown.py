@@ -74,6 +74,10 @@ class Linker:
         """Already escaped markup, emphasised."""
         return f"**{markup}**"
 
+    def heading(self, level: int, title: str) -> str:
+        """A heading of already escaped text."""
+        return f"{'#' * level} {title}\n\n"
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         """A table of already escaped cells."""
         return table(headers, rows)

@@ -135,7 +135,7 @@ def _file_page(
         linker = Linker(item_pages, src_uri)
         body = render_item_page(item, product.graph, product.settings, linker, problems, trace)
         title = f"{item.id} · {item.title}"
-        parts = partial(item_parts, item, product.graph, product.settings, problems)
+        parts = partial(item_parts, item, product.graph, product.settings, problems, trace)
         return SitePage(
             src_uri, _item_front(item, title) + body, title, source.path, item, parts=parts
         )

@@ -13,6 +13,7 @@ from ..model import Clause, Item
 from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
 from .deferred import Href, placeholder
+from .html import Markup
 from .markdown import Linker, admonition, attr, slug, table, text
 
 TITLE = "Traceability"
@@ -88,7 +89,7 @@ def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
         "tests that verify them. A criterion is *verified* when it has tests and all of "
         "them pass.\n",
         _evidence_summary(trace),
-        "## Coverage\n\n" + figures_table(trace.coverage),
+        "## Coverage\n\n" + figures_table(trace.coverage, linker),
     ]
     if len(trace.sections) > 1:
         parts.append(_sections_table(trace.sections, linker))
@@ -105,13 +106,13 @@ def trace_parts(trace: Trace, href: Href) -> dict[str, str]:
     return parts
 
 
-def figures_table(coverage: Coverage) -> str:
+def figures_table(coverage: Coverage, linker: Markup) -> str:
     """The four coverage figures as a table of counts and shares."""
     rows = [
-        [text(f.label), f"{f.count} of {f.total}", f"{f.percent}%" if f.total else "–"]
+        [linker.text(f.label), f"{f.count} of {f.total}", f"{f.percent}%" if f.total else "–"]
         for f in coverage.figures
     ]
-    return table(["Measure", "Count", "Share"], rows)
+    return linker.table(["Measure", "Count", "Share"], rows)
 
 
 def gaps_html(coverage: Coverage, href: Href) -> str:
@@ -188,7 +189,7 @@ def _section(index: int, section: Section, linker: Linker) -> str:
         heading = "## Stories outside any PRD\n\n"
         intro = "Stories under no PRD's epics that implement no requirement.\n\n"
     grid = placeholder(f"matrix-{index}") if section.requirements or section.stories else ""
-    return heading + intro + figures_table(section.coverage) + "\n" + grid
+    return heading + intro + figures_table(section.coverage, linker) + "\n" + grid
 
 
 MATRIX_HEADERS = ("Requirement", "Story", "Criterion", "Result", "Tests")
@@ -227,7 +228,7 @@ def _clause_a(clause: Clause, href: Href, short: bool = False) -> str:
     return _a(href, clause.owner, clause.local_id if short else clause.address, clause.anchor)
 
 
-def _clause_link(clause: Clause, linker: Linker, short: bool = False) -> str:
+def _clause_link(clause: Clause, linker: Markup, short: bool = False) -> str:
     label = clause.local_id if short else clause.address
     return linker.link(clause.owner, label, clause.anchor)
 
@@ -239,48 +240,51 @@ def _count(number: int, noun: str) -> str:
 # --- Item pages ----------------------------------------------------------------------------
 
 
-def trace_panel(item: Item, trace: Trace, graph: Graph, linker: Linker) -> str:
-    """The trace panel of an item page: upstream and downstream, by kind."""
+def has_trace_panel(item: Item, trace: Trace) -> bool:
+    """Whether the item's page shows a trace panel: stories, epics and traced PRDs do."""
+    return item.id in trace.stories or item.kind == "epic" or trace.section_of(item.id) is not None
+
+
+def trace_panel(item: Item, trace: Trace, graph: Graph, linker: Markup) -> str:
+    """The trace panel of an item page, below its heading: upstream and downstream."""
     section = trace.section_of(item.id)
     if item.id in trace.stories:
-        body = _story_panel(trace.stories[item.id], graph, linker)
-    elif item.kind == "epic":
-        body = _epic_panel(item, trace, graph, linker)
-    elif section is not None:
-        body = _prd_panel(section, linker)
-    else:
-        return ""
-    return f"## {TITLE}\n\n{body}" if body else ""
+        return _story_panel(trace.stories[item.id], graph, linker)
+    if item.kind == "epic":
+        return _epic_panel(item, trace, graph, linker)
+    if section is not None:
+        return _prd_panel(section, linker)
+    return ""
 
 
-def _upstream(item: Item, graph: Graph, linker: Linker, requirements: Sequence[str] = ()) -> str:
+def _upstream(item: Item, graph: Graph, linker: Markup, requirements: Sequence[str] = ()) -> str:
     rows = [
-        [text(_kind_name(up.kind)), linker.link(up.id), text(up.title)]
+        [linker.text(_kind_name(up.kind)), linker.link(up.id), linker.text(up.title)]
         for up in graph.ancestors(item)
     ]
     for address in requirements:
         clause = graph.clauses[address]
-        rows.append(["Requirement", _clause_link(clause, linker), text(clause.text)])
+        rows.append(["Requirement", _clause_link(clause, linker), linker.text(clause.text)])
     if not rows:
         return ""
-    return "### Upstream\n\n" + table(["Kind", "Item", "Title"], rows)
+    return linker.heading(3, "Upstream") + linker.table(["Kind", "Item", "Title"], rows)
 
 
-def _story_panel(story: StoryTrace, graph: Graph, linker: Linker) -> str:
+def _story_panel(story: StoryTrace, graph: Graph, linker: Markup) -> str:
     parts = [_upstream(story.story, graph, linker, story.implements)]
     if story.criteria:
         rows = [
             [_clause_link(c.clause, linker, short=True), _badge(c.state), results_cell(c.tests)]
             for c in story.criteria
         ]
-        down = table(["Criterion", "Result", "Tests"], rows)
+        down = linker.table(["Criterion", "Result", "Tests"], rows)
     else:
-        down = "No acceptance criteria yet, so nothing can verify this story.\n"
-    parts.append("### Downstream\n\n" + down)
+        down = linker.text("No acceptance criteria yet, so nothing can verify this story.")
+    parts.append(linker.heading(3, "Downstream") + down)
     return "\n".join(part for part in parts if part)
 
 
-def _epic_panel(epic: Item, trace: Trace, graph: Graph, linker: Linker) -> str:
+def _epic_panel(epic: Item, trace: Trace, graph: Graph, linker: Markup) -> str:
     stories = [s for s in graph.children.get(epic.id, []) if s.id in trace.stories]
     parts = [_upstream(epic, graph, linker)]
     if stories:
@@ -293,14 +297,14 @@ def _epic_panel(epic: Item, trace: Trace, graph: Graph, linker: Linker) -> str:
             rows.append([linker.link(story.id), verdict, str(failing) if failing else ""])
         # Titles and statuses are in the stories table above; this adds only the evidence.
         headers = ["Story", "Criteria verified", "Failing"]
-        parts.append("### Downstream\n\n" + table(headers, rows))
+        parts.append(linker.heading(3, "Downstream") + linker.table(headers, rows))
     chart = dependency_chart(epic, graph)
     if chart:
-        parts.append("### Dependencies\n\n" + chart)
+        parts.append(linker.heading(3, "Dependencies") + chart)
     return "\n".join(part for part in parts if part)
 
 
-def _prd_panel(section: Section, linker: Linker) -> str:
+def _prd_panel(section: Section, linker: Markup) -> str:
     rows = []
     for requirement in section.requirements:
         criteria = [c for s in requirement.stories for c in s.criteria]
@@ -309,15 +313,15 @@ def _prd_panel(section: Section, linker: Linker) -> str:
         rows.append(
             [
                 _clause_link(requirement.clause, linker, short=True),
-                str(len(requirement.stories)) if requirement.stories else f"*{NO_STORY}*",
+                str(len(requirement.stories)) if requirement.stories else NO_STORY,
                 f"{verified} of {len(criteria)}",
                 str(failing) if failing else "",
             ]
         )
-    parts = [figures_table(section.coverage)]
+    parts = [figures_table(section.coverage, linker)]
     if rows:
         headers = ["Requirement", "Stories", "Criteria verified", "Failing"]
-        parts.append("### By requirement\n\n" + table(headers, rows))
+        parts.append(linker.heading(3, "By requirement") + linker.table(headers, rows))
     return "\n".join(parts)
 
 
