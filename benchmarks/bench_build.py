@@ -2,12 +2,17 @@
 
     python benchmarks/bench_build.py [--stories 2000] [--runs 1] [--dir DIR] [--keep]
                                      [--skip-plain] [--skip-roadmark] [--strict]
+                                     [--roadmap-cost]
 
 Builds the same generated Markdown pages twice: as a Roadmark project (Material with
 `navigation.prune`, `plugins: [search, roadmark]`) and as a plain MkDocs project
 (Material, `plugins: [search]`, a hand-written nav of hub pages only: the linear floor of
 research/perf-baseline.md, about 28 s at 2,000 stories). Prints both times, both output
 sizes and the ratio. Target: with / without at most 1.3 at 2,000 stories.
+
+With `--roadmap-cost`, builds the Roadmark project instead with and without the roadmap
+page (the plugin's `roadmap: false`), alternating the two builds run by run, and prints
+both times and the difference in percent. Target: at most 5 % at 2,000 stories.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from runner import (
 )
 
 TARGET_RATIO = 1.3
+TARGET_ROADMAP_PERCENT = 5.0
 BUILD_ENV = {
     # Material 9.7+ prints an end-of-life banner on every build; keep it out of the timings.
     "NO_MKDOCS_2_WARNING": "1",
@@ -79,6 +85,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-plain", action="store_true", help="build only with roadmark")
     parser.add_argument("--skip-roadmark", action="store_true", help="build only the plain one")
     parser.add_argument("--strict", action="store_true", help="pass --strict to mkdocs build")
+    parser.add_argument(
+        "--roadmap-cost",
+        action="store_true",
+        help="build the roadmark project with and without the roadmap page instead",
+    )
     return parser.parse_args(argv)
 
 
@@ -122,6 +133,53 @@ def run_variant(
     return Variant(name, runs, sources, files, size, pages)
 
 
+def without_roadmap(project: Path, stories: int, seed: int) -> None:
+    """The Roadmark project with the plugin's `roadmap: false`."""
+    generate(project, stories, seed)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    marker = "      product_dir: product\n"
+    if marker not in text:
+        raise SystemExit(f"{config}: no '{marker.strip()}' line to add 'roadmap: false' after")
+    config.write_text(text.replace(marker, marker + "      roadmap: false\n"), encoding="utf-8")
+
+
+def roadmap_cost(folder: Path, args: argparse.Namespace) -> list[Variant] | None:
+    """Build with and without the roadmap page, alternating, so load drifts hit both alike."""
+    writers = {"roadmark": generate, "no-roadmap": without_roadmap}
+    runs: dict[str, list[Run]] = {name: [] for name in writers}
+    sources: dict[str, int] = {}
+    for name, write in writers.items():
+        write(folder / name, args.stories, args.seed)
+        sources[name], _ = corpus_stats(folder / name)
+    for number in range(1, args.runs + 1):
+        for name in writers:
+            print(f"building {name}, run {number} of {args.runs} ...", flush=True)
+            run = build(folder / name, folder / name / "site", args.strict)
+            if run.returncode != 0:
+                print(f"{name}: mkdocs build exited {run.returncode}:\n{tail(run.output, 30)}")
+                return None
+            runs[name].append(run)
+    variants = []
+    for name in writers:
+        site = folder / name / "site"
+        files, size = tree_size(site)
+        pages = sum(1 for _ in site.rglob("*.html"))
+        variants.append(Variant(name, runs[name], sources[name], files, size, pages))
+    return variants
+
+
+def compare_roadmap(with_roadmap: Variant, without: Variant) -> None:
+    """Print both times and what the roadmap page adds, in percent of the build without it."""
+    wall, base = with_roadmap.median.wall, without.median.wall
+    percent = (wall - base) * 100 / base
+    verdict = "ok" if percent <= TARGET_ROADMAP_PERCENT else "OVER"
+    print(
+        f"roadmap cost: {wall:.1f} s with, {base:.1f} s without the roadmap page: "
+        f"{percent:+.1f} % wall; target <= {TARGET_ROADMAP_PERCENT:g} %: {verdict}"
+    )
+
+
 def describe(variant: Variant) -> None:
     """Print one variant's figures."""
     best = variant.median
@@ -157,6 +215,18 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(f"skipping the roadmark build: {problem}")
     variants: dict[str, Variant | None] = {}
+    if args.roadmap_cost:
+        if problem is not None or args.skip_roadmark:
+            return 1
+        with work_dir(args.dir, args.keep or args.dir is not None, "roadmark-build-") as folder:
+            both = roadmap_cost(folder, args)
+            print(f"\n{args.stories} stories, seed {args.seed}; load average {load_average()}")
+            if both is None:
+                return 1
+            for variant in both:
+                describe(variant)
+            compare_roadmap(*both)
+        return 0
     with work_dir(args.dir, args.keep or args.dir is not None, "roadmark-build-") as folder:
         if problem is None and not args.skip_roadmark:
             variants["roadmark"] = run_variant("roadmark", generate, folder, args)

@@ -28,6 +28,19 @@ def _snapshot(*folders: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _not_inside_make() -> Any:
+    """Run `make` in tests as a user would, even when the suite itself runs under `make test`.
+
+    A parent make exports MAKEFLAGS and MAKELEVEL; a child make then prints "Entering
+    directory" lines and shares the parent's jobserver.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"):
+            patch.delenv(name, raising=False)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _repository_sources_untouched() -> Any:
     """Fail the run if any test wrote into this repository's own product/ or docs/ folders."""
     folders = (REPO / "product", REPO / "docs")

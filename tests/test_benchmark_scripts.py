@@ -81,3 +81,26 @@ def test_the_build_benchmark_prints_both_build_times_and_their_ratio(tmp_path: P
     )
     assert times == ["roadmark", "plain"], done.stdout
     assert re.search(r"(?m)^ratio with / without roadmark: \d+\.\d\dx wall ", done.stdout)
+
+
+@pytest.mark.roadmark("STORY-31/AC-2")
+def test_the_build_benchmark_prints_the_roadmap_cost_as_a_number(tmp_path: Path) -> None:
+    done = run_benchmark(
+        "bench_build.py",
+        *("--stories", 20, "--runs", 1, "--roadmap-cost", "--dir", tmp_path / "work"),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    times = re.findall(
+        r"(?m)^(roadmark|no-roadmap):\n  runs \(s\): .*\n  median: +\d+\.\d s wall", done.stdout
+    )
+    assert times == ["roadmark", "no-roadmap"], done.stdout
+    figure = re.search(
+        r"(?m)^roadmap cost: \d+\.\d s with, \d+\.\d s without the roadmap page: "
+        r"([-+]\d+\.\d) % wall; target <= 5 %: (ok|OVER)$",
+        done.stdout,
+    )
+    assert figure is not None, done.stdout
+    assert isinstance(float(figure[1]), float)
+    assert not (tmp_path / "work" / "no-roadmap" / "site" / "product" / "roadmap").exists()
+    assert (tmp_path / "work" / "roadmark" / "site" / "product" / "roadmap" / "index.html").exists()

@@ -24,7 +24,7 @@ PAGE_KEYS = frozenset({"hide", "search", "description", "subtitle", "render_macr
 PLUGIN_OPTIONS = frozenset(
     {
         *("product_dir", "prefix", "nav", "nav_title", "kinds", "fields", "rules", "export"),
-        *("today", "risk_window_days", "risk_threshold"),
+        *("roadmap", "today", "risk_window_days", "risk_threshold"),
         *("test_results", "test_results_required", "match_test_names"),
     }
 )

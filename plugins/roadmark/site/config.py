@@ -33,6 +33,10 @@ class RoadmarkConfig(Config):
     export = opt.Type(bool, default=True)
     """Write `roadmark.json`, the whole graph, into the built site."""
 
+    roadmap = opt.Type(bool, default=True)
+    """Build the roadmap page; turn off to leave it out of the site (and its cost out of
+    the build)."""
+
     today = opt.Optional(opt.Type(str))
     """The date the roadmap takes as today (ISO); default: SOURCE_DATE_EPOCH, else the clock."""
 

@@ -176,7 +176,9 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
 
     def _views(self, product: Product) -> list[View]:
         """The product-wide pages, in navigation order."""
-        views: list[View] = [roadmap_view(product.graph, product.settings, self.roadmap_options())]
+        views: list[View] = []
+        if self.config.roadmap:
+            views.append(roadmap_view(product.graph, product.settings, self.roadmap_options()))
         views.append(self._trace_view(product))
         return views
 
