@@ -4,7 +4,7 @@ Events used, in build order:
 - `on_startup`: exists so MkDocs keeps this instance across `mkdocs serve` rebuilds,
   which keeps the parsed-spec cache warm (a one-file edit re-parses one file).
 - `on_config`: reads the options into the model's settings; adds the cross-link
-  Markdown extension (and `attr_list`, `md_in_html`, which the pages use) and our CSS/JS.
+  Markdown extension (and `md_in_html`, which the roadmap page uses) and our CSS/JS.
 - `on_files`: loads and checks the whole product once, reads the test results once,
   logs every problem through MkDocs (so `--strict` fails on them), and adds the
   generated pages with `File.generated`; nothing is written into `docs_dir` or the
@@ -91,9 +91,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
                 f"roadmark: product_dir '{self._settings.product_dir}' is inside docs_dir; "
                 "move it next to docs_dir (its pages are generated from it)"
             )
-        for name in ("attr_list", "md_in_html"):
-            if name not in config.markdown_extensions:
-                config.markdown_extensions.append(name)
+        if "md_in_html" not in config.markdown_extensions:
+            config.markdown_extensions.append("md_in_html")
         config.markdown_extensions.append(AutolinkExtension(targets=self._targets))
         config.extra_css.append(ASSET_URIS[0])
         config.extra_javascript.append(ASSET_URIS[1])
