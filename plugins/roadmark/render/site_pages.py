@@ -106,7 +106,9 @@ def plan_site(
         if view.name in {posixpath.splitext(path)[0] for path in taken}:
             src_uri = _join(prefix, f"all-{view.name}.md")
         content = view.render(Linker(item_pages, src_uri))
-        page = SitePage(src_uri, _front(view.title) + content, view.title, parts=view.parts)
+        # Views repeat item titles by the hundred; search should lead to the items themselves.
+        front = _front(view.title, search_exclude=True)
+        page = SitePage(src_uri, front + content, view.title, parts=view.parts)
         view_pages.append(page)
     pages.extend(view_pages)
     overview_uri = _join(prefix, "index.md")
