@@ -83,40 +83,40 @@ _SEQ = "tag:yaml.org,2002:seq"
 class NodePositions(Mapping[str, Position]):
     """Where each field (or list element, `name[index]`) is written, worked out when asked.
 
-    Positions are needed only to report a problem, and most files have none, so the
-    YAML nodes are kept instead of tens of thousands of positions made in advance.
+    Positions are needed only to report a problem, and most files have none, so only
+    the parser's marks are kept (not the node trees) and turned into positions on demand.
     """
 
-    __slots__ = ("_at", "_keys", "_nodes")
+    __slots__ = ("_at", "_keys", "_marks")
 
     def __init__(
         self,
-        nodes: dict[str, tuple[yaml.Node, yaml.Node]],
+        marks: dict[str, tuple[yaml.Mark, yaml.Mark, tuple[yaml.Mark, ...]]],
         at: Callable[[yaml.Mark], Position],
         keys: bool = False,
     ) -> None:
-        self._nodes = nodes
+        self._marks = marks
         self._at = at
         self._keys = keys
 
     def __getitem__(self, key: str) -> Position:
-        if key in self._nodes:
-            key_node, node = self._nodes[key]
-            return self._at((key_node if self._keys else node).start_mark)
+        if key in self._marks:
+            key_mark, value_mark, _ = self._marks[key]
+            return self._at(key_mark if self._keys else value_mark)
         name, _, rest = key.rpartition("[")
         index = rest.removesuffix("]")
-        if self._keys or name not in self._nodes or not index.isdigit():
+        if self._keys or name not in self._marks or not index.isdigit():
             raise KeyError(key)
-        node = self._nodes[name][1]
-        if not isinstance(node, yaml.SequenceNode) or int(index) >= len(node.value):
+        elements = self._marks[name][2]
+        if int(index) >= len(elements):
             raise KeyError(key)
-        return self._at(node.value[int(index)].start_mark)
+        return self._at(elements[int(index)])
 
     def __iter__(self) -> Iterator[str]:
-        for name, (_, node) in self._nodes.items():
+        for name, (_, _, elements) in self._marks.items():
             yield name
-            if not self._keys and isinstance(node, yaml.SequenceNode):
-                yield from (f"{name}[{index}]" for index in range(len(node.value)))
+            if not self._keys:
+                yield from (f"{name}[{index}]" for index in range(len(elements)))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -186,20 +186,25 @@ def parse_front_matter(text: str) -> FrontMatter:
     if not isinstance(node, yaml.MappingNode):
         result.error = (Position(2, 1), "front matter must be a mapping of field names to values")
         return result
-    nodes: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    marks: dict[str, tuple[yaml.Mark, yaml.Mark, tuple[yaml.Mark, ...]]] = {}
     for key_node, value_node in node.value:
         key = key_node.value
         if not isinstance(key, str) or key_node.tag != _STR:
             result.error = (at(key_node.start_mark), f"field names must be text, not {key!r}")
             return result
-        if key in nodes:
-            first = at(nodes[key][0].start_mark).line
+        if key in marks:
+            first = at(marks[key][0]).line
             message = f"field '{key}' is given twice (first on line {first})"
             result.error = (at(key_node.start_mark), message)
             return result
-        nodes[key] = (key_node, value_node)
-    result.positions = NodePositions(nodes, at)
-    result.key_positions = NodePositions(nodes, at, keys=True)
+        elements = (
+            tuple(element.start_mark for element in value_node.value)
+            if isinstance(value_node, yaml.SequenceNode)
+            else ()
+        )
+        marks[key] = (key_node.start_mark, value_node.start_mark, elements)
+    result.positions = NodePositions(marks, at)
+    result.key_positions = NodePositions(marks, at, keys=True)
     result.data = data
     return result
 
