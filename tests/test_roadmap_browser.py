@@ -7,16 +7,12 @@ blocked. Outside CI a missing browser skips; with `CI` set it fails.
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from browsers import chromium, served
 from roadmaps import FILES, ROADMAP, roadmap_config
 from sites import build, write_project
 
@@ -25,27 +21,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RELEASES = ["R1", "R2", "R3", "R4", "R5"]
-
-
-def unavailable(reason: str) -> None:
-    """Skip on a developer's machine; fail under CI, where the browser must be installed."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep request logs out of the test output."""
 
 
 @pytest.fixture(scope="module")
@@ -56,36 +32,15 @@ def roadmap_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config["theme"]["palette"] = [{"scheme": "default"}, {"scheme": "slate"}]
     write_project(root, FILES | {"docs/index.md": "# Home\n"}, config)
     site = build(root, strict=True)
-    handler = functools.partial(_Quiet, directory=str(site.site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{site.output(ROADMAP)}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(site.site_dir) as base:
+        yield base + site.output(ROADMAP)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        unavailable("chromium is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as started:
+        yield started
 
 
 def open_offline(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:

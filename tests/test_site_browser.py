@@ -7,18 +7,14 @@ under CI (the `CI` variable set) it fails them, so they are never silently lost.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from browsers import chromium, served, unavailable
 from sites import DOCS, PRODUCT, USER_NAV, build, mkdocs_config, write_project
 
 if TYPE_CHECKING:
@@ -26,33 +22,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--headless",
-]
 TIMEOUT_MS = 15_000
-
-
-def unavailable(reason: str) -> None:
-    """Skip on a developer's machine; fail under CI, where the browser must be installed."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, wherever PATH has it."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep request logs out of the test output."""
 
 
 @pytest.fixture(scope="module")
@@ -63,39 +33,15 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config["theme"]["features"] = ["navigation.instant", "navigation.prune"]
     write_project(root, PRODUCT | DOCS, config)
     site = build(root)
-    handler = functools.partial(_QuietHandler, directory=str(site.site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(site.site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, or a skip (a failure under CI) when it cannot be started."""
-    executable = chromium_path()
-    if executable is None:
-        unavailable("chromium is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
+    with chromium() as started:
+        yield started
 
 
 @dataclass

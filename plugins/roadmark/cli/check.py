@@ -23,12 +23,7 @@ from .results import add_results_argument, load_evidence
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of `roadmark check`."""
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        help="the project folder (with mkdocs.yml) or the product folder; default: here",
-    )
+    add_path_argument(parser)
     add_config_argument(parser)
     parser.add_argument(
         "--format",
@@ -37,6 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text (default), json (a list of objects) or github (Actions annotations)",
     )
     add_results_argument(parser, "none (test results are not checked)")
+
+
+def add_path_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional PATH of commands that read one project."""
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="the project folder (with mkdocs.yml) or the product folder; default: here",
+    )
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:

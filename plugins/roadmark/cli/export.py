@@ -18,18 +18,13 @@ from ..product import load_product
 from ..project import load_project
 from ..report import display_path, format_problems
 from ..trace import build_trace
-from .check import add_config_argument
+from .check import add_config_argument, add_path_argument
 from .results import add_results_argument, load_evidence
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of `roadmark export`."""
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        help="the project folder (with mkdocs.yml) or the product folder; default: here",
-    )
+    add_path_argument(parser)
     add_config_argument(parser)
     parser.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     parser.add_argument(
