@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv as csv_module
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -673,6 +674,18 @@ def test_a_build_writes_nothing_into_docs_or_the_product_folder(tmp_path: Path) 
     # Every spec of the product folder, outside docs_dir, has its page in the site.
     for src_uri in PRODUCT:
         assert (site.site_dir / site.output(src_uri)).is_file(), src_uri
+
+
+def test_images_beside_a_spec_are_published_and_its_link_resolves(tmp_path: Path) -> None:
+    """Other files of the product folder are published as they are, next to their spec."""
+    story = PRODUCT["product/stories/STORY-1.md"] + "\n![The flow](flow.svg)\n"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n'
+    files = PRODUCT | DOCS | {"product/stories/STORY-1.md": story, "product/stories/flow.svg": svg}
+    write_project(tmp_path, files, mkdocs_config())
+    site = build(tmp_path, strict=True)
+    assert (site.site_dir / "product/stories/flow.svg").read_text() == svg
+    page = (site.site_dir / site.output("product/stories/STORY-1.md")).read_text()
+    assert re.search(r'<img alt="The flow" src="(\.\./)?flow\.svg"', page), page
 
 
 # --- Problems ----------------------------------------------------------------------------
