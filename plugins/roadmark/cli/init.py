@@ -47,5 +47,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for path in written:
         print(path.as_posix())
-    print(f"roadmark: next: cd {folder} && roadmark check && mkdocs serve", file=sys.stderr)
+    enter = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    # --livereload: MkDocs 1.6.1 with current click no longer reloads the page by default.
+    next_steps = f"{enter}roadmark check && mkdocs serve --livereload"
+    print(f"roadmark: next: {next_steps}", file=sys.stderr)
     return 0
