@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 import pytest
-import yaml
 
 from roadmark.cli import main
+from sites import write_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -108,16 +108,7 @@ def write_product(tmp_path: Path) -> WriteProduct:
         mkdocs: str | Mapping[str, Any] | None = None,
         root: Path | None = None,
     ) -> Path:
-        project = root or tmp_path
-        project.mkdir(parents=True, exist_ok=True)
-        for relative, content in files.items():
-            target = project / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        if mkdocs is not None:
-            text = mkdocs if isinstance(mkdocs, str) else yaml.safe_dump(dict(mkdocs))
-            (project / "mkdocs.yml").write_text(text, encoding="utf-8")
-        return project
+        return write_project(root or tmp_path, files, mkdocs)
 
     return write
 

@@ -63,18 +63,20 @@ def mkdocs_config(plugins: Sequence[Any] = ("search", "roadmark"), **extra: Any)
 
 
 def write_project(
-    root: Path, files: Mapping[str, str | bytes], config: Mapping[str, Any] | None = None
+    root: Path, files: Mapping[str, str | bytes], config: str | Mapping[str, Any] | None = None
 ) -> Path:
-    """Write `files` {relative path: content} and `config` as `mkdocs.yml` under `root`."""
+    """Write `files` {relative path: content} and `config` as `mkdocs.yml` under `root`.
+
+    Text is written byte for byte (CRLF stays CRLF); a config mapping is written as YAML.
+    """
     root.mkdir(parents=True, exist_ok=True)
     for relative, content in files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     if config is not None:
-        (root / "mkdocs.yml").write_text(
-            yaml.safe_dump(dict(config), sort_keys=False), encoding="utf-8"
-        )
+        text = config if isinstance(config, str) else yaml.safe_dump(dict(config), sort_keys=False)
+        (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     return root
 
 
