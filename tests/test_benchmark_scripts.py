@@ -101,6 +101,7 @@ def test_the_build_benchmark_prints_the_roadmap_cost_as_a_number(tmp_path: Path)
         done.stdout,
     )
     assert figure is not None, done.stdout
-    assert isinstance(float(figure[1]), float)
+    # A difference of two builds of the same tiny site: far from a whole build either way.
+    assert -100 < float(figure[1]) < 100, done.stdout
     assert not (tmp_path / "work" / "no-roadmap" / "site" / "product" / "roadmap").exists()
     assert (tmp_path / "work" / "roadmark" / "site" / "product" / "roadmap" / "index.html").exists()
