@@ -250,10 +250,10 @@ class _Linker:
         if target.page == self.page:
             # Just the anchor; a page linking to itself as a whole would go nowhere.
             return fragment or None
-        return quote(_relative(target.page, self.page)) + fragment
+        return quote(relative_path(target.page, self.page)) + fragment
 
 
-def _relative(path: str, page: str) -> str:
+def relative_path(path: str, page: str) -> str:
     """Source path `path` relative to the folder of source path `page`.
 
     Plain string work: `posixpath.relpath` consults the working directory, which

@@ -46,17 +46,7 @@ def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
             }
             for ref in graph.links
         ],
-        "problems": [
-            {
-                "path": p.path,
-                "line": p.line,
-                "col": p.col,
-                "severity": str(p.severity),
-                "code": p.code,
-                "message": p.message,
-            }
-            for p in product.problems
-        ],
+        "problems": [_problem(p) for p in product.problems],
     }
     if trace is not None:
         data["trace"] = trace_data(trace)

@@ -67,6 +67,8 @@ class Graph:
     """Resolved references by target id: the "referenced by" backlinks."""
     children: dict[str, list[Item]] = field(default_factory=dict)
     """Items by parent id (epics of a PRD, stories of an epic), in id order."""
+    scheduled: dict[str, list[Item]] = field(default_factory=dict)
+    """Items by the release they ship in (see `release_of`), in id order."""
     unresolved: list[tuple[Item, Reference]] = field(default_factory=list)
     """References that name nothing, or the wrong kind, with the item writing them;
     duplicates of an id included, since their references are wrong just the same."""
@@ -93,6 +95,18 @@ class Graph:
             target = item.fields.get(name)
             if isinstance(target, str) and target in self.items:
                 return self.items[target]
+        return None
+
+    def release_of(self, item: Item) -> str | None:
+        """The release an item ships in: its own `release`, else its nearest ancestor's."""
+        current: Item | None = item
+        seen: set[str] = set()
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            release = current.get("release")
+            if isinstance(release, str) and release in self.items:
+                return release
+            current = self.parent(current)
         return None
 
     def ancestors(self, item: Item) -> list[Item]:
@@ -126,10 +140,9 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
         if item.id and item.kind:
             graph.items.setdefault(item.id, item)
     graph.ranks = {item_id: rank for rank, item_id in enumerate(graph.items)}
-    for item in graph.items.values():
-        kind = settings.kinds.get(item.kind)
-        if kind is not None and item.status in kind.closed:
-            graph.closed.add(item.id)
+    graph.closed = {
+        item.id for item in graph.items.values() if settings.is_closed(item.kind, item.status)
+    }
     for item in graph.items.values():
         for clause in item.clauses:
             graph.clauses.setdefault(clause.address, clause)
@@ -147,6 +160,10 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
         parent = graph.parent(item)
         if parent is not None:
             graph.children.setdefault(parent.id, []).append(item)
+    for item in graph.items.values():
+        release = graph.release_of(item)
+        if release is not None:
+            graph.scheduled.setdefault(release, []).append(item)
     return graph
 
 

@@ -26,6 +26,7 @@ class Product:
     files: list[SourceFile]
     graph: Graph
     problems: list[Problem] = field(default_factory=list)
+    _by_path: dict[str, list[Problem]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def product_dir(self) -> Path:
@@ -39,13 +40,12 @@ class Product:
 
     def problems_in(self, path: str) -> list[Problem]:
         """Problems of the product file `path` (relative to the product folder)."""
-        full = self.settings.source_path(path)
-        return [problem for problem in self.problems if problem.path == full]
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems of error severity."""
-        return [problem for problem in self.problems if problem.severity is Severity.ERROR]
+        if self._by_path is None:
+            # Asked once per page of the site: group once rather than scan every time.
+            self._by_path = {}
+            for problem in self.problems:
+                self._by_path.setdefault(problem.path, []).append(problem)
+        return self._by_path.get(self.settings.source_path(path), [])
 
 
 def load_product(root: Path, settings: Settings, cache: SpecCache | None = None) -> Product:

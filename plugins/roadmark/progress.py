@@ -61,8 +61,8 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
     if item.kind == "release":
         return [
             story
-            for story in graph.of_kind("story")
-            if scheduled_release(story, graph) == item.id
+            for story in graph.scheduled.get(item.id, [])
+            if story.kind == "story"
             and not any(up.id in graph.closed for up in graph.ancestors(story))
         ]
     found: list[Item] = []
@@ -81,13 +81,7 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
 
 def scheduled_release(item: Item, graph: Graph) -> str | None:
     """The release an item ships in: its own `release`, else its nearest ancestor's."""
-    current: Item | None = item
-    while current is not None:
-        release = current.get("release")
-        if isinstance(release, str) and release in graph.items:
-            return release
-        current = graph.parent(current)
-    return None
+    return graph.release_of(item)
 
 
 def is_done(item: Item, settings: Settings) -> bool:
@@ -98,8 +92,7 @@ def is_done(item: Item, settings: Settings) -> bool:
 
 def is_closed(item: Item, settings: Settings) -> bool:
     """Whether the item left the plan (cancelled, superseded)."""
-    kind = settings.kinds.get(item.kind)
-    return kind is not None and item.status in kind.closed
+    return settings.is_closed(item.kind, item.status)
 
 
 def _number(value: float) -> str:

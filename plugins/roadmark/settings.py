@@ -163,9 +163,6 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
     )
 }
 
-REFERENCE_FIELDS = ("release", "prd", "epic")
-"""Built-in single references, which make an item's parent chain."""
-
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -178,6 +175,11 @@ class Settings:
     _by_kind: dict[str, dict[str, FieldSpec]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    def is_closed(self, kind: str, status: str) -> bool:
+        """Whether an item of `kind` at `status` left the plan (cancelled, superseded)."""
+        spec = self.kinds.get(kind)
+        return spec is not None and status in spec.closed
 
     def severity(self, code: str) -> Severity:
         """The severity of rule `code`, after overrides."""

@@ -30,10 +30,6 @@ class HtmlLinker:
         """A value shown as text."""
         return html.escape(" ".join(str(value).split()), quote=False)
 
-    def strong(self, markup: str) -> str:
-        """Already escaped markup, emphasised."""
-        return f"<strong>{markup}</strong>"
-
     def heading(self, level: int, title: str) -> str:
         """A heading of already escaped text, anchored as the table of contents would."""
         return f'<h{level} id="{slug(html.unescape(title))}">{title}</h{level}>\n'

@@ -7,8 +7,8 @@ from ..problems import Problem, Severity
 from ..progress import progress_of, stories_under
 from ..settings import Settings
 from .deferred import placeholder
-from .item_page import Markup, field_label, kind_label
-from .markdown import Linker, badge, progress_bar, table, text
+from .html import Markup
+from .markdown import Linker, badge, field_label, kind_label, progress_bar, table, text
 
 INDEX_COLUMNS = ("status", "owner", "release", "priority", "estimate")
 

@@ -16,7 +16,7 @@ from ..settings import FieldSpec, Settings
 from ..trace import Trace
 from .deferred import Href, placeholder
 from .html import HtmlLinker, Markup
-from .markdown import Linker, admonition, badge, progress_bar, table, text
+from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
 from .trace import TITLE as TRACE_TITLE
 from .trace import criterion_evidence, has_trace_panel, trace_panel
 
@@ -28,30 +28,9 @@ CARD_ORDER = (
 
 _METRICS_HEADING = re.compile(r"^#{1,6}\s+success metrics\s*#*\s*$", re.IGNORECASE)
 _SKIPPED = {"id", "kind", "title", "metrics"}
-_LABELS = {"prd": "PRD", "depends_on": "Depends on", "date": "Release date"}
 
 
-def kind_label(kind: str, plural: bool = False) -> str:
-    """A human name for a kind: `PRD`, `Epic`, `Stories`."""
-    word = "PRD" if kind == "prd" else kind.replace("-", " ").replace("_", " ").capitalize()
-    if not plural:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
-
-
-def field_label(name: str) -> str:
-    """A human name for a field: `Depends on`, `Release date`."""
-    return _LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def render_item_page(
-    item: Item,
-    graph: Graph,
-    settings: Settings,
-    linker: Linker,
-    problems: list[Problem],
-    trace: Trace | None = None,
-) -> str:
+def render_item_page(item: Item, graph: Graph, trace: Trace | None = None) -> str:
     """The Markdown of an item's page; its link-heavy parts are left to `item_parts`."""
     parts = [f"# {text(item.id)} · {text(item.title)}\n", placeholder("head")]
     evidence = criterion_evidence(trace) if trace is not None else None

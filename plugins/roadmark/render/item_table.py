@@ -8,8 +8,7 @@ from ..graph import Graph
 from ..model import Item
 from ..progress import progress_of, scheduled_release, stories_under
 from ..settings import Settings
-from .item_page import kind_label
-from .markdown import Linker, badge, progress_bar, table, text
+from .markdown import Linker, badge, kind_label, progress_bar, table, text
 
 
 def render_item_table(

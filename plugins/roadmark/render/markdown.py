@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..autolink import relative_path
 from ..progress import Progress
 
 # Characters that would start Markdown syntax inline, all in Python-Markdown's escapable set.
@@ -53,12 +54,11 @@ class Linker:
         fragment = f"#{anchor}" if anchor else ""
         if target == self.current:
             return fragment or posixpath.basename(target)
-        start = posixpath.dirname(self.current) or "."
-        return posixpath.relpath(target, start) + fragment
+        return relative_path(target, self.current) + fragment
 
     def to(self, target: str) -> str:
         """The relative link to any page by its source path."""
-        return posixpath.relpath(target, posixpath.dirname(self.current) or ".")
+        return relative_path(target, self.current)
 
     def link(self, item_id: str, label: str | None = None, anchor: str | None = None) -> str:
         """A Markdown link to an item, or its escaped label when it has no page."""
@@ -69,10 +69,6 @@ class Linker:
     def text(self, value: object) -> str:
         """A value shown as text."""
         return text(value)
-
-    def strong(self, markup: str) -> str:
-        """Already escaped markup, emphasised."""
-        return f"**{markup}**"
 
     def heading(self, level: int, title: str) -> str:
         """A heading of already escaped text."""
@@ -119,3 +115,19 @@ def admonition(kind: str, title: str, body_html: str) -> str:
         f'<div class="admonition {attr(kind)}">\n'
         f'<p class="admonition-title">{html.escape(title)}</p>\n{body_html}\n</div>\n'
     )
+
+
+_LABELS = {"prd": "PRD", "depends_on": "Depends on", "date": "Release date"}
+
+
+def kind_label(kind: str, plural: bool = False) -> str:
+    """A human name for a kind: `PRD`, `Epic`, `Stories`."""
+    word = "PRD" if kind == "prd" else kind.replace("-", " ").replace("_", " ").capitalize()
+    if not plural:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+
+
+def field_label(name: str) -> str:
+    """A human name for a field: `Depends on`, `Release date`."""
+    return _LABELS.get(name, name.replace("_", " ").capitalize())

@@ -23,8 +23,8 @@ from ..values import is_spec
 from .deferred import Href, Parts
 from .html import HtmlLinker
 from .indexes import kind_index_table, render_kind_index, render_overview
-from .item_page import item_parts, kind_label, problems_admonition, render_item_page
-from .markdown import Linker
+from .item_page import item_parts, problems_admonition, render_item_page
+from .markdown import Linker, kind_label
 
 HUB_KINDS = ("prd", "release")
 """Kinds whose items are listed in the navigation one by one."""
@@ -54,8 +54,6 @@ class SitePage:
     source: str | None = None
     """Path of the spec file it comes from, relative to the product folder."""
     item: Item | None = None
-    index_of: str | None = None
-    """For a kind's index page: the kind."""
     parts: Parts | None = None
     """Renders the page's deferred parts once the site's URLs are known."""
 
@@ -97,7 +95,7 @@ def plan_site(
         title = kind_label(kind, plural=True)
         parts = _index_parts(kind, product)
         indexes[kind] = SitePage(
-            src_uri, _front(title, search_exclude=True) + content, title, index_of=kind, parts=parts
+            src_uri, _front(title, search_exclude=True) + content, title, parts=parts
         )
     pages.extend(indexes.values())
     view_pages = []
@@ -134,8 +132,7 @@ def _file_page(
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
-        linker = Linker(item_pages, src_uri)
-        body = render_item_page(item, product.graph, product.settings, linker, problems, trace)
+        body = render_item_page(item, product.graph, trace)
         title = f"{item.id} · {item.title}"
         parts = partial(item_parts, item, product.graph, product.settings, problems, trace)
         return SitePage(

@@ -14,7 +14,7 @@ from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
 from .deferred import Href, placeholder
 from .html import Markup
-from .markdown import Linker, admonition, attr, slug, table, text
+from .markdown import Linker, admonition, attr, kind_label, slug, table, text
 
 TITLE = "Traceability"
 NO_STORY = "no story"
@@ -30,7 +30,7 @@ def result_badge(result: str, message: str = "") -> str:
     title = f' title="{attr(message)}"' if message else ""
     return (
         f'<span class="roadmark-result roadmark-result--{slug(result)}"{title}>'
-        f"{text(result)}</span>"
+        f"{html.escape(result, quote=False)}</span>"
     )
 
 
@@ -38,12 +38,7 @@ def state_badge(criterion: CriterionTrace) -> str:
     """A criterion's verdict badge (verified, failing, skipped, untested), its tests as tooltip."""
     listed = "; ".join(f"{test.title}: {test.result}" for test in criterion.tests)
     title = listed or "no test verifies this criterion"
-    return _badge(criterion.state, title)
-
-
-def _badge(state: str, title: str = "") -> str:
-    tip = f' title="{attr(title)}"' if title else ""
-    return f'<span class="roadmark-result roadmark-result--{slug(state)}"{tip}>{text(state)}</span>'
+    return result_badge(criterion.state, title)
 
 
 def case_label(test: RecordedTest) -> str:
@@ -209,7 +204,7 @@ def matrix_html(section: Section, href: Href) -> str:
                 if row.criterion
                 else f"<em>{NO_CRITERIA}</em>"
             )
-        state = _badge(row.state) if row.state else ""
+        state = result_badge(row.state) if row.state else ""
         cells = (req, story, criterion, state, results_cell(row.tests))
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     head = "".join(f"<th>{header}</th>" for header in MATRIX_HEADERS)
@@ -259,7 +254,7 @@ def trace_panel(item: Item, trace: Trace, graph: Graph, linker: Markup) -> str:
 
 def _upstream(item: Item, graph: Graph, linker: Markup, requirements: Sequence[str] = ()) -> str:
     rows = [
-        [linker.text(_kind_name(up.kind)), linker.link(up.id), linker.text(up.title)]
+        [linker.text(kind_label(up.kind)), linker.link(up.id), linker.text(up.title)]
         for up in graph.ancestors(item)
     ]
     for address in requirements:
@@ -274,7 +269,11 @@ def _story_panel(story: StoryTrace, graph: Graph, linker: Markup) -> str:
     parts = [_upstream(story.story, graph, linker, story.implements)]
     if story.criteria:
         rows = [
-            [_clause_link(c.clause, linker, short=True), _badge(c.state), results_cell(c.tests)]
+            [
+                _clause_link(c.clause, linker, short=True),
+                result_badge(c.state),
+                results_cell(c.tests),
+            ]
             for c in story.criteria
         ]
         down = linker.table(["Criterion", "Result", "Tests"], rows)
@@ -323,10 +322,6 @@ def _prd_panel(section: Section, linker: Markup) -> str:
         headers = ["Requirement", "Stories", "Criteria verified", "Failing"]
         parts.append(linker.heading(3, "By requirement") + linker.table(headers, rows))
     return "\n".join(parts)
-
-
-def _kind_name(kind: str) -> str:
-    return "PRD" if kind == "prd" else kind.replace("-", " ").replace("_", " ").capitalize()
 
 
 # --- Dependency flowchart ------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import date
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..render.item_page import kind_label
+from ..render.markdown import kind_label
 from ..render.site_pages import HUB_KINDS, SiteLayout, SitePage
 
 PageOf = Callable[[SitePage], Page | None]

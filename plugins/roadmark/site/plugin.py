@@ -18,6 +18,7 @@ Events used, in build order:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from datetime import date
 from functools import partial
@@ -136,9 +137,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._targets.clear()
         self._targets.update(_link_targets(product, layout))
         for uri in ASSET_URIS:
-            files.append(
-                File.generated(config, uri, content=(ASSETS / posixpath.basename(uri)).read_bytes())
-            )
+            asset = ASSETS / posixpath.basename(uri)
+            files.append(File.generated(config, uri, abs_src_path=str(asset)))
         if self.config.export:
             files.append(
                 File.generated(config, EXPORT_URI, content=export_json(product, self._trace))
@@ -252,6 +252,7 @@ def _link_targets(product: Product, layout: SiteLayout) -> dict[str, LinkTarget]
 def _href_from(page: File, files: dict[str, File], item_pages: dict[str, str]) -> Href:
     """Links from `page` to item pages (and anchors) by their built URLs."""
 
+    @functools.cache  # per page: matrices link the same items again and again
     def href(item_id: str, anchor: str | None = None) -> str | None:
         target = files.get(item_pages.get(item_id, ""))
         if target is None:
