@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from .clauses import LOCAL_ID
-from .graph import Graph, natural_key, references
+from .graph import Graph, natural_key
 from .model import Clause, ClauseKind, Item
 from .problems import Problem, Severity
 from .renames import match_renames
@@ -335,14 +335,15 @@ def _impacts(
             path = settings.source_path(item.path)
             found[item_id, cause] = Impact(item_id, item.title, path, cause, reason)
 
+    # HEAD's references to an id that no longer exists are exactly its unresolved ones.
+    dangling = {(item.id, ref.target) for item, ref in after.unresolved}
     for change in changes:
         if change.change == "removed":
             for ref in before.referrers(change.id):
                 add(ref.source, change.id, f"{ref.field} {change.id}, which was removed")
         if change.change == "renamed" and change.old_id:
             for ref in before.referrers(change.old_id):
-                source = after.get(ref.source)
-                if source and any(r.target == change.old_id for r in references(source, settings)):
+                if (ref.source, change.old_id) in dangling:
                     reason = f"{ref.field} still names {change.old_id}, renamed to {change.id}"
                     add(ref.source, change.old_id, reason)
         for clause in change.clauses:

@@ -136,7 +136,8 @@ class Graph:
 def build_graph(items: list[Item], settings: Settings) -> Graph:
     """Index `items` (the first wins on duplicate ids) and resolve their references."""
     graph = Graph()
-    for item in sorted(items, key=_id_order):
+    ordered = sorted(items, key=_id_order)
+    for item in ordered:
         if item.id and item.kind:
             graph.items.setdefault(item.id, item)
     graph.ranks = {item_id: rank for rank, item_id in enumerate(graph.items)}
@@ -146,7 +147,7 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
     for item in graph.items.values():
         for clause in item.clauses:
             graph.clauses.setdefault(clause.address, clause)
-    for item in sorted(items, key=_id_order):
+    for item in ordered:
         if not item.id or not item.kind:
             continue
         indexed = graph.items[item.id] is item

@@ -75,15 +75,22 @@ def load_bytes(path: str, data: bytes, settings: Settings) -> LoadedFile:
 
 
 def is_spec_path(path: str) -> bool:
-    """Whether a relative path is one `spec_paths` would list: Markdown, no hidden or `_` folder."""
+    """Whether a relative path is one `spec_paths` would list: Markdown, nothing hidden."""
     *folders, name = path.split("/")
-    hidden = any(folder.startswith((".", "_")) for folder in folders)
-    return name.endswith(".md") and name[0] != "." and not hidden
+    return name.endswith(".md") and not _hidden_file(name) and not any(map(_hidden_dir, folders))
 
 
 def spec_paths(product_dir: Path) -> list[str]:
     """Markdown files under `product_dir`, relative and sorted; hidden entries skipped."""
     return [path for path in product_files(product_dir) if path.endswith(".md")]
+
+
+def _hidden_dir(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def _hidden_file(name: str) -> bool:
+    return name.startswith(".")
 
 
 def asset_paths(product_dir: Path) -> list[str]:
@@ -95,9 +102,9 @@ def product_files(product_dir: Path) -> list[str]:
     """Every file under `product_dir`, relative and sorted; hidden and `_` folders skipped."""
     found: list[str] = []
     for folder, dirs, files in os.walk(product_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        dirs[:] = sorted(d for d in dirs if not _hidden_dir(d))
         rel = Path(folder).relative_to(product_dir)
-        found.extend((rel / name).as_posix() for name in files if name[0] != ".")
+        found.extend((rel / name).as_posix() for name in files if not _hidden_file(name))
     return sorted(found)
 
 
