@@ -9,6 +9,7 @@ import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import markdown
 import pytest
@@ -17,8 +18,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
+from mkdocs.utils import get_relative_url
 
-from roadmark.autolink import AutolinkExtension, LinkTarget
+from roadmark.autolink import AutolinkExtension, LinkTarget, relative_path
 
 STORY = "product/stories/STORY-142.md"
 PRD = "product/prds/PRD-3.md"
@@ -373,6 +375,24 @@ def test_a_link_to_the_page_itself_is_just_the_anchor() -> None:
     html = render("STORY-142/AC-1 is met; STORY-142 is done.", page=STORY)
     assert refs(html) == [("STORY-142/AC-1", "#ac-1")]
     assert "STORY-142 is done." in html  # linking the page to itself as a whole goes nowhere
+
+
+PAGE_URLS = {
+    # use_directory_urls: the URLs MkDocs gives pages
+    True: ["./", "guide/", "guide/page/", "product/", "product/stories/STORY-1/", "a/b/c/d/"],
+    False: ["index.html", "guide/index.html", "guide/page.html", "product/stories/STORY-1.html"],
+}
+
+
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_relative_urls_resolve_as_mkdocs_resolves_them(use_directory_urls: bool) -> None:
+    base = "https://example.com/site/"
+    urls = PAGE_URLS[use_directory_urls]
+    for page in urls:
+        for target in urls:
+            if target != page:
+                expected = urljoin(base + page, get_relative_url(target, page))
+                assert urljoin(base + page, relative_path(target, page)) == expected, (page, target)
 
 
 def test_absolute_links_use_the_base_url() -> None:

@@ -11,10 +11,11 @@ ids: a text node is first checked, in C, for any word that is a known id at all;
 only then is it scanned with one small regular expression and a dict lookup per
 candidate word.
 
-Under MkDocs it writes a relative `.md` link, which MkDocs' own "relpath" tree
-processor then validates and turns into the page's URL (so `use_directory_urls`
-and anchor validation work as for a hand-written link). Elsewhere it links to
-`base_url` + the page's source path, or relative to `page` when that is given.
+Under MkDocs each target knows the URL of its built page, and links are written
+with their final relative URLs, kept out of sight of MkDocs' own "relpath" tree
+processor: it would only look each one up again among the site's files, which
+cost a third of our pass. Elsewhere links go to `base_url` + the page's source
+path, or relative to `page` when that is given.
 """
 
 from __future__ import annotations
@@ -34,9 +35,14 @@ __all__ = ["PRIORITY", "AutolinkExtension", "AutolinkTreeprocessor", "LinkTarget
 
 PRIORITY = 1
 """Where the tree processor runs: after `inline` (20), `attr_list` (8), `abbr` (7) and
-`smarty` (6), so their syntax is consumed and their context intact; before MkDocs'
-`relpath` (0), which must see our `.md` links to turn them into URLs, and before
-`unescape` (0), so `STORY\\-1` (an escaped hyphen) still reads as no id."""
+`smarty` (6), so their syntax is consumed and their context intact; before `unescape`
+(0), so `STORY\\-1` (an escaped hyphen) still reads as no id."""
+
+FINISH_PRIORITY = -1
+"""Where our links become `<a>` elements: after MkDocs' `relpath` (0), which never sees them."""
+
+_PENDING = "roadmark-link"
+"""The tag of our links until `FINISH_PRIORITY`."""
 
 SKIPPED_TAGS = frozenset(
     {"a", "code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math"}
@@ -83,6 +89,8 @@ class LinkTarget:
     """Fragment on that page without `#`, e.g. `ac-1`; None links the page itself."""
     title: str = ""
     """Tooltip of the link (its `title` attribute); plain text, escaped on output."""
+    url: str | None = None
+    """URL of the built page relative to the site root (MkDocs' `File.url`), when known."""
 
 
 class AutolinkExtension(markdown.Extension):
@@ -110,8 +118,11 @@ class AutolinkExtension(markdown.Extension):
         self.css_class = css_class
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        """Register the tree processor on `md`."""
-        md.treeprocessors.register(AutolinkTreeprocessor(md, self), "roadmark_autolink", PRIORITY)
+        """Register the tree processors on `md`."""
+        autolink = AutolinkTreeprocessor(md, self)
+        md.treeprocessors.register(autolink, "roadmark_autolink", PRIORITY)
+        finish = _FinishLinks(autolink)
+        md.treeprocessors.register(finish, "roadmark_autolink_finish", FINISH_PRIORITY)
 
 
 class AutolinkTreeprocessor(Treeprocessor):
@@ -120,38 +131,68 @@ class AutolinkTreeprocessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown, extension: AutolinkExtension) -> None:
         super().__init__(md)
         self.extension = extension
+        self.links: list[etree.Element] = []
+        """The links of the page being rendered, tagged `_PENDING` until they are finished."""
 
     def run(self, root: etree.Element) -> None:
         """Link the ids in `root`, in place."""
+        self.links = []
         if self.extension.targets:
-            _Linker(self.extension, self.md, self.current_page()).walk(root)
+            file = rendered_file(self.md)
+            if file is not None:
+                linker = _Linker(self.extension, self.md, file.src_uri, file.url)
+            else:
+                linker = _Linker(self.extension, self.md, self.extension.page)
+            linker.walk(root)
+            self.links = linker.links
 
-    def current_page(self) -> str | None:
-        """The source path of the page being rendered, or None when unknown.
 
-        MkDocs renders each page with a fresh `Markdown` whose "relpath" tree
-        processor knows the page's file; it is registered after the extensions,
-        so it is looked up now, while rendering, not in `extendMarkdown`.
-        """
-        if "relpath" in self.md.treeprocessors:
-            file = getattr(self.md.treeprocessors["relpath"], "file", None)
-            src_uri = getattr(file, "src_uri", None)
-            if isinstance(src_uri, str):
-                return src_uri
-        return self.extension.page
+class _FinishLinks(Treeprocessor):
+    """Make the pending links `<a>` elements, once MkDocs' `relpath` has run."""
+
+    def __init__(self, autolink: AutolinkTreeprocessor) -> None:
+        super().__init__(autolink.md)
+        self.autolink = autolink
+
+    def run(self, root: etree.Element) -> None:
+        """Rename the links of this page, in place."""
+        for link in self.autolink.links:
+            link.tag = "a"
+        self.autolink.links = []
+
+
+def rendered_file(md: markdown.Markdown) -> Any | None:
+    """The MkDocs `File` of the page `md` is rendering, or None outside MkDocs.
+
+    MkDocs renders each page with a fresh `Markdown` whose "relpath" tree processor
+    knows the page's file; it is registered after the extensions, so it is looked
+    up while rendering, not in `extendMarkdown`.
+    """
+    if "relpath" not in md.treeprocessors:
+        return None
+    file = getattr(md.treeprocessors["relpath"], "file", None)
+    known = isinstance(getattr(file, "src_uri", None), str)
+    return file if known and isinstance(getattr(file, "url", None), str) else None
 
 
 class _Linker:
     """One walk over one page's tree: the page, and whether raw HTML has opened a link."""
 
     def __init__(
-        self, extension: AutolinkExtension, md: markdown.Markdown, page: str | None
+        self,
+        extension: AutolinkExtension,
+        md: markdown.Markdown,
+        page: str | None,
+        page_url: str | None = None,
     ) -> None:
         self.targets = extension.targets
         self.base_url = extension.base_url
         self.css_class = extension.css_class
         self.stash = md.htmlStash.rawHtmlBlocks
         self.page = page
+        self.page_url = page_url
+        """The URL of the page being rendered (under MkDocs): links go to built URLs."""
+        self.links: list[etree.Element] = []
         self.raw_depth = 0
         """How many raw HTML elements we are inside that must not be linked (`<a>`, `<code>`…)."""
         self.hrefs: dict[LinkTarget, str | None] = {}
@@ -234,12 +275,16 @@ class _Linker:
         href = self.hrefs[target]
         if href is None:
             return None
-        link = etree.Element("a", {"href": href})
+        # A link to a source path is left to MkDocs (when we are under it) to resolve.
+        final = self.page_url is not None and target.url is not None
+        link = etree.Element(_PENDING if final else "a", {"href": href})
         if self.css_class:
             link.set("class", self.css_class)
         if target.title:
             link.set("title", target.title)
         link.text = text
+        if final:
+            self.links.append(link)
         return link
 
     def href(self, target: LinkTarget) -> str | None:
@@ -250,17 +295,19 @@ class _Linker:
         if target.page == self.page:
             # Just the anchor; a page linking to itself as a whole would go nowhere.
             return fragment or None
+        if self.page_url is not None and target.url is not None:
+            return relative_path(target.url, self.page_url) + fragment  # URLs come quoted
         return quote(relative_path(target.page, self.page)) + fragment
 
 
 def relative_path(path: str, page: str) -> str:
-    """Source path `path` relative to the folder of source path `page`.
+    """Path `path` relative to the folder of `page`: source paths, or URLs of pages.
 
     Plain string work: `posixpath.relpath` consults the working directory, which
-    costs more than all the rest of a link.
+    costs more than all the rest of a link. MkDocs calls the site's root `./`.
     """
-    here = page.split("/")[:-1]
-    there = path.split("/")
+    here = page.removeprefix("./").split("/")[:-1]
+    there = path.removeprefix("./").split("/")
     common = 0
     for mine, theirs in zip(here, there[:-1], strict=False):
         if mine != theirs:

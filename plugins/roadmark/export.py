@@ -54,12 +54,13 @@ def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
 
 
 def export_json(product: Product, trace: Trace | None = None) -> str:
-    """The export as stable, pretty JSON."""
+    """The export as stable, compact JSON."""
     return _json(export_data(product, trace))
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Compact: Python's JSON encoder is written in C only for output without indentation.
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def export_csv(product: Product) -> str:

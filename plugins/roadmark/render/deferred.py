@@ -3,12 +3,22 @@
 Markdown costs milliseconds per table of links, and search would index every cell,
 so such parts are placeholders in the Markdown and HTML in the built page, written
 with the pages' real URLs (the Material tags plugin's "collect early, render late").
+A placeholder is an HTML comment, as Material's own markers are: the cheapest raw
+HTML for each parser on the way (Python-Markdown's, MkDocs' anchor scan, search's).
+
+A part may open a section of the page: its heading is written with the part, not in
+the Markdown, where each heading costs a pass of every inline pattern and of the
+table of contents; the plugin adds the section to the page's table of contents.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .markdown import attr
 
 Href = Callable[[str, str | None], str | None]
 """The URL of an item's page (and anchor) from the page being filled, or None if it has none."""
@@ -16,10 +26,30 @@ Href = Callable[[str, str | None], str | None]
 Parts = Callable[[Href], Mapping[str, str]]
 """Renders a page's deferred parts, by key, once its links can be written."""
 
-_PLACEHOLDER = '<div class="roadmark-deferred" data-roadmark-part="{key}"></div>'
-_PLACEHOLDERS = re.compile(
-    r'<div class="roadmark-deferred" data-roadmark-part="([a-z0-9-]+)"></div>'
-)
+_PLACEHOLDER = "<!-- roadmark:part {key} -->"
+_PLACEHOLDERS = re.compile(r"<!-- roadmark:part ([a-z0-9-]+) -->")
+_MARKER = "<!-- roadmark:part "
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A deferred part that opens with a level-2 heading listed in the table of contents."""
+
+    key: str
+    """The part it heads."""
+    title: str
+    """The heading, as plain text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Permalinks:
+    """How headings link to themselves: the `toc` extension's `permalink` options."""
+
+    symbol: str | None = None
+    """The link's text as HTML, or None for no link."""
+    css_class: str = "headerlink"
+    title: str = "Permanent link"
+    leading: bool = False
 
 
 def placeholder(key: str) -> str:
@@ -29,9 +59,22 @@ def placeholder(key: str) -> str:
 
 def has_parts(page_html: str) -> bool:
     """Whether a built page has placeholders to fill (a cheap test, made on every page)."""
-    return 'data-roadmark-part="' in page_html
+    return _MARKER in page_html
 
 
 def fill_parts(page_html: str, parts: Mapping[str, str]) -> str:
     """The built page with its placeholders replaced by their HTML."""
     return _PLACEHOLDERS.sub(lambda match: parts.get(match[1], ""), page_html)
+
+
+def section_heading(title: str, anchor: str, permalinks: Permalinks) -> str:
+    """A section's `<h2>`, with its permalink as the `toc` extension writes them."""
+    shown = html.escape(title, quote=False)
+    if permalinks.symbol is not None:
+        titled = f' title="{attr(permalinks.title)}"' if permalinks.title else ""
+        link = (
+            f'<a class="{attr(permalinks.css_class)}" href="#{attr(anchor)}"{titled}>'
+            f"{permalinks.symbol}</a>"
+        )
+        shown = link + shown if permalinks.leading else shown + link
+    return f'<h2 id="{attr(anchor)}">{shown}</h2>\n'

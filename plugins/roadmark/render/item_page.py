@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from ..clause_anchors import ClauseAnchor
 from ..graph import Graph
-from ..model import Clause, Item
+from ..model import Item
 from ..problems import Problem
 from ..progress import is_closed, progress_of, stories_under
 from ..settings import FieldSpec, Settings
 from ..trace import Trace
-from .deferred import Href, placeholder
+from .deferred import Href, Section, placeholder
 from .html import HtmlLinker, Markup
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
 from .trace import TITLE as TRACE_TITLE
@@ -30,21 +31,40 @@ _METRICS_HEADING = re.compile(r"^#{1,6}\s+success metrics\s*#*\s*$", re.IGNORECA
 _SKIPPED = {"id", "kind", "title", "metrics"}
 
 
-def render_item_page(item: Item, graph: Graph, trace: Trace | None = None) -> str:
-    """The Markdown of an item's page; its link-heavy parts are left to `item_parts`."""
-    parts = [f"# {text(item.id)} · {text(item.title)}\n", placeholder("head")]
-    evidence = criterion_evidence(trace) if trace is not None else None
-    parts.append(_with_metrics(item, with_clause_anchors(item, evidence)))
+_H1 = re.compile(r"^ {0,3}(?:#(?!#)|=+[ \t]*$)|<h1[\s>]", re.MULTILINE | re.IGNORECASE)
+"""An ATX or setext level-1 heading, or a raw `<h1>`, in a body."""
+
+
+def render_item_page(
+    item: Item, graph: Graph, trace: Trace | None = None, *, title_heading: bool = True
+) -> str:
+    """The Markdown of an item's page; its link-heavy parts are left to `item_parts`.
+
+    Without `title_heading`, the page leaves its `# ID · title` heading to the theme
+    (Material writes the page title when the content has no `<h1>`), unless the body
+    has a level-1 heading of its own, which would then stand in for it.
+    """
+    parts = [placeholder("head")]
+    if title_heading or _H1.search(item.body):
+        parts.insert(0, f"# {text(item.id)} · {text(item.title)}\n")
+    parts.append(_with_metrics(item, item.body.strip("\n") + "\n"))
+    parts.extend(placeholder(section.key) for section in item_sections(item, graph, trace))
+    return "\n".join(part for part in parts if part)
+
+
+def item_sections(item: Item, graph: Graph, trace: Trace | None = None) -> list[Section]:
+    """The sections after an item's body: coverage, children, trace panel, backlinks."""
+    sections = []
     if item.requirements:
-        parts.append("## Implemented by\n\n" + placeholder("coverage"))
+        sections.append(Section("coverage", "Implemented by"))
     children = children_of(item, graph)
     if children:
-        parts.append(f"## {_children_heading(item, children)}\n\n" + placeholder("children"))
+        sections.append(Section("children", _children_heading(item, children)))
     if trace is not None and has_trace_panel(item, trace):
-        parts.append(f"## {TRACE_TITLE}\n\n" + placeholder("trace"))
+        sections.append(Section("trace", TRACE_TITLE))
     if graph.referrers(item.id):
-        parts.append("## Referenced by\n\n" + placeholder("referenced-by"))
-    return "\n".join(part for part in parts if part)
+        sections.append(Section("referenced-by", "Referenced by"))
+    return sections
 
 
 def item_parts(
@@ -65,16 +85,15 @@ def item_parts(
             f'<p class="roadmark-chain">{trail} › <strong>{linker.text(item.id)}</strong></p>'
         )
     head.append(render_card(item, graph, settings, linker))
+    sections: dict[str, Callable[[], str]] = {
+        "coverage": lambda: _requirement_coverage(item, graph, linker),
+        "children": lambda: _children(children_of(item, graph), graph, settings, linker),
+        "trace": lambda: trace_panel(item, trace, graph, linker) if trace is not None else "",
+        "referenced-by": lambda: _referenced_by(item, graph, linker),
+    }
     parts = {"head": "\n".join(head)}
-    if item.requirements:
-        parts["coverage"] = _requirement_coverage(item, graph, linker)
-    children = children_of(item, graph)
-    if children:
-        parts["children"] = _children(children, graph, settings, linker)
-    if graph.referrers(item.id):
-        parts["referenced-by"] = _referenced_by(item, graph, linker)
-    if trace is not None and has_trace_panel(item, trace):
-        parts["trace"] = trace_panel(item, trace, graph, linker)
+    for section in item_sections(item, graph, trace):
+        parts[section.key] = sections[section.key]()
     return parts
 
 
@@ -125,30 +144,18 @@ def _scalar(spec: FieldSpec, value: Any, linker: Markup) -> str:
     return linker.text(value)
 
 
-def with_clause_anchors(item: Item, after: Callable[[Clause], str] | None = None) -> str:
-    """The item's body, each requirement and criterion id made an anchor (`#ac-1`).
+def clause_anchors(item: Item, trace: Trace | None) -> dict[str, ClauseAnchor]:
+    """How each requirement and criterion id is anchored on the item's page (`#ac-1`).
 
-    `after` gives HTML to put right after an anchor, such as a criterion's test verdict.
+    A criterion's test verdict follows its id when test results were read.
     """
-    lines = item.body.split("\n")
-    for clause in item.clauses:
-        index = clause.position.line - item.body_line
-        if 0 <= index < len(lines):
-            lines[index] = _anchor(lines[index], clause, after)
-    return "\n".join(lines).strip("\n") + "\n"
-
-
-def _anchor(line: str, clause: Clause, after: Callable[[Clause], str] | None = None) -> str:
-    start = clause.position.col - 1
-    if line[start : start + len(clause.local_id)] != clause.local_id:
-        return line
-    anchor = (
-        f'<a class="roadmark-clause" id="{clause.anchor}" href="#{clause.anchor}" '
-        f'title="{html.escape(clause.address)}">{html.escape(clause.local_id)}</a>'
-    )
-    if after is not None:
-        anchor += after(clause)
-    return line[:start] + anchor + line[start + len(clause.local_id) :]
+    evidence = criterion_evidence(trace) if trace is not None else None
+    return {
+        clause.local_id: ClauseAnchor(
+            clause.anchor, clause.address, evidence(clause) if evidence else ""
+        )
+        for clause in item.clauses
+    }
 
 
 def _with_metrics(item: Item, body: str) -> str:

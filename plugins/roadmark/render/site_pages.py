@@ -20,10 +20,10 @@ from ..model import Item, SourceFile
 from ..product import Product
 from ..trace import Trace
 from ..values import is_spec
-from .deferred import Href, Parts
+from .deferred import Href, Parts, Section
 from .html import HtmlLinker
 from .indexes import kind_index_table, render_kind_index, render_overview
-from .item_page import item_parts, problems_admonition, render_item_page
+from .item_page import item_parts, item_sections, problems_admonition, render_item_page
 from .markdown import Linker, kind_label
 
 HUB_KINDS = ("prd", "release")
@@ -56,6 +56,8 @@ class SitePage:
     item: Item | None = None
     parts: Parts | None = None
     """Renders the page's deferred parts once the site's URLs are known."""
+    sections: tuple[Section, ...] = ()
+    """Deferred parts that open a section of the page, in page order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,18 +79,27 @@ class SiteLayout:
 
 
 def plan_site(
-    product: Product, prefix: str, views: Sequence[View] = (), trace: Trace | None = None
+    product: Product,
+    prefix: str,
+    views: Sequence[View] = (),
+    trace: Trace | None = None,
+    *,
+    title_headings: bool = True,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
     With `trace`, item pages show their trace panel and each criterion's test verdict.
+    Without `title_headings`, item pages leave their title heading to the theme.
     """
     prefix = prefix.strip("/")
     item_pages = {item.id: _join(prefix, item.path) for item in product.graph.items.values()}
     own_index = any(source.path == "index.md" for source in product.files)
     taken = {source.path for source in product.files}
     index_paths = {kind: _join(prefix, _index_name(kind, taken)) for kind in product.settings.kinds}
-    pages = [_file_page(source, product, prefix, item_pages, trace) for source in product.files]
+    pages = [
+        _file_page(source, product, prefix, item_pages, trace, title_headings)
+        for source in product.files
+    ]
     indexes = {}
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
@@ -126,18 +137,19 @@ def _file_page(
     product: Product,
     prefix: str,
     item_pages: dict[str, str],
-    trace: Trace | None = None,
+    trace: Trace | None,
+    title_heading: bool,
 ) -> SitePage:
     src_uri = _join(prefix, source.path)
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
-        body = render_item_page(item, product.graph, trace)
+        body = render_item_page(item, product.graph, trace, title_heading=title_heading)
         title = f"{item.id} · {item.title}"
         parts = partial(item_parts, item, product.graph, product.settings, problems, trace)
-        return SitePage(
-            src_uri, _item_front(item, title) + body, title, source.path, item, parts=parts
-        )
+        sections = tuple(item_sections(item, product.graph, trace))
+        front = _item_front(item, title)
+        return SitePage(src_uri, front + body, title, source.path, item, parts, sections)
     text = source.text or ""
     front = parse_front_matter(text)
     title = posixpath.splitext(posixpath.basename(source.path))[0]

@@ -10,9 +10,11 @@ Events used, in build order:
   generated pages with `File.generated`; nothing is written into `docs_dir` or the
   product folder.
 - `on_nav`: appends a section of hub pages when the user's nav does not place ours.
-- `on_post_page`: fills the traceability page's gap lists and matrices (placeholders
-  until then), rendered as HTML rather than Markdown because they grow with every
-  criterion; search does not index them either.
+- `on_page_content`: lists the sections still to be filled in the page's table of
+  contents.
+- `on_post_page`: fills the deferred parts of our pages (placeholders until then):
+  cards, backlinks, children, trace panels, indexes and matrices, rendered as HTML
+  rather than Markdown because they are made of links; search does not index them.
 - `on_serve`: watches the product folder.
 """
 
@@ -31,12 +33,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from ..autolink import AutolinkExtension, LinkTarget
+from ..clause_anchors import ClauseAnchor, ClauseAnchorExtension
 from ..evidence import read_evidence
 from ..export import export_json
 from ..loader import SpecCache, asset_paths
 from ..problems import Problem, Severity
 from ..product import Product, load_product
-from ..render.deferred import Href, fill_parts, has_parts
+from ..render.deferred import Href, Permalinks, fill_parts, has_parts, section_heading
+from ..render.item_page import clause_anchors
 from ..render.roadmap import roadmap_view
 from ..render.site_pages import SiteLayout, SitePage, View, plan_site
 from ..render.trace import TITLE as TRACE_TITLE
@@ -47,6 +51,7 @@ from ..today import resolve_today
 from ..trace import Trace, build_trace, coverage_of
 from .config import RoadmarkConfig
 from .nav import hub_section, with_section
+from .toc import add_sections, permalinks_from
 
 log = get_plugin_logger(__name__)
 
@@ -61,6 +66,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     def __init__(self) -> None:
         self._cache = SpecCache()
         self._targets: dict[str, LinkTarget] = {}
+        self._clause_anchors: dict[str, dict[str, ClauseAnchor]] = {}
         self._settings = Settings()
         self._root = Path()
         self._layout: SiteLayout | None = None
@@ -69,6 +75,9 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._product: Product | None = None
         self._today = date.min
         self._trace = Trace(coverage_of((), ()), [])
+        self._title_headings = True
+        self._permalinks = Permalinks()
+        self._section_anchors: dict[str, dict[str, str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Nothing to do; defining it keeps the plugin (and its cache) alive under serve."""
@@ -95,6 +104,10 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         if "md_in_html" not in config.markdown_extensions:
             config.markdown_extensions.append("md_in_html")
         config.markdown_extensions.append(AutolinkExtension(targets=self._targets))
+        config.markdown_extensions.append(ClauseAnchorExtension(self._clause_anchors))
+        # Material writes a page's title as its heading; other themes need it in the page.
+        self._title_headings = config.theme.name != "material"
+        self._permalinks = permalinks_from(config.mdx_configs.get("toc"))
         config.extra_css.append(ASSET_URIS[0])
         config.extra_javascript.append(ASSET_URIS[1])
         return config
@@ -111,10 +124,13 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         if prefix is None:
             prefix = posixpath.basename(self._settings.product_dir.rstrip("/")) or "product"
         self._product = product
-        layout = plan_site(product, prefix, self._views(product), self._trace)
+        layout = plan_site(
+            product, prefix, self._views(product), self._trace, title_headings=self._title_headings
+        )
         self._layout = layout
         self._pages = {page.src_uri: page for page in layout.pages}
         self._files = {}
+        self._section_anchors = {}
         for page in layout.pages:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.warning(
@@ -135,7 +151,13 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(product_dir / path)))
         self._targets.clear()
-        self._targets.update(_link_targets(product, layout))
+        self._targets.update(_link_targets(product, layout, files))
+        self._clause_anchors.clear()
+        self._clause_anchors.update(
+            (src_uri, clause_anchors(product.graph.items[item_id], self._trace))
+            for item_id, src_uri in layout.item_pages.items()
+            if product.graph.items[item_id].clauses
+        )
         for uri in ASSET_URIS:
             asset = ASSETS / posixpath.basename(uri)
             files.append(File.generated(config, uri, abs_src_path=str(asset)))
@@ -155,6 +177,13 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         section = hub_section(self.config.nav_title, self._layout, self._page_of)
         return with_section(nav, section)
 
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """List the sections that `on_post_page` writes in the page's table of contents."""
+        site_page = self._pages.get(page.file.src_uri)
+        if site_page is not None and site_page.sections:
+            self._section_anchors[site_page.src_uri] = add_sections(page, site_page.sections)
+        return html
+
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
         if self._layout is None or not has_parts(output):
@@ -164,6 +193,11 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         site_page = self._pages.get(page.file.src_uri)
         if site_page is not None and site_page.parts is not None:
             filled.update(site_page.parts(href))
+            anchors = self._section_anchors.get(site_page.src_uri, {})
+            for section in site_page.sections:
+                anchor = anchors.get(section.key, section.key)
+                heading = section_heading(section.title, anchor, self._permalinks)
+                filled[section.key] = heading + filled.get(section.key, "")
         return fill_parts(output, filled)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -239,13 +273,15 @@ def _log_problems(problems: list[Problem]) -> None:
             log.warning(str(problem))
 
 
-def _link_targets(product: Product, layout: SiteLayout) -> dict[str, LinkTarget]:
+def _link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str, LinkTarget]:
     targets: dict[str, LinkTarget] = {}
     for item_id, src_uri in layout.item_pages.items():
         item = product.graph.items[item_id]
-        targets[item_id] = LinkTarget(src_uri, None, item.title)
+        file = files.get_file_from_path(src_uri)
+        url = file.url if file is not None else None
+        targets[item_id] = LinkTarget(src_uri, None, item.title, url)
         for clause in item.clauses:
-            targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text)
+            targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text, url)
     return targets
 
 
