@@ -70,6 +70,7 @@ _URL = r"(?<![\w.+-]) (?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:) \S*+"
 _URL_HINT = re.compile(r"://|www\.|mailto:")
 
 _STASHED = re.compile(_PLACEHOLDER)
+_REF_AT = re.compile(_REF, re.VERBOSE)
 _SCAN = re.compile(rf"(?P<stash>{_PLACEHOLDER}) | {_REF}", re.VERBOSE)
 # Trying the URL pattern at every word costs a third of the scan: only where one may be.
 _SCAN_URLS = re.compile(rf"(?P<stash>{_PLACEHOLDER}) | {_URL} | {_REF}", re.VERBOSE)
@@ -213,7 +214,8 @@ class _Linker:
         Returns the position just after the inserted links.
         """
         text = getattr(owner, attr)
-        if not text or isinstance(text, AtomicString):  # atomic: "process no further"
+        # Atomic: "process no further". Most text between elements is a bare line break.
+        if not text or isinstance(text, AtomicString) or text.isspace():
             return position
         head, links = self.split(text)
         if links:
@@ -225,29 +227,50 @@ class _Linker:
     def split(self, text: str) -> tuple[str, list[etree.Element]]:
         """Text before the first link, and the links, each with the text that follows it."""
         # Most text names no id: find that out with two loops in C, not one in Python.
-        if self.targets.keys().isdisjoint(_TOKEN.findall(text)):
+        known = self.targets.keys() & _TOKEN.findall(text)
+        if not known:
             if "\x02" in text:
                 for match in _STASHED.finditer(text):
                     self.track(int(match["index"]))
             return text, []
-        head = text
-        links: list[etree.Element] = []
-        done = 0
-        targets = self.targets
+        if "\x02" in text or _URL_HINT.search(text):
+            return self.scan(text)
+        if self.raw_depth:
+            return text, []
+        # Plain prose: look for the few known ids alone rather than at every word.
+        found = []
+        for key in known:
+            start = text.find(key)
+            while start >= 0:
+                match = _REF_AT.match(text, start)
+                if match is not None and match["ref"] == key:
+                    found.append((start, key))
+                start = text.find(key, start + len(key))
+        found.sort()
+        return self.linked(text, found)
+
+    def scan(self, text: str) -> tuple[str, list[etree.Element]]:
+        """`split` of text with raw HTML or URLs in it, which are followed in document order."""
+        found = []
         scan = _SCAN_URLS if _URL_HINT.search(text) else _SCAN
         for match in scan.finditer(text):
             kind = match.lastgroup  # "ref", "stash", or None for a URL
             if kind == "stash":
                 self.track(int(match["index"]))
-                continue
-            if kind is None or self.raw_depth:
-                continue
-            key = match["ref"]
-            target = targets.get(key)
+            elif kind is not None and not self.raw_depth:
+                found.append((match.start(), match["ref"]))
+        return self.linked(text, found)
+
+    def linked(self, text: str, found: list[tuple[int, str]]) -> tuple[str, list[etree.Element]]:
+        """`split` of text whose candidate ids start where `found` says, in order."""
+        head = text
+        links: list[etree.Element] = []
+        done = 0
+        for start, key in found:
+            target = self.targets.get(key)
             link = self.link(key, target) if target is not None else None
             if link is None:
                 continue
-            start = match.start()
             if links:
                 links[-1].tail = text[done:start]
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,25 +31,29 @@ _METRICS_HEADING = re.compile(r"^#{1,6}\s+success metrics\s*#*\s*$", re.IGNORECA
 _SKIPPED = {"id", "kind", "title", "metrics"}
 
 
-_H1 = re.compile(r"^ {0,3}(?:#(?!#)|=+[ \t]*$)|<h1[\s>]", re.MULTILINE | re.IGNORECASE)
-"""An ATX or setext level-1 heading, or a raw `<h1>`, in a body."""
+def render_item_page(item: Item) -> str:
+    """The Markdown of an item's page: its body, with its metrics table.
 
-
-def render_item_page(
-    item: Item, graph: Graph, trace: Trace | None = None, *, title_heading: bool = True
-) -> str:
-    """The Markdown of an item's page; its link-heavy parts are left to `item_parts`.
-
-    Without `title_heading`, the page leaves its `# ID · title` heading to the theme
-    (Material writes the page title when the content has no `<h1>`), unless the body
-    has a level-1 heading of its own, which would then stand in for it.
+    The rest is framed around the rendered body by `frame_item_page`, as HTML: headings
+    and placeholders in the Markdown would each cost a pass of every inline pattern.
     """
-    parts = [placeholder("head")]
-    if title_heading or _H1.search(item.body):
-        parts.insert(0, f"# {text(item.id)} · {text(item.title)}\n")
-    parts.append(_with_metrics(item, item.body.strip("\n") + "\n"))
-    parts.extend(placeholder(section.key) for section in item_sections(item, graph, trace))
-    return "\n".join(part for part in parts if part)
+    return _with_metrics(item, item.body.strip("\n") + "\n")
+
+
+def frame_item_page(
+    content: str, title: str, sections: Sequence[Section], *, title_heading: bool
+) -> str:
+    """An item page's rendered body with its title heading and its deferred parts' places.
+
+    Without `title_heading` the theme writes the title (Material does when the content
+    has no `<h1>`); a level-1 heading in the body would stand in for it, so then it is
+    written all the same.
+    """
+    heading = (
+        f"<h1>{html.escape(title, quote=False)}</h1>\n" if title_heading or "<h1" in content else ""
+    )
+    places = "".join(placeholder(section.key) for section in sections)
+    return f"{heading}{placeholder('head')}{content}\n{places}"
 
 
 def item_sections(item: Item, graph: Graph, trace: Trace | None = None) -> list[Section]:

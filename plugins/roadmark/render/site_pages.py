@@ -83,23 +83,17 @@ def plan_site(
     prefix: str,
     views: Sequence[View] = (),
     trace: Trace | None = None,
-    *,
-    title_headings: bool = True,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
     With `trace`, item pages show their trace panel and each criterion's test verdict.
-    Without `title_headings`, item pages leave their title heading to the theme.
     """
     prefix = prefix.strip("/")
     item_pages = {item.id: _join(prefix, item.path) for item in product.graph.items.values()}
     own_index = any(source.path == "index.md" for source in product.files)
     taken = {source.path for source in product.files}
     index_paths = {kind: _join(prefix, _index_name(kind, taken)) for kind in product.settings.kinds}
-    pages = [
-        _file_page(source, product, prefix, item_pages, trace, title_headings)
-        for source in product.files
-    ]
+    pages = [_file_page(source, product, prefix, item_pages, trace) for source in product.files]
     indexes = {}
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
@@ -138,13 +132,12 @@ def _file_page(
     prefix: str,
     item_pages: dict[str, str],
     trace: Trace | None,
-    title_heading: bool,
 ) -> SitePage:
     src_uri = _join(prefix, source.path)
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
-        body = render_item_page(item, product.graph, trace, title_heading=title_heading)
+        body = render_item_page(item)
         title = f"{item.id} · {item.title}"
         parts = partial(item_parts, item, product.graph, product.settings, problems, trace)
         sections = tuple(item_sections(item, product.graph, trace))

@@ -10,8 +10,8 @@ Events used, in build order:
   generated pages with `File.generated`; nothing is written into `docs_dir` or the
   product folder.
 - `on_nav`: appends a section of hub pages when the user's nav does not place ours.
-- `on_page_content`: lists the sections still to be filled in the page's table of
-  contents.
+- `on_page_content`: frames an item page's rendered body with its title and the
+  places of its deferred parts, and lists its sections in the table of contents.
 - `on_post_page`: fills the deferred parts of our pages (placeholders until then):
   cards, backlinks, children, trace panels, indexes and matrices, rendered as HTML
   rather than Markdown because they are made of links; search does not index them.
@@ -30,9 +30,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url
 
-from ..autolink import AutolinkExtension, LinkTarget
+from ..autolink import AutolinkExtension, LinkTarget, relative_path
 from ..clause_anchors import ClauseAnchor, ClauseAnchorExtension
 from ..evidence import read_evidence
 from ..export import export_json
@@ -40,7 +39,7 @@ from ..loader import SpecCache, asset_paths
 from ..problems import Problem, Severity
 from ..product import Product, load_product
 from ..render.deferred import Href, Permalinks, fill_parts, has_parts, section_heading
-from ..render.item_page import clause_anchors
+from ..render.item_page import clause_anchors, frame_item_page
 from ..render.roadmap import roadmap_view
 from ..render.site_pages import SiteLayout, SitePage, View, plan_site
 from ..render.trace import TITLE as TRACE_TITLE
@@ -124,9 +123,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         if prefix is None:
             prefix = posixpath.basename(self._settings.product_dir.rstrip("/")) or "product"
         self._product = product
-        layout = plan_site(
-            product, prefix, self._views(product), self._trace, title_headings=self._title_headings
-        )
+        layout = plan_site(product, prefix, self._views(product), self._trace)
         self._layout = layout
         self._pages = {page.src_uri: page for page in layout.pages}
         self._files = {}
@@ -178,11 +175,15 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         return with_section(nav, section)
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
-        """List the sections that `on_post_page` writes in the page's table of contents."""
+        """Frame an item page's body with its title and parts, listing its sections in the TOC."""
         site_page = self._pages.get(page.file.src_uri)
-        if site_page is not None and site_page.sections:
+        if site_page is None or site_page.item is None:
+            return html
+        if site_page.sections:
             self._section_anchors[site_page.src_uri] = add_sections(page, site_page.sections)
-        return html
+        return frame_item_page(
+            html, site_page.title, site_page.sections, title_heading=self._title_headings
+        )
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
@@ -293,7 +294,10 @@ def _href_from(page: File, files: dict[str, File], item_pages: dict[str, str]) -
         target = files.get(item_pages.get(item_id, ""))
         if target is None:
             return None
-        return get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else "")
+        url = relative_path(target.url, page.url)
+        if anchor:
+            return f"{url}#{anchor}"
+        return url or "./"  # the page itself
 
     return href
 
