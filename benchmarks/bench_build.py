@@ -7,12 +7,14 @@
 Builds the same generated Markdown pages twice: as a Roadmark project (Material with
 `navigation.prune`, `plugins: [search, roadmark]`) and as a plain MkDocs project
 (Material, `plugins: [search]`, a hand-written nav of hub pages only: the linear floor of
-research/perf-baseline.md, about 28 s at 2,000 stories). Prints both times, both output
-sizes and the ratio. Target: with / without at most 1.3 at 2,000 stories.
+research/perf-baseline.md, about 28 s at 2,000 stories), alternating the two run by run
+so that a drift in the machine's load hits both alike. Prints both times, both output
+sizes, the ratio of the medians and, with several runs, each run's ratio. Target: with /
+without at most 1.3 at 2,000 stories.
 
 With `--roadmap-cost`, builds the Roadmark project instead with and without the roadmap
-page (the plugin's `roadmap: false`), alternating the two builds run by run, and prints
-both times and the difference in percent. Target: at most 5 % at 2,000 stories.
+page (the plugin's `roadmap: false`), alternating the same way, and prints both times and
+the difference in percent. Target: at most 5 % at 2,000 stories.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import shutil
+import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,27 +115,6 @@ def build(project: Path, site: Path, strict: bool) -> Run:
     return run_measured([*command, *(["--strict"] if strict else [])], project, BUILD_ENV)
 
 
-def run_variant(
-    name: str, write: Callable[[Path, int, int], None], folder: Path, args: argparse.Namespace
-) -> Variant | None:
-    """Generate one variant's project and build it `--runs` times; None if a build fails."""
-    project = folder / name
-    write(project, args.stories, args.seed)
-    sources, _ = corpus_stats(project)
-    site = project / "site"
-    runs: list[Run] = []
-    for number in range(1, args.runs + 1):
-        print(f"building {name} ({sources} pages), run {number} of {args.runs} ...", flush=True)
-        run = build(project, site, args.strict)
-        if run.returncode != 0:
-            print(f"{name}: mkdocs build exited {run.returncode}:\n{tail(run.output, 30)}")
-            return None
-        runs.append(run)
-    files, size = tree_size(site)
-    pages = sum(1 for _ in site.rglob("*.html"))
-    return Variant(name, runs, sources, files, size, pages)
-
-
 def without_roadmap(project: Path, stories: int, seed: int) -> None:
     """The Roadmark project with the plugin's `roadmap: false`."""
     generate(project, stories, seed)
@@ -144,9 +126,14 @@ def without_roadmap(project: Path, stories: int, seed: int) -> None:
     config.write_text(text.replace(marker, marker + "      roadmap: false\n"), encoding="utf-8")
 
 
-def roadmap_cost(folder: Path, args: argparse.Namespace) -> list[Variant] | None:
-    """Build with and without the roadmap page, alternating, so load drifts hit both alike."""
-    writers = {"roadmark": generate, "no-roadmap": without_roadmap}
+def build_alternating(
+    folder: Path, writers: dict[str, Callable[[Path, int, int], None]], args: argparse.Namespace
+) -> list[Variant] | None:
+    """Generate each project, then build them in turn, run by run; None if a build fails.
+
+    Alternating means a drift in the machine's load hits every variant alike, which on
+    a shared box matters more than anything else about the figures.
+    """
     runs: dict[str, list[Run]] = {name: [] for name in writers}
     sources: dict[str, int] = {}
     for name, write in writers.items():
@@ -154,7 +141,10 @@ def roadmap_cost(folder: Path, args: argparse.Namespace) -> list[Variant] | None
         sources[name], _ = corpus_stats(folder / name)
     for number in range(1, args.runs + 1):
         for name in writers:
-            print(f"building {name}, run {number} of {args.runs} ...", flush=True)
+            print(
+                f"building {name} ({sources[name]} pages), run {number} of {args.runs} ...",
+                flush=True,
+            )
             run = build(folder / name, folder / name / "site", args.strict)
             if run.returncode != 0:
                 print(f"{name}: mkdocs build exited {run.returncode}:\n{tail(run.output, 30)}")
@@ -206,6 +196,12 @@ def compare(with_roadmark: Variant, plain: Variant) -> None:
         f"ratio with / without roadmark: {wall_ratio:.2f}x wall ({cpu_ratio:.2f}x CPU), "
         f"{size_ratio:.2f}x output; target <= {TARGET_RATIO}: {verdict}"
     )
+    if len(plain.runs) > 1:
+        # Each roadmark build against the plain build right after it: less exposed to drift.
+        runs = zip(with_roadmark.runs, plain.runs, strict=True)
+        pairs = [mine.wall / theirs.wall for mine, theirs in runs]
+        listed = ", ".join(f"{ratio:.2f}" for ratio in pairs)
+        print(f"run by run: {listed}; median {statistics.median(pairs):.2f}x wall")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,32 +210,28 @@ def main(argv: list[str] | None = None) -> int:
     problem = None if args.skip_roadmark else plugin_problem()
     if problem is not None:
         print(f"skipping the roadmark build: {problem}")
-    variants: dict[str, Variant | None] = {}
     if args.roadmap_cost:
         if problem is not None or args.skip_roadmark:
             return 1
-        with work_dir(args.dir, args.keep or args.dir is not None, "roadmark-build-") as folder:
-            both = roadmap_cost(folder, args)
-            print(f"\n{args.stories} stories, seed {args.seed}; load average {load_average()}")
-            if both is None:
-                return 1
-            for variant in both:
-                describe(variant)
-            compare_roadmap(*both)
-        return 0
-    with work_dir(args.dir, args.keep or args.dir is not None, "roadmark-build-") as folder:
+        writers = {"roadmark": generate, "no-roadmap": without_roadmap}
+    else:
+        writers = {}
         if problem is None and not args.skip_roadmark:
-            variants["roadmark"] = run_variant("roadmark", generate, folder, args)
+            writers["roadmark"] = generate
         if not args.skip_plain:
-            variants["plain"] = run_variant("plain", generate_plain, folder, args)
+            writers["plain"] = generate_plain
+    with work_dir(args.dir, args.keep or args.dir is not None, "roadmark-build-") as folder:
+        variants = build_alternating(folder, writers, args)
         print(f"\n{args.stories} stories, seed {args.seed}; load average {load_average()}")
-        for variant in variants.values():
-            if variant is not None:
-                describe(variant)
-        with_roadmark, plain = variants.get("roadmark"), variants.get("plain")
-        if with_roadmark is not None and plain is not None:
-            compare(with_roadmark, plain)
-    return 1 if None in variants.values() else 0
+        if variants is None:
+            return 1
+        for variant in variants:
+            describe(variant)
+        if args.roadmap_cost:
+            compare_roadmap(*variants)
+        elif len(variants) == 2:
+            compare(*variants)
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -79,6 +80,7 @@ class Linker:
         return table(headers, rows)
 
 
+@functools.lru_cache(maxsize=256)  # a handful of statuses, on every card and table row
 def badge(status: str) -> str:
     """A status badge, styled by the `roadmark-status--<status>` class."""
     # HTML, not Markdown, inside: badges are also written into deferred HTML parts.
