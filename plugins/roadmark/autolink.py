@@ -138,14 +138,17 @@ class AutolinkTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Link the ids in `root`, in place."""
         self.links = []
-        if self.extension.targets:
-            file = rendered_file(self.md)
-            if file is not None:
-                linker = _Linker(self.extension, self.md, file.src_uri, file.url)
-            else:
-                linker = _Linker(self.extension, self.md, self.extension.page)
-            linker.walk(root)
-            self.links = linker.links
+        # The ids the page names anywhere, found with one scan in C; most name a handful.
+        known = self.extension.targets.keys() & _TOKEN.findall("\n".join(root.itertext()))
+        if not known:
+            return
+        file = rendered_file(self.md)
+        if file is not None:
+            linker = _Linker(self.extension, self.md, known, file.src_uri, file.url)
+        else:
+            linker = _Linker(self.extension, self.md, known, self.extension.page)
+        linker.walk(root)
+        self.links = linker.links
 
 
 class _FinishLinks(Treeprocessor):
@@ -183,10 +186,13 @@ class _Linker:
         self,
         extension: AutolinkExtension,
         md: markdown.Markdown,
+        known: set[str],
         page: str | None,
         page_url: str | None = None,
     ) -> None:
         self.targets = extension.targets
+        self.known = known
+        """The ids and addresses the page names somewhere."""
         self.base_url = extension.base_url
         self.css_class = extension.css_class
         self.stash = md.htmlStash.rawHtmlBlocks
@@ -226,8 +232,7 @@ class _Linker:
 
     def split(self, text: str) -> tuple[str, list[etree.Element]]:
         """Text before the first link, and the links, each with the text that follows it."""
-        # Most text names no id: find that out with two loops in C, not one in Python.
-        known = self.targets.keys() & _TOKEN.findall(text)
+        known = [key for key in self.known if key in text]
         if not known:
             if "\x02" in text:
                 for match in _STASHED.finditer(text):
@@ -237,7 +242,7 @@ class _Linker:
             return self.scan(text)
         if self.raw_depth:
             return text, []
-        # Plain prose: look for the few known ids alone rather than at every word.
+        # Plain prose: look for those ids alone rather than at every word.
         found = []
         for key in known:
             start = text.find(key)

@@ -156,7 +156,7 @@ def trace_data(trace: Trace) -> dict[str, Any]:
 
 
 def export_trace_json(trace: Trace) -> str:
-    """The trace alone as stable, pretty JSON (`roadmark export --view trace`)."""
+    """The trace alone as stable, compact JSON (`roadmark export --view trace`)."""
     return _json(trace_data(trace))
 
 
