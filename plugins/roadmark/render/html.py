@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class HtmlLinker:
 
     def text(self, value: object) -> str:
         """A value shown as text."""
-        return html.escape(" ".join(str(value).split()), quote=False)
+        return _escaped(str(value))
 
     def heading(self, level: int, title: str) -> str:
         """A heading of already escaped text, anchored as the table of contents would."""
@@ -45,3 +46,8 @@ class HtmlLinker:
 
 Markup = Linker | HtmlLinker
 """Where links and text are written: Markdown for a page, HTML for its deferred parts."""
+
+
+@functools.lru_cache(maxsize=8192)  # titles and statuses recur on page after page
+def _escaped(value: str) -> str:
+    return html.escape(" ".join(value.split()), quote=False)
