@@ -156,3 +156,16 @@ def test_other_themes_get_the_title_heading_in_the_page(tmp_path: Path) -> None:
     assert headings(page, "h1") == ["STORY-2 · JSON export"]
     assert page.find(id="referenced-by") is None  # STORY-2 has no backlinks
     assert built.page(STORY_1).find("h2", id="referenced-by_1") is not None
+
+
+def test_a_docs_page_that_hides_an_item_page_is_left_as_written(tmp_path: Path) -> None:
+    files = FILES | {"docs/product/stories/STORY-2.md": "# Our own\n\n- AC-1: not a clause.\n"}
+    write_project(tmp_path, files, mkdocs_config())
+    built = build(tmp_path)
+    assert any("hides the generated page" in warning for warning in built.warnings)
+    html = built.html(STORY_2)
+    content = built.article(STORY_2)
+    assert headings(content, "h1") == ["Our own"]
+    assert content.find(cls="roadmark-card") is None
+    assert content.find(cls="roadmark-clause") is None
+    assert "roadmark:part" not in html

@@ -153,7 +153,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._clause_anchors.update(
             (src_uri, clause_anchors(product.graph.items[item_id], self._trace))
             for item_id, src_uri in layout.item_pages.items()
-            if product.graph.items[item_id].clauses
+            if src_uri in self._files and product.graph.items[item_id].clauses
         )
         for uri in ASSET_URIS:
             asset = ASSETS / posixpath.basename(uri)
@@ -179,6 +179,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         site_page = self._pages.get(page.file.src_uri)
         if site_page is None or site_page.item is None:
             return html
+        if self._files.get(site_page.src_uri) is not page.file:
+            return html  # a page of docs_dir hides ours: it is left as its author wrote it
         if site_page.sections:
             self._section_anchors[site_page.src_uri] = add_sections(page, site_page.sections)
         return frame_item_page(
