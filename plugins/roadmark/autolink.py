@@ -7,9 +7,9 @@ under MkDocs, under properdocs and in a plain `markdown.markdown()` call alike.
 It is a tree processor, not an inline pattern: it runs on the finished tree, where
 code, links and headings are plain to see by their tag, and after the extensions
 whose syntax or context it must not disturb. Cost does not grow with the number of
-ids: a text node is first checked, in C, for any word that is a known id at all;
-only then is it scanned with one small regular expression and a dict lookup per
-candidate word.
+ids: one scan of the page's text, in C, finds the known ids it names at all; each
+text node is then searched for those few only, and a node holding one is split
+where each occurrence stands as a whole word.
 
 Under MkDocs each target knows the URL of its built page, and links are written
 with their final relative URLs, kept out of sight of MkDocs' own "relpath" tree
