@@ -27,7 +27,14 @@ from roadmark.progress import Progress, progress_of, stories_under
 from roadmark.render.markdown import Linker
 from roadmark.render.roadmap import render_roadmap_page
 from roadmark.risks import behind
-from roadmark.roadmap import ReleasePlan, Roadmap, RoadmapOptions, plan_by_prd, plan_roadmap
+from roadmark.roadmap import (
+    ReleasePlan,
+    Roadmap,
+    RoadmapOptions,
+    plan_by_prd,
+    plan_product,
+    plan_roadmap,
+)
 from roadmark.settings import Settings
 from sites import Node, Site, build, section, spec, table, write_project
 
@@ -333,6 +340,14 @@ def test_each_prd_sees_only_the_work_that_delivers_it(product: Product) -> None:
     assert [group.epic.id if group.epic else None for group in none.backlog] == ["EPIC-4", None]
 
 
+def test_the_page_plans_the_product_and_each_prd_as_the_separate_calls_do(
+    product: Product,
+) -> None:
+    whole, sections = plan_product(product.graph, product.settings, OPTIONS)
+    assert whole == plan_roadmap(product.graph, product.settings, OPTIONS)
+    assert sections == plan_by_prd(product.graph, product.settings, OPTIONS)
+
+
 def test_the_roadmap_of_one_prd_matches_its_section(product: Product) -> None:
     alone = plan_roadmap(product.graph, product.settings, OPTIONS, prd="PRD-2")
     assert [entry.release.id for entry in alone.releases] == ["R4"]
@@ -363,8 +378,7 @@ def test_planning_ten_thousand_stories_stays_fast() -> None:
     settings = Settings()
     graph = build_graph(items, settings)
     started = time.perf_counter()
-    plan_roadmap(graph, settings, OPTIONS)
-    plan_by_prd(graph, settings, OPTIONS)
+    plan_product(graph, settings, OPTIONS)
     assert time.perf_counter() - started < 1.5
 
 

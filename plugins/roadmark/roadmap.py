@@ -212,7 +212,19 @@ def plan_roadmap(
 
 def plan_by_prd(graph: Graph, settings: Settings, options: RoadmapOptions) -> list[PrdRoadmap]:
     """A roadmap per PRD in id order, then one for the work of no PRD when there is any."""
+    return _by_prd(_Schedule(graph, settings, options))
+
+
+def plan_product(
+    graph: Graph, settings: Settings, options: RoadmapOptions
+) -> tuple[Roadmap, list[PrdRoadmap]]:
+    """`plan_roadmap` and `plan_by_prd` together, over one schedule (as the roadmap page shows)."""
     schedule = _Schedule(graph, settings, options)
+    return _plan(schedule, schedule.epics, schedule.stories, whole=True), _by_prd(schedule)
+
+
+def _by_prd(schedule: _Schedule) -> list[PrdRoadmap]:
+    graph = schedule.graph
     epics: dict[str | None, list[Item]] = {}
     stories: dict[str | None, list[Item]] = {}
     for epic in schedule.epics:

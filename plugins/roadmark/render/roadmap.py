@@ -22,8 +22,7 @@ from ..roadmap import (
     ReleasePlan,
     Roadmap,
     RoadmapOptions,
-    plan_by_prd,
-    plan_roadmap,
+    plan_product,
 )
 from ..settings import Settings
 from .markdown import Linker, badge, progress_bar, table, text
@@ -50,7 +49,7 @@ def render_roadmap_page(
     graph: Graph, settings: Settings, options: RoadmapOptions, linker: Linker
 ) -> str:
     """The Markdown of the generated roadmap page."""
-    roadmap = plan_roadmap(graph, settings, options)
+    roadmap, sections = plan_product(graph, settings, options)
     parts = [
         "# Roadmap\n",
         summary(roadmap),
@@ -58,7 +57,6 @@ def render_roadmap_page(
         "## By PRD\n",
         "Each PRD's releases, epics and backlog: only the work that delivers it.\n",
     ]
-    sections = plan_by_prd(graph, settings, options)
     parts.extend(_prd_section(entry, linker) for entry in sections)
     if not sections:
         parts.append("*No PRDs yet.*\n")
