@@ -50,17 +50,23 @@ class Product:
 
 def load_product(root: Path, settings: Settings, cache: SpecCache | None = None) -> Product:
     """Read and check the product folder of the project at `root`."""
+    loaded = load_files(root, settings, cache)
+    with _collector_paused():
+        return assemble(root, settings, loaded)
+
+
+def load_files(root: Path, settings: Settings, cache: SpecCache | None = None) -> list[LoadedFile]:
+    """Read every file of the product folder of the project at `root`, not yet checked."""
     product_dir = root / settings.product_dir
     if not product_dir.is_dir():
         raise ConfigError(f"product folder '{settings.product_dir}' not found in {root}")
     with _collector_paused():
-        loaded: list[LoadedFile] = [
+        return [
             cache.load(product_dir, path, settings)
             if cache
             else load_path(product_dir, path, settings)
             for path in spec_paths(product_dir)
         ]
-        return assemble(root, settings, loaded)
 
 
 @contextmanager

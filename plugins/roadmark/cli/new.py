@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..loader import load_path, load_text, spec_paths
+from ..loader import load_text
 from ..problems import Severity
-from ..product import assemble
+from ..product import assemble, load_files
 from ..project import load_project
 from ..report import display_path, format_problems
 from ..scaffold import kind_folder, next_id, spec_text, write_new
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             f"product folder '{settings.product_dir}' not found in {project.root};"
             " run `roadmark init` to start one"
         )
-    loaded = [load_path(product_dir, path, settings) for path in spec_paths(product_dir)]
+    loaded = load_files(project.root, settings)
     items = [entry.source.item for entry in loaded if entry.source.item is not None]
     item_id = args.id or next_id(args.kind, items)
     if not ID_PATTERN.match(item_id):
