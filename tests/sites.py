@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,15 @@ from mkdocs.config import load_config
 
 TOOL_ENV = {"NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
 """Added to the environment of every tool run: Material's MkDocs 2 notice is noise here."""
+
+LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning) "
+    r"(?P<code>RM\d{3}): (?P<message>.+)$"
+)
+"""One problem as `roadmark check` and the build print it."""
+
+SPEC_RULES = [f"RM{number:03}" for number in range(1, 19)]
+"""The codes of the rules over specs (RM019–RM021 are about test results)."""
 
 EPOCH = "1790000000"
 """A fixed SOURCE_DATE_EPOCH (2026-09-21), so sitemaps and "today" never read the clock."""

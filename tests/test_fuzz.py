@@ -17,6 +17,7 @@ from roadmark.loader import LoadedFile, load_path, load_text
 from roadmark.problems import RULES, Severity
 from roadmark.product import load_product
 from roadmark.settings import Settings
+from sites import LINE
 
 if TYPE_CHECKING:
     from conftest import RunCli
@@ -245,7 +246,13 @@ def test_the_console_script_never_shows_a_traceback(
         code, out, err = run_cli("check", cwd=Path(folder))
     assert "Traceback" not in err
     assert code in (0, 1, 2), err
-    assert code == 0 or out or err
+    if code == 2:
+        assert err.startswith("roadmark: error:"), err
+    else:
+        # Every problem reported as path:line:col: severity CODE: message, then the summary.
+        assert all(LINE.match(line) for line in out.splitlines()), out
+        assert (code == 1) == bool(out), (code, out)
+        assert err.startswith("roadmark: checked "), err
 
 
 # The named horrors, each once and deterministically.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +15,10 @@ import pytest
 from roadmark.problems import RULES
 from roadmark.product import load_product
 from roadmark.settings import Settings
+from sites import SPEC_RULES, md
 
 if TYPE_CHECKING:
     from conftest import RunCli, WriteProduct
-
-
-def md(text: str) -> str:
-    """An inline fixture without its common indentation and leading newline."""
-    return textwrap.dedent(text).lstrip("\n")
 
 
 @dataclass
@@ -130,7 +125,6 @@ def test_valid_product_is_clean(write_product: WriteProduct, check: Check) -> No
     assert (checked.code, checked.problems) == (0, [])
 
 
-SPEC_RULES = [f"RM{number:03}" for number in range(1, 19)]
 """The rules over the specs themselves; later rules (test evidence, …) are tested elsewhere."""
 
 
