@@ -169,3 +169,19 @@ def test_a_docs_page_that_hides_an_item_page_is_left_as_written(tmp_path: Path) 
     assert content.find(cls="roadmark-card") is None
     assert content.find(cls="roadmark-clause") is None
     assert "roadmark:part" not in html
+
+
+def test_a_prefix_with_slashes_keeps_attachments_beside_their_pages(tmp_path: Path) -> None:
+    story = spec("STORY-9", "story", "With a picture", "backlog", "![flow](flow.png)\n")
+    files = {"docs/index.md": "# Home\n", "product/stories/STORY-9.md": story}
+    write_project(tmp_path, files | {"product/stories/flow.png": b"\x89PNG\r\n"})
+    write_project(
+        tmp_path, {}, mkdocs_config(plugins=["search", {"roadmark": {"prefix": "/specs/"}}])
+    )
+    built = build(tmp_path, strict=True)
+    image = built.article("specs/stories/STORY-9.md").find("img")
+    assert image is not None
+    assert (
+        built.resolve("specs/stories/STORY-9.md", image.get("src"))[0] == "specs/stories/flow.png"
+    )
+    assert (built.site_dir / "specs" / "stories" / "flow.png").is_file()

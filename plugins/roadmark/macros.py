@@ -15,7 +15,6 @@ variable; where no engine provides it, the page is taken to be at the docs root.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from .project import load_project
 from .render.item_table import render_item_table
 from .render.markdown import Linker, progress_bar
 from .render.roadmap import VIEWS, render_roadmap
+from .render.site_pages import item_paths, page_prefix
 from .roadmap import RoadmapOptions, plan_roadmap
 from .today import resolve_today
 
@@ -143,18 +143,12 @@ def _load(conf: Any) -> Published:
     product = load_product(project.root, project.settings)
     options = project.options
     today, _ = resolve_today(options.get("today"))
-    prefix = options.get("prefix")
-    if prefix is None:
-        prefix = posixpath.basename(project.settings.product_dir.rstrip("/")) or "product"
-    prefix = str(prefix).strip("/")
-    pages = {
-        item.id: posixpath.join(prefix, item.path) if prefix else item.path
-        for item in product.graph.items.values()
-    }
+    pages = item_paths(product, page_prefix(options.get("prefix"), project.settings))
+    # Only what is configured: the rest are the defaults the plugin's options have too.
+    given = {"risk_window_days": ("window_days", int), "risk_threshold": ("threshold", float)}
     roadmap_options = RoadmapOptions(
         today=today,
-        window_days=int(options.get("risk_window_days", 14)),
-        threshold=float(options.get("risk_threshold", 0.5)),
+        **{field: kind(options[key]) for key, (field, kind) in given.items() if key in options},
     )
     return Published(product, pages, roadmap_options)
 

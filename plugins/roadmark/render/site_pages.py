@@ -18,6 +18,7 @@ from functools import partial
 from ..frontmatter import parse_front_matter
 from ..model import Item, SourceFile
 from ..product import Product
+from ..settings import Settings
 from ..trace import Trace
 from ..values import is_spec
 from .deferred import Href, Parts, Section
@@ -88,11 +89,12 @@ def plan_site(
 
     With `trace`, item pages show their trace panel and each criterion's test verdict.
     """
-    prefix = prefix.strip("/")
-    item_pages = {item.id: _join(prefix, item.path) for item in product.graph.items.values()}
+    item_pages = item_paths(product, prefix)
     own_index = any(source.path == "index.md" for source in product.files)
     taken = {source.path for source in product.files}
-    index_paths = {kind: _join(prefix, _index_name(kind, taken)) for kind in product.settings.kinds}
+    index_paths = {
+        kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
+    }
     pages = [_file_page(source, product, prefix, item_pages, trace) for source in product.files]
     indexes = {}
     for kind, src_uri in index_paths.items():
@@ -105,16 +107,16 @@ def plan_site(
     pages.extend(indexes.values())
     view_pages = []
     for view in views:
-        src_uri = _join(prefix, f"{view.name}.md")
+        src_uri = page_path(prefix, f"{view.name}.md")
         if view.name in {posixpath.splitext(path)[0] for path in taken}:
-            src_uri = _join(prefix, f"all-{view.name}.md")
+            src_uri = page_path(prefix, f"all-{view.name}.md")
         content = view.render(Linker(item_pages, src_uri))
         # Views repeat item titles by the hundred; search should lead to the items themselves.
         front = _front(view.title, search_exclude=True)
         page = SitePage(src_uri, front + content, view.title, parts=view.parts)
         view_pages.append(page)
     pages.extend(view_pages)
-    overview_uri = _join(prefix, "index.md")
+    overview_uri = page_path(prefix, "index.md")
     if own_index:
         overview = next(page for page in pages if page.src_uri == overview_uri)
     else:
@@ -133,7 +135,7 @@ def _file_page(
     item_pages: dict[str, str],
     trace: Trace | None,
 ) -> SitePage:
-    src_uri = _join(prefix, source.path)
+    src_uri = page_path(prefix, source.path)
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
@@ -186,6 +188,19 @@ def _yaml_front(meta: dict[str, object]) -> str:
     return f"---\n{lines}---\n\n"
 
 
+def page_prefix(option: object, settings: Settings) -> str:
+    """The folder of the product's pages in the site: the `prefix` option, else the product
+    folder's own name; without leading or trailing slashes."""
+    if option is None:
+        option = posixpath.basename(settings.product_dir.rstrip("/")) or "product"
+    return str(option).strip("/")
+
+
+def item_paths(product: Product, prefix: str) -> dict[str, str]:
+    """The source path of each item's page by id, under `prefix` (from `page_prefix`)."""
+    return {item.id: page_path(prefix, item.path) for item in product.graph.items.values()}
+
+
 def _index_parts(kind: str, product: Product) -> Parts:
     def parts(href: Href) -> dict[str, str]:
         return {"index": kind_index_table(kind, product.graph, product.settings, HtmlLinker(href))}
@@ -200,5 +215,6 @@ def _index_name(kind: str, taken: set[str]) -> str:
     return f"{name}.md"
 
 
-def _join(prefix: str, path: str) -> str:
+def page_path(prefix: str, path: str) -> str:
+    """`path` of the product folder as a source path of the site, under `prefix`."""
     return f"{prefix}/{path}" if prefix else path

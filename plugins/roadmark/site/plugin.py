@@ -41,7 +41,14 @@ from ..product import Product, load_product
 from ..render.deferred import Href, Permalinks, fill_parts, has_parts, section_heading
 from ..render.item_page import clause_anchors, frame_item_page
 from ..render.roadmap import roadmap_view
-from ..render.site_pages import SiteLayout, SitePage, View, plan_site
+from ..render.site_pages import (
+    SiteLayout,
+    SitePage,
+    View,
+    page_path,
+    page_prefix,
+    plan_site,
+)
 from ..render.trace import TITLE as TRACE_TITLE
 from ..render.trace import render_trace_page, trace_parts
 from ..roadmap import RoadmapOptions
@@ -119,9 +126,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             raise PluginError(f"roadmark: {exc}") from None
         _log_problems(product.problems)
         self._trace = self._load_trace(product)
-        prefix = self.config.prefix
-        if prefix is None:
-            prefix = posixpath.basename(self._settings.product_dir.rstrip("/")) or "product"
+        prefix = page_prefix(self.config.prefix, self._settings)
         self._product = product
         layout = plan_site(product, prefix, self._views(product), self._trace)
         self._layout = layout
@@ -144,7 +149,7 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             self._files[page.src_uri] = file
         product_dir = self._root / self._settings.product_dir
         for path in asset_paths(product_dir):
-            uri = posixpath.join(prefix, path) if prefix else path
+            uri = page_path(prefix, path)
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(product_dir / path)))
         self._targets.clear()
