@@ -35,6 +35,7 @@ from roadmark.roadmap import (
     plan_product,
     plan_roadmap,
 )
+from roadmark.scope import Scope, release_scopes
 from roadmark.settings import Settings
 from sites import Node, Site, build, section, spec, table, write_project
 
@@ -554,3 +555,18 @@ def test_the_page_is_the_same_every_time(product: Product) -> None:
 
     assert render() == render()
     assert f"As of **{TODAY.isoformat()}**" in render()
+
+
+def test_release_scope_and_progress_leave_out_work_under_a_cancelled_epic() -> None:
+    settings = Settings()
+    items = [
+        Item("R1", "release", "R1", "planned", "", {"date": TODAY}),
+        Item("EPIC-1", "epic", "E1", "cancelled", "", {"release": "R1"}),
+        Item("EPIC-2", "epic", "E2", "planned", "", {"release": "R1"}),
+        Item("STORY-1", "story", "S1", "ready", "", {"epic": "EPIC-1", "estimate": 5}),
+        Item("STORY-2", "story", "S2", "ready", "", {"epic": "EPIC-2", "estimate": 3}),
+    ]
+    graph = build_graph(items, settings)
+    # `roadmark diff` counts scope by the same rule the roadmap counts progress by.
+    assert release_scopes(graph, settings)["R1"] == Scope(points=3, stories=1)
+    assert [story.id for story in stories_under(graph.items["R1"], graph)] == ["STORY-2"]

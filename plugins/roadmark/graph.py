@@ -109,6 +109,11 @@ class Graph:
             current = self.parent(current)
         return None
 
+    def in_plan(self, item: Item) -> bool:
+        """Whether the item is still planned: work under a cancelled epic or a superseded PRD
+        left the plan with it."""
+        return not any(up.id in self.closed for up in self.ancestors(item))
+
     def ancestors(self, item: Item) -> list[Item]:
         """The parent chain, outermost first (PRD, epic)."""
         chain: list[Item] = []

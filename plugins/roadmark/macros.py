@@ -24,7 +24,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from .product import Product, load_product
-from .progress import progress_of, scheduled_release, stories_under
+from .progress import progress_of, stories_under
 from .project import load_project
 from .render.item_table import render_item_table
 from .render.markdown import Linker, progress_bar
@@ -94,7 +94,7 @@ def define_env(env: Any) -> None:
             and (not statuses or item.status in statuses)
             and (owner is None or item.get("owner") == owner)
             and (tag is None or tag in (item.get("tags") or ()))
-            and (release is None or scheduled_release(item, graph) == release)
+            and (release is None or graph.release_of(item) == release)
         ]
         return render_item_table(chosen, graph, settings, _linker(published, context))
 

@@ -62,8 +62,7 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
         return [
             story
             for story in graph.scheduled.get(item.id, [])
-            if story.kind == "story"
-            and not any(up.id in graph.closed for up in graph.ancestors(story))
+            if story.kind == "story" and graph.in_plan(story)
         ]
     found: list[Item] = []
     pending = [item]
@@ -77,11 +76,6 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
                 seen.add(child.id)
                 pending.append(child)
     return sorted(found, key=graph.rank)
-
-
-def scheduled_release(item: Item, graph: Graph) -> str | None:
-    """The release an item ships in: its own `release`, else its nearest ancestor's."""
-    return graph.release_of(item)
 
 
 def is_done(item: Item, settings: Settings) -> bool:

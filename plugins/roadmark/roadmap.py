@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from .graph import Graph
 from .horizons import COLUMNS, Column, explicit_horizon, release_columns
 from .model import Item
-from .progress import Progress, is_closed, is_done, progress_of, scheduled_release
+from .progress import Progress, is_closed, is_done, progress_of
 from .risks import Risk, behind, dependency_risks, overdue
 from .settings import Settings
 
@@ -165,17 +165,10 @@ class _Schedule:
         self.columns = release_columns(self.releases, settings, options.today)
         self.spans = _release_spans(self.releases)
         # Work under a cancelled epic or superseded PRD left the plan with it, as in `progress`.
-        self.stories = [item for item in graph.of_kind("story") if self._in_plan(item)]
-        self.epics = [item for item in graph.of_kind("epic") if self._in_plan(item)]
-        self._release_of = {
-            item.id: scheduled_release(item, graph) for item in (*self.epics, *self.stories)
-        }
-
-    def release_of(self, item: Item) -> str | None:
+        self.stories = [item for item in graph.of_kind("story") if graph.in_plan(item)]
+        self.epics = [item for item in graph.of_kind("epic") if graph.in_plan(item)]
+        self.release_of = graph.release_of
         """The release an item ships in, inherited from its epic or PRD."""
-        if item.id in self._release_of:
-            return self._release_of[item.id]
-        return scheduled_release(item, self.graph)
 
     def epic_of(self, story: Item) -> Item | None:
         """A story's epic, if it names an existing one."""
@@ -188,9 +181,6 @@ class _Schedule:
             if ancestor.kind == "prd":
                 return ancestor.id
         return None
-
-    def _in_plan(self, item: Item) -> bool:
-        return not any(ancestor.id in self.graph.closed for ancestor in self.graph.ancestors(item))
 
     def _release_key(self, release: Item) -> tuple[bool, date, int]:
         due = release.get("date")

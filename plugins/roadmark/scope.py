@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .graph import Graph
-from .progress import is_closed, scheduled_release
+from .progress import is_closed
 from .settings import Settings
 
 SCOPE_KIND = "story"
@@ -21,14 +21,15 @@ class Scope:
 
 
 def release_scopes(graph: Graph, settings: Settings) -> dict[str | None, Scope]:
-    """Scope by release id (None: the unscheduled backlog); closed stories leave the totals."""
+    """Scope by release id (None: the unscheduled backlog); closed stories, and stories under
+    closed epics or PRDs, leave the totals, as they leave the roadmap's progress."""
     points: dict[str | None, float] = {release.id: 0 for release in graph.of_kind("release")}
     counts: dict[str | None, int] = dict.fromkeys(points, 0)
     for story in graph.of_kind(SCOPE_KIND):
-        if is_closed(story, settings):
+        if is_closed(story, settings) or not graph.in_plan(story):
             continue
         # The same rule as the roadmap: a story's own release, else its epic's or PRD's.
-        release = scheduled_release(story, graph)
+        release = graph.release_of(story)
         # Values are type-checked while loading, so an estimate is a number or absent.
         points[release] = points.get(release, 0) + (story.get("estimate") or 0)
         counts[release] = counts.get(release, 0) + 1

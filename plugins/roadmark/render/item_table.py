@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..graph import Graph
 from ..model import Item
-from ..progress import progress_of, scheduled_release, stories_under
+from ..progress import progress_of, stories_under
 from ..settings import Settings
 from .markdown import Linker, badge, kind_label, progress_bar, table, text
 
@@ -23,7 +23,7 @@ def render_item_table(
     headers += ["Priority", "Estimate" if stories_only else "Points / progress"]
     rows = []
     for item in items:
-        release = scheduled_release(item, graph)
+        release = graph.release_of(item)
         row = [linker.link(item.id), *([text(kind_label(item.kind))] if mixed else [])]
         row += [text(item.title), badge(item.status), text(item.get("owner") or "")]
         row += [linker.link(release) if release else "", text(item.get("priority") or "")]
