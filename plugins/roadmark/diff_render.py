@@ -12,6 +12,7 @@ from typing import Any
 
 from .diff import CHANGE_ORDER, ClauseChange, ItemChange, SpecDiff, WordSpan
 from .problems import Problem
+from .words import count
 
 FORMATS = ("text", "markdown", "json")
 
@@ -183,12 +184,12 @@ def _counts(diff: SpecDiff) -> dict[str, int]:
 def _summary(diff: SpecDiff) -> str:
     counts = _counts(diff)
     items = ", ".join(f"{counts[c]} {c}" for c in CHANGE_ORDER if counts[c]) or "no item changes"
-    problems = f"{_plural(counts['new_problems'], 'new problem')}"
+    problems = f"{count(counts['new_problems'], 'new problem')}"
     if counts["new_problems"]:
-        problems += f" ({_plural(counts['new_errors'], 'error')})"
+        problems += f" ({count(counts['new_errors'], 'error')})"
     problems += f", {counts['fixed_problems']} fixed"
     unreadable = counts["unreadable_files"]
-    tail = f", {_plural(unreadable, 'unreadable file')}" if unreadable else ""
+    tail = f", {count(unreadable, 'unreadable file')}" if unreadable else ""
     return f"{items}; {problems}{tail}"
 
 
@@ -288,7 +289,3 @@ def _value(value: Any) -> str:
 
 def _clip(text: str) -> str:
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .graph import Graph
 from .model import Item
 from .settings import Settings
+from .words import number
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class Progress:
     def describe(self) -> str:
         """E.g. `13 of 21 points (61%)`."""
         unit = self.unit[:-1] if self.total == 1 else self.unit
-        return f"{_number(self.done)} of {_number(self.total)} {unit} ({self.percent}%)"
+        return f"{number(self.done)} of {number(self.total)} {unit} ({self.percent}%)"
 
 
 def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
@@ -87,7 +88,3 @@ def is_done(item: Item, settings: Settings) -> bool:
 def is_closed(item: Item, settings: Settings) -> bool:
     """Whether the item left the plan (cancelled, superseded)."""
     return settings.is_closed(item.kind, item.status)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .problems import Problem, Severity
+from .words import count
 
 FORMATS = ("text", "json", "github")
 
@@ -40,12 +41,8 @@ def summary(problems: Sequence[Problem], items: int) -> str:
     """One line for people: how many items were checked and what was found."""
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
-    found = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    return f"roadmark: checked {_plural(items, 'item')}: {found}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    found = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    return f"roadmark: checked {count(items, 'item')}: {found}"
 
 
 def _as_dict(problem: Problem, path: str) -> dict[str, object]:

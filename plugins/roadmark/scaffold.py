@@ -14,6 +14,7 @@ import yaml
 
 from .graph import natural_key
 from .model import Item
+from .words import plural
 
 DEFAULT_PREFIXES = {"prd": "PRD-", "epic": "EPIC-", "story": "STORY-", "release": "R"}
 """Id prefixes of the built-in kinds when none of their items exist yet."""
@@ -99,15 +100,6 @@ def kind_folder(kind: str, items: Iterable[Item]) -> str:
     """The folder (relative to the product folder) holding most files of `kind`, else its plural."""
     folders = Counter(posixpath.dirname(item.path) for item in items if item.kind == kind)
     return folders.most_common(1)[0][0] if folders else plural(kind)
-
-
-def plural(word: str) -> str:
-    """An English plural good enough for folder names: story → stories, epic → epics."""
-    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    return word + "s"
 
 
 def spec_text(kind: str, fields: Mapping[str, Any]) -> str:

@@ -6,6 +6,7 @@ from ..graph import Graph
 from ..problems import Problem, Severity
 from ..progress import progress_of, stories_under
 from ..settings import Settings
+from ..words import number
 from .deferred import placeholder
 from .html import Markup
 from .markdown import Linker, badge, field_label, kind_label, progress_bar, table, text
@@ -40,8 +41,8 @@ def kind_index_table(kind: str, graph: Graph, settings: Settings, linker: Markup
                 row.append(badge(item.status))
             elif name == "release" and value:
                 row.append(linker.link(value))
-            elif name == "estimate" and value is not None:
-                row.append(f"{value:g}")
+            elif name == "estimate":
+                row.append(number(value))
             else:
                 row.append("" if value is None else linker.text(value))
         if with_progress:

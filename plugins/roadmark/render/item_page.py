@@ -15,6 +15,7 @@ from ..problems import Problem
 from ..progress import is_closed, progress_of, stories_under
 from ..settings import FieldSpec, Settings
 from ..trace import Trace
+from ..words import number
 from .deferred import Href, Section, placeholder
 from .html import HtmlLinker, Markup
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
@@ -212,7 +213,7 @@ def _children(children: list[Item], graph: Graph, settings: Settings, linker: Ma
     for child in children:
         stories = stories_under(child, graph)
         if child.kind == "story":
-            done = _number(child.get("estimate"))
+            done = number(child.get("estimate"))
         elif stories:
             done = progress_bar(progress_of(stories, settings))
         else:
@@ -230,9 +231,3 @@ def _referenced_by(item: Item, graph: Graph, linker: Markup) -> str:
         via = field_label(ref.field) + (f" {linker.text(ref.address)}" if ref.clause else "")
         rows.append([linker.link(source.id), linker.text(source.title), badge(source.status), via])
     return linker.table(["Item", "Title", "Status", "Via"], rows)
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:g}"
-    return ""

@@ -8,6 +8,7 @@ from ..graph import Graph
 from ..model import Item
 from ..progress import progress_of, stories_under
 from ..settings import Settings
+from ..words import number
 from .markdown import Linker, badge, kind_label, progress_bar, table, text
 
 
@@ -34,9 +35,6 @@ def render_item_table(
 
 def _amount(item: Item, graph: Graph, settings: Settings) -> str:
     if item.kind == "story":
-        value = item.get("estimate")
-        return (
-            f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
-        )
+        return number(item.get("estimate"))
     stories = stories_under(item, graph)
     return progress_bar(progress_of(stories, settings)) if stories else ""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..autolink import relative_path
 from ..progress import Progress
+from ..words import plural as english_plural
 
 # Characters that would start Markdown syntax inline, all in Python-Markdown's escapable set.
 # Escaping braces also keeps a spec's `{{ … }}` away from template engines such as macros.
@@ -125,9 +126,7 @@ _LABELS = {"prd": "PRD", "depends_on": "Depends on", "date": "Release date"}
 def kind_label(kind: str, plural: bool = False) -> str:
     """A human name for a kind: `PRD`, `Epic`, `Stories`."""
     word = "PRD" if kind == "prd" else kind.replace("-", " ").replace("_", " ").capitalize()
-    if not plural:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    return english_plural(word) if plural else word
 
 
 def field_label(name: str) -> str:

@@ -12,7 +12,6 @@ from datetime import date
 
 from ..graph import Graph
 from ..horizons import COLUMNS
-from ..model import Item
 from ..progress import Progress
 from ..roadmap import (
     BacklogGroup,
@@ -25,6 +24,7 @@ from ..roadmap import (
     plan_product,
 )
 from ..settings import Settings
+from ..words import count, number
 from .markdown import Linker, badge, progress_bar, table, text
 from .site_pages import View
 from .timeline import render_timeline
@@ -69,10 +69,10 @@ def summary(roadmap: Roadmap) -> str:
     released = sum(plan.released for plan in roadmap.releases)
     at_risk = len(roadmap.at_risk)
     return (
-        f"As of **{options.today.isoformat()}**: {_count(len(roadmap.releases), 'release')} "
+        f"As of **{options.today.isoformat()}**: {count(len(roadmap.releases), 'release')} "
         f"({released} released), **{at_risk} at risk**; "
-        f"{_count(roadmap.backlog_size, 'story', 'stories')} in the backlog, "
-        f"{_count(len(roadmap.quick_wins), 'quick win')}.\n\n"
+        f"{count(roadmap.backlog_size, 'story')} in the backlog, "
+        f"{count(len(roadmap.quick_wins), 'quick win')}.\n\n"
         f"A release is at risk when its date has passed and it is not released; when it is "
         f"due within {options.window_days} days below {options.threshold * 100:g}% progress; "
         "or when its work depends on work scheduled later or not at all.\n"
@@ -174,7 +174,7 @@ def _card(card: Card, linker: Linker) -> str:
     if card.progress is not None and card.progress.stories:
         facts.append(_progress(card.progress))
     elif isinstance(item.get("estimate"), int | float):
-        facts.append(_count_points(item.get("estimate")))
+        facts.append(count(item.get("estimate"), "point"))
     if card.release:
         facts.append(linker.link(card.release))
     if card.overridden:
@@ -194,7 +194,7 @@ def _backlog(roadmap: Roadmap, linker: Linker) -> str:
         f"and at most {options.quick_win_max_estimate:g} points"
     )
     parts = [
-        f"{_count(roadmap.backlog_size, 'unfinished story', 'unfinished stories')} in no "
+        f"{count(roadmap.backlog_size, 'unfinished story')} in no "
         f"release, by epic, highest priority first. Quick wins are {rule}.\n"
     ]
     wins = roadmap.quick_wins
@@ -220,15 +220,15 @@ def _backlog_group(group: BacklogGroup, linker: Linker) -> str:
             linker.link(entry.story.id),
             text(entry.story.title),
             text(entry.story.get("priority") or ""),
-            _estimate(entry.story),
+            number(entry.story.get("estimate")),
             _kind_of_work(entry),
             badge(entry.story.status),
         ]
         for entry in group.stories
     ]
     headers = ["Story", "Title", "Priority", "Estimate", "Type", "Status"]
-    count = _count(len(group.stories), "story", "stories")
-    return f'<p class="roadmark-backlog__epic" markdown="span">{title} · {count}</p>\n\n' + table(
+    stories = count(len(group.stories), "story")
+    return f'<p class="roadmark-backlog__epic" markdown="span">{title} · {stories}</p>\n\n' + table(
         headers, rows
     )
 
@@ -280,8 +280,8 @@ def _prd_section(entry: PrdRoadmap, linker: Linker) -> str:
         parts.append(table(["Item", "Title", "Column", "Release", "Progress"], rows))
     wins = len(roadmap.quick_wins)
     parts.append(
-        f"Backlog: {_count(roadmap.backlog_size, 'story', 'stories')} in no release, "
-        f"{_count(wins, 'quick win')}.\n"
+        f"Backlog: {count(roadmap.backlog_size, 'story')} in no release, "
+        f"{count(wins, 'quick win')}.\n"
     )
     return "\n".join(parts)
 
@@ -296,18 +296,5 @@ def _dates(start: date | None, due: date | None) -> str:
     return f"{start.isoformat()} → {due.isoformat()}" if start else f"due {due.isoformat()}"
 
 
-def _estimate(item: Item) -> str:
-    value = item.get("estimate")
-    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
-
-
-def _count_points(value: float) -> str:
-    return f"{value:g} point" if value == 1 else f"{value:g} points"
-
-
 def _flag(kind: str, label: str) -> str:
     return f'<span class="roadmark-flag roadmark-flag--{kind}">{label}</span>'
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"

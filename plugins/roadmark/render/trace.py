@@ -12,6 +12,7 @@ from ..graph import Graph
 from ..model import Clause, Item
 from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
+from ..words import count
 from .deferred import Href, placeholder
 from .html import Markup
 from .markdown import Linker, admonition, attr, kind_label, slug, table, text
@@ -139,7 +140,7 @@ def _evidence_summary(trace: Trace) -> str:
         files = ", ".join(f"<code>{html.escape(name)}</code>" for name in evidence.sources)
         linked = len(evidence.tests)
         parts.append(
-            f"Test results: {_count(evidence.cases, 'test case')} read from {files}; "
+            f"Test results: {count(evidence.cases, 'test case')} read from {files}; "
             f"{linked} of them verify a requirement or criterion.\n"
         )
     else:
@@ -226,10 +227,6 @@ def _clause_a(clause: Clause, href: Href, short: bool = False) -> str:
 def _clause_link(clause: Clause, linker: Markup, short: bool = False) -> str:
     label = clause.local_id if short else clause.address
     return linker.link(clause.owner, label, clause.anchor)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 # --- Item pages ----------------------------------------------------------------------------
