@@ -78,9 +78,11 @@ def item_parts(
     settings: Settings,
     problems: list[Problem],
     trace: Trace | None,
+    sections: Sequence[Section],
     href: Href,
 ) -> dict[str, str]:
-    """The deferred parts of an item's page as HTML: card, coverage, children, backlinks."""
+    """The deferred parts of an item's page as HTML: its head (problems, parent chain, card)
+    and each of its `sections` (from `item_sections`)."""
     linker = HtmlLinker(href)
     head = [problems_admonition(problems)] if problems else []
     chain = graph.ancestors(item)
@@ -90,15 +92,15 @@ def item_parts(
             f'<p class="roadmark-chain">{trail} › <strong>{linker.text(item.id)}</strong></p>'
         )
     head.append(render_card(item, graph, settings, linker))
-    sections: dict[str, Callable[[], str]] = {
+    renderers: dict[str, Callable[[], str]] = {
         "coverage": lambda: _requirement_coverage(item, graph, linker),
         "children": lambda: _children(children_of(item, graph), graph, settings, linker),
         "trace": lambda: trace_panel(item, trace, graph, linker) if trace is not None else "",
         "referenced-by": lambda: _referenced_by(item, graph, linker),
     }
     parts = {"head": "\n".join(head)}
-    for section in item_sections(item, graph, trace):
-        parts[section.key] = sections[section.key]()
+    for section in sections:
+        parts[section.key] = renderers[section.key]()
     return parts
 
 
@@ -121,8 +123,8 @@ def render_card(item: Item, graph: Graph, settings: Settings, linker: Markup) ->
         for name in names
         if item.get(name) not in (None, "", [])
     ]
-    stories = stories_under(item, graph)
-    if item.kind != "story" and stories:
+    stories = stories_under(item, graph) if item.kind != "story" else []
+    if stories:
         rows.append(["Progress", progress_bar(progress_of(stories, settings))])
     rows.insert(0, ["Kind", linker.text(kind_label(item.kind))])
     return f'<div class="roadmark-card">\n{linker.table(["Field", "Value"], rows)}</div>\n'
@@ -197,7 +199,7 @@ def _requirement_coverage(item: Item, graph: Graph, linker: Markup) -> str:
 def children_of(item: Item, graph: Graph) -> list[Item]:
     """What an item's page lists beneath it: a PRD's epics, an epic's stories, a release's items."""
     if item.kind == "release":
-        return [other for other in graph.items.values() if other.get("release") == item.id]
+        return [graph.items[ref.source] for ref in graph.referrers(item.id, "release")]
     return graph.children.get(item.id, [])
 
 
@@ -211,13 +213,11 @@ def _children_heading(item: Item, children: list[Item]) -> str:
 def _children(children: list[Item], graph: Graph, settings: Settings, linker: Markup) -> str:
     rows = []
     for child in children:
-        stories = stories_under(child, graph)
         if child.kind == "story":
             done = number(child.get("estimate"))
-        elif stories:
-            done = progress_bar(progress_of(stories, settings))
         else:
-            done = ""
+            stories = stories_under(child, graph)
+            done = progress_bar(progress_of(stories, settings)) if stories else ""
         status = badge(child.status) + (" (left the plan)" if is_closed(child, settings) else "")
         rows.append([linker.link(child.id), linker.text(child.title), status, done])
     return linker.table(["Id", "Title", "Status", "Points / progress"], rows)

@@ -141,8 +141,10 @@ def _file_page(
     if item is not None and item_pages.get(item.id) in (src_uri, None):
         body = render_item_page(item)
         title = f"{item.id} · {item.title}"
-        parts = partial(item_parts, item, product.graph, product.settings, problems, trace)
         sections = tuple(item_sections(item, product.graph, trace))
+        parts = partial(
+            item_parts, item, product.graph, product.settings, problems, trace, sections
+        )
         front = _item_front(item, title)
         return SitePage(src_uri, front + body, title, source.path, item, parts, sections)
     text = source.text or ""
