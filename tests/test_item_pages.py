@@ -54,6 +54,10 @@ FILES = {
 
         A heading of the spec's own that shares its name with the backlinks section.
 
+        ## Upstream
+
+        And one named like a part of the trace panel.
+
         ## Acceptance criteria
 
         - AC-1: Given a roadmap, when it is exported, then a CSV is written.
@@ -132,6 +136,7 @@ def test_sections_written_after_rendering_are_in_the_table_of_contents(site: Sit
     # Material lists what is under the first level-1 heading (the body's "Context").
     assert toc(page) == [
         ("Referenced by", "#referenced-by"),
+        ("Upstream", "#upstream"),
         ("Acceptance criteria", "#acceptance-criteria"),
         ("Traceability", "#traceability"),
         ("Referenced by", "#referenced-by_1"),
@@ -142,6 +147,8 @@ def test_sections_written_after_rendering_are_in_the_table_of_contents(site: Sit
     assert heading.find("a", cls="headerlink").get("href") == "#referenced-by_1"  # type: ignore[union-attr]
     backlinks = [a.text for a in content.find_all("a") if a.text == "STORY-2"]
     assert backlinks == ["STORY-2"]
+    ids = [node.get("id") for node in content.iter() if node.get("id")]
+    assert len(ids) == len(set(ids)), sorted(ids)
     # The spec's own heading and the theme's permalinks are untouched.
     own = content.find("h2", id="referenced-by")
     assert own is not None and own.find("a", cls="headerlink") is not None

@@ -259,10 +259,10 @@ def test_story_pages_show_evidence_and_the_trace_panel(site: Site) -> None:
         if item.find("a", cls="roadmark-clause")
     }
     assert badges == {"AC-1": "verified", "AC-2": "failing", "AC-3": "skipped"}
-    upstream = table(section(article, "upstream"))
+    upstream = table(section(article, "roadmark-upstream"))
     assert upstream.column("Kind") == ["PRD", "Epic", "Requirement"]
     assert upstream.column("Item") == ["PRD-1", "EPIC-1", "PRD-1/R-1"]
-    downstream = table(section(article, "downstream"))
+    downstream = table(section(article, "roadmark-downstream"))
     assert downstream.column("Result") == ["verified", "failing", "skipped"]
     first = downstream.as_dicts()[0]["Tests"]
     assert first.find("code").text == "test_reads_every_file"  # type: ignore[union-attr]
@@ -272,7 +272,7 @@ def test_story_pages_show_evidence_and_the_trace_panel(site: Site) -> None:
 @pytest.mark.roadmark("STORY-35/AC-2")
 def test_the_prd_page_marks_a_requirement_without_story(site: Site) -> None:
     article = site.article("product/prds/PRD-1.md")
-    rows = table(section(article, "by-requirement")).as_dicts()
+    rows = table(section(article, "roadmark-by-requirement")).as_dicts()
     assert [(r["Requirement"].text, r["Stories"].text) for r in rows] == [
         ("R-1", "2"),
         ("R-2", "no story"),

@@ -32,8 +32,12 @@ class HtmlLinker:
         return _escaped(str(value))
 
     def heading(self, level: int, title: str) -> str:
-        """A heading of already escaped text, anchored as the table of contents would."""
-        return f'<h{level} id="{slug(html.unescape(title))}">{title}</h{level}>\n'
+        """A heading of already escaped text, anchored as `roadmark-<slug>`.
+
+        Written after the page was rendered, so not among the ids the `toc` extension
+        made unique: a bare slug could repeat the id of one of the body's headings.
+        """
+        return f'<h{level} id="roadmark-{slug(html.unescape(title))}">{title}</h{level}>\n'
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         """A table of already escaped cells."""

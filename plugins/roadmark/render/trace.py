@@ -14,7 +14,7 @@ from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
 from ..words import count
 from .deferred import Href, placeholder
-from .html import Markup
+from .html import HtmlLinker, Markup
 from .markdown import Linker, admonition, attr, kind_label, slug, table, text
 
 TITLE = "Traceability"
@@ -113,13 +113,15 @@ def figures_table(coverage: Coverage, linker: Markup) -> str:
 
 def gaps_html(coverage: Coverage, href: Href) -> str:
     """The four gap lists, each a collapsible list of links."""
+    linker = HtmlLinker(href)
     lists = (
-        ("Requirements with no story", [_clause_a(c, href) for c in
+        ("Requirements with no story", [_clause_link(c, linker) for c in
                                         coverage.requirements_without_story]),
-        ("Stories with no criteria", [_a(href, s.id, s.id) for s in
+        ("Stories with no criteria", [linker.link(s.id) for s in
                                       coverage.stories_without_criteria]),
-        ("Criteria with no test", [_clause_a(c, href) for c in coverage.criteria_without_test]),
-        ("Failing criteria", [_clause_a(c, href) for c in coverage.failing_criteria]),
+        ("Criteria with no test", [_clause_link(c, linker)
+                                   for c in coverage.criteria_without_test]),
+        ("Failing criteria", [_clause_link(c, linker) for c in coverage.failing_criteria]),
     )  # fmt: skip
     return "\n".join(_gap(title, links) for title, links in lists)
 
@@ -193,15 +195,16 @@ MATRIX_HEADERS = ("Requirement", "Story", "Criterion", "Result", "Tests")
 
 def matrix_html(section: Section, href: Href) -> str:
     """The section's matrix as an HTML table, a criterion's tests together in one cell."""
+    linker = HtmlLinker(href)
     rows: list[str] = []
     for row in matrix(section):
-        req = _clause_a(row.requirement, href, short=True) if row.requirement else "–"
+        req = _clause_link(row.requirement, linker, short=True) if row.requirement else "–"
         if row.story is None:
             story, criterion = ("" if row.tests else f"<em>{NO_STORY}</em>"), ""
         else:
-            story = _a(href, row.story.id, row.story.id)
+            story = linker.link(row.story.id)
             criterion = (
-                _clause_a(row.criterion.clause, href, short=True)
+                _clause_link(row.criterion.clause, linker, short=True)
                 if row.criterion
                 else f"<em>{NO_CRITERIA}</em>"
             )
@@ -212,16 +215,6 @@ def matrix_html(section: Section, href: Href) -> str:
     return (
         f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
     )
-
-
-def _a(href: Href, item_id: str, label: str, anchor: str | None = None) -> str:
-    url = href(item_id, anchor)
-    shown = html.escape(label)
-    return f'<a href="{attr(url)}">{shown}</a>' if url is not None else shown
-
-
-def _clause_a(clause: Clause, href: Href, short: bool = False) -> str:
-    return _a(href, clause.owner, clause.local_id if short else clause.address, clause.anchor)
 
 
 def _clause_link(clause: Clause, linker: Markup, short: bool = False) -> str:
