@@ -11,13 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from .clauses import LOCAL_ID
 from .graph import Graph, natural_key
-from .model import Clause, ClauseKind, Item
+from .model import Clause, ClauseKind, Item, plain
 from .problems import Problem, Severity
 from .renames import match_renames
 from .revisions import Snapshot, unreadable_files
@@ -215,17 +214,6 @@ def word_diff(before: str, after: str) -> list[WordSpan]:
         if j2 > j1:
             spans.append(WordSpan("insert", " ".join(new[j1:j2])))
     return spans
-
-
-def plain(value: Any) -> Any:
-    """A front matter value as JSON-ready data: dates become ISO text."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [plain(element) for element in value]
-    if isinstance(value, dict):
-        return {str(key): plain(element) for key, element in value.items()}
-    return value
 
 
 def _texts(snapshot: Snapshot) -> dict[str, str]:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from typing import Any
 
 from .evidence import RecordedTest
-from .model import Clause, Item
-from .problems import Problem
+from .model import Clause, Item, plain
 from .product import Product
 from .trace import Coverage, Figure, Trace, matrix
 
@@ -46,7 +44,7 @@ def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
             }
             for ref in graph.links
         ],
-        "problems": [_problem(p) for p in product.problems],
+        "problems": [p.as_data() for p in product.problems],
     }
     if trace is not None:
         data["trace"] = trace_data(trace)
@@ -95,7 +93,7 @@ def _item(item: Item, product: Product) -> dict[str, Any]:
         "status": item.status,
         "path": product.settings.source_path(item.path),
         "parent": parent.id if parent else None,
-        "fields": {name: _plain(value) for name, value in item.fields.items()},
+        "fields": {name: plain(value) for name, value in item.fields.items()},
         "requirements": [_clause(c) for c in item.requirements],
         "criteria": [_clause(c) for c in item.criteria],
         "referenced_by": sorted({ref.source for ref in product.graph.referrers(item.id)}),
@@ -109,16 +107,6 @@ def _clause(clause: Clause) -> dict[str, Any]:
         "text": clause.text,
         "line": clause.position.line,
     }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(element) for element in value]
-    if isinstance(value, dict):
-        return {key: _plain(element) for key, element in value.items()}
-    return value
 
 
 # --- Traceability ----------------------------------------------------------------------
@@ -151,7 +139,7 @@ def trace_data(trace: Trace) -> dict[str, Any]:
             }
             for address, criterion in trace.criteria.items()
         ],
-        "problems": [_problem(p) for p in evidence.problems],
+        "problems": [p.as_data() for p in evidence.problems],
     }
 
 
@@ -211,15 +199,4 @@ def _test(test: RecordedTest) -> dict[str, Any]:
         "message": test.message,
         "results_file": test.source,
         "line": test.line,
-    }
-
-
-def _problem(problem: Problem) -> dict[str, Any]:
-    return {
-        "path": problem.path,
-        "line": problem.line,
-        "col": problem.col,
-        "severity": str(problem.severity),
-        "code": problem.code,
-        "message": problem.message,
     }

@@ -7,6 +7,7 @@ front end (site, CLI, macros) shares one model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal, NamedTuple
 
 ClauseKind = Literal["requirement", "criterion"]
@@ -84,3 +85,14 @@ class SourceFile:
     text: str | None
     """The decoded text; None when the file could not be read."""
     item: Item | None = None
+
+
+def plain(value: Any) -> Any:
+    """A front matter value as JSON-ready data: dates become ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(element) for element in value]
+    if isinstance(value, dict):
+        return {str(key): plain(element) for key, element in value.items()}
+    return value

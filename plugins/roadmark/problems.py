@@ -84,6 +84,18 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
 
+    def as_data(self, path: str | None = None) -> dict[str, object]:
+        """The problem as JSON-ready data, under `path` when it is shown differently."""
+        return {
+            "path": self.path if path is None else path,
+            "line": self.line,
+            "col": self.col,
+            "severity": str(self.severity),
+            "code": self.code,
+            "rule": self.rule.name,
+            "message": self.message,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -28,7 +28,7 @@ def display_path(root: Path, path: str, cwd: Path) -> str:
 def format_problems(problems: Sequence[Problem], fmt: str, show_path: Callable[[str], str]) -> str:
     """All problems in one output format; `show_path` maps stored paths to displayed ones."""
     if fmt == "json":
-        return json.dumps([_as_dict(p, show_path(p.path)) for p in problems], indent=2) + "\n"
+        return json.dumps([p.as_data(show_path(p.path)) for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(_annotation(p, show_path(p.path)) + "\n" for p in problems)
     return "".join(
@@ -43,18 +43,6 @@ def summary(problems: Sequence[Problem], items: int) -> str:
     warnings = len(problems) - errors
     found = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
     return f"roadmark: checked {count(items, 'item')}: {found}"
-
-
-def _as_dict(problem: Problem, path: str) -> dict[str, object]:
-    return {
-        "path": path,
-        "line": problem.line,
-        "col": problem.col,
-        "severity": str(problem.severity),
-        "code": problem.code,
-        "rule": problem.rule.name,
-        "message": problem.message,
-    }
 
 
 def _annotation(problem: Problem, path: str) -> str:
