@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.parsers import expat
 
+from .clauses import LOCAL_ID
 from .graph import Graph
 from .problems import Problem, Severity
 from .settings import ConfigError, Settings
@@ -38,7 +39,7 @@ _SEVERITY: dict[Result, int] = {"passed": 0, "skipped": 1, "failed": 2, "error":
 _ROOTS = ("testsuites", "testsuite")
 _MESSAGE_LIMIT = 300
 # An address in a test name: `/` then a local id; the owner id is found by scanning back.
-_LOCAL_IN_NAME = re.compile(r"/([A-Za-z][A-Za-z0-9]*-[0-9][A-Za-z0-9.]*)(?![A-Za-z0-9])")
+_LOCAL_IN_NAME = re.compile(rf"/({LOCAL_ID})(?![A-Za-z0-9])")
 _ID_CHAR = re.compile(r"[A-Za-z0-9._-]")
 _TRAILING_NUMBER = re.compile(r"[0-9.]+$")
 _LONGEST_ID = 100

@@ -28,6 +28,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
 
 
+_INVALID = pytest.StashKey[list[str]]()
+"""A test's mark arguments that are not addresses, found once when it is collected."""
+
+
 def marked_addresses(item: pytest.Item) -> tuple[list[str], list[str]]:
     """The addresses of every `roadmark` mark on the test (class and module marks too),
     in order without repeats, and the arguments that are not addresses."""
@@ -50,7 +54,7 @@ def marked_addresses(item: pytest.Item) -> tuple[list[str], list[str]]:
 @pytest.hookimpl(trylast=True)
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Record the marked addresses as the `roadmark` property of the test's report."""
-    addresses, _ = marked_addresses(item)
+    addresses, item.stash[_INVALID] = marked_addresses(item)
     if addresses:
         item.user_properties.append((PROPERTY, ", ".join(addresses)))
 
@@ -58,7 +62,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Fail a test whose mark holds something other than addresses, before it runs."""
-    _, invalid = marked_addresses(item)
+    invalid = item.stash.get(_INVALID, [])
     if invalid:
         pytest.fail(
             f"@pytest.mark.roadmark takes addresses like 'STORY-1/AC-1' or 'PRD-1/R-2'; "
