@@ -154,7 +154,7 @@ def _file_page(
         return SitePage(src_uri, text, title, source.path)  # a plain page: left as written
     # A spec that could not be read, or a duplicate: show what is wrong, then its text.
     body = f"# {html.escape(title)}\n\n" + problems_admonition(problems) + "\n" + front.body
-    return SitePage(src_uri, _front(title, render_macros=False) + body, title, source.path)
+    return SitePage(src_uri, _front(title) + body, title, source.path)
 
 
 def _item_front(item: Item, title: str) -> str:
@@ -174,8 +174,9 @@ def _item_front(item: Item, title: str) -> str:
     return _yaml_front(meta)
 
 
-def _front(title: str, *, search_exclude: bool = False, render_macros: bool = False) -> str:
-    meta: dict[str, object] = {"title": html.escape(title), "render_macros": render_macros}
+def _front(title: str, *, search_exclude: bool = False) -> str:
+    # Generated pages are never templates: their text comes from specs.
+    meta: dict[str, object] = {"title": html.escape(title), "render_macros": False}
     if search_exclude:
         meta["search"] = {"exclude": True}
     return _yaml_front(meta)
