@@ -7,12 +7,17 @@ STAMP  := $(VENV)/.installed
 JUNIT  := reports/junit.xml
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint format check clean
+LOCK   := constraints.txt
+UPGRADE_VENV := .venv-upgrade
 
-$(STAMP): pyproject.toml
+.PHONY: serve build test lint format check clean upgrade
+
+# Exact versions from the lock, so a dependency's release never changes a run by surprise;
+# the build backend comes from the lock too (no isolated build fetching the newest one).
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -c $(LOCK) --no-build-isolation -e '.[test]'
 	touch $(STAMP)
 
 ## Preview this repository's site with live reload at http://127.0.0.1:8000
@@ -50,5 +55,16 @@ format: $(STAMP)
 check: $(STAMP)
 	$(BIN)/roadmark check
 
+## Upgrade the lock to the newest releases pyproject.toml allows, then run the suite on them
+upgrade:
+	rm -rf $(UPGRADE_VENV)
+	$(PYTHON) -m venv $(UPGRADE_VENV)
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test]'
+	{ echo "# The exact versions the suite last passed with; written by 'make upgrade'."; \
+	  $(UPGRADE_VENV)/bin/python -m pip freeze --all --exclude-editable | LC_ALL=C sort -f; } > $(LOCK)
+	rm -rf $(UPGRADE_VENV)
+	$(MAKE) test
+
 clean:
-	rm -rf site reports $(VENV) .pytest_cache .ruff_cache
+	rm -rf site reports $(VENV) $(UPGRADE_VENV) .pytest_cache .ruff_cache

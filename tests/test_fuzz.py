@@ -276,15 +276,25 @@ def test_alias_bomb(field: str) -> None:
 
 
 @pytest.mark.roadmark("STORY-9/AC-2")
+@pytest.mark.roadmark("STORY-56/AC-3")
 def test_deep_nesting_ten_thousand() -> None:
     """10,000 nested brackets are a located problem, never a recursion error; so are bullets."""
     unclosed = load("---\nid: " + "[" * 10_000 + "\n---\n")
-    # libyaml gives up where the front matter ends (line 3), as for a single unclosed `[`.
-    assert [(f.code, f.line) for f in unclosed.findings] == [("RM002", 3)]
-    # Closed, the value is well-formed YAML, loaded without recursion, and then the
-    # field's own check locates it: not an id.
+    # Our contract, not the YAML library's choice: one problem, inside the front matter,
+    # where the unclosed value starts (line 2) or where the front matter ends (line 3).
+    # PyYAML 6.0.3 said 3 and 6.0.4 says 2.
+    assert [f.code for f in unclosed.findings] == ["RM002"]
+    assert unclosed.findings[0].line in (2, 3)
+    # Closed, the value is well-formed YAML: loaded without recursion and then refused by
+    # the field's own check (not an id), or refused by a library that caps nesting (PyYAML
+    # 6.0.4 stops at 1,000 levels). Either way, one located problem on the value's line.
     closed = load("---\nid: " + "[" * 10_000 + "]" * 10_000 + "\nkind: story\n---\n")
-    assert ("RM017", 2, 5) in [(f.code, f.line, f.col) for f in closed.findings]
+    assert [(f.code, f.line) for f in closed.findings if f.code in ("RM002", "RM017")] in (
+        [("RM002", 2)],
+        [("RM017", 2)],
+    )
+    shallow = load("---\nid: " + "[" * 100 + "]" * 100 + "\nkind: story\n---\n")
+    assert ("RM017", 2, 5) in [(f.code, f.line, f.col) for f in shallow.findings]
     nested = "".join(f"{' ' * (2 * depth)}- AC-{depth}: deeper\n" for depth in range(1_000))
     front = "---\nid: STORY-1\nkind: story\ntitle: T\nstatus: backlog\n---\n"
     deep = load(f"{front}## Acceptance criteria\n{nested}")

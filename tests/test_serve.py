@@ -7,10 +7,12 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +76,9 @@ class Server:
         return check
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """`mkdocs serve --livereload` on the small product, on a free loopback port."""
-    project = write_project(tmp_path / "project", PRODUCT | DOCS, mkdocs_config())
+@contextmanager
+def serving(project: Path, tmp_path: Path) -> Iterator[Server]:
+    """`mkdocs serve --livereload` of `project` on a free loopback port, stopped afterwards."""
     port = free_port()
     log = tmp_path / "serve.log"
     env = {
@@ -102,6 +103,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """`mkdocs serve --livereload` on the small product."""
+    project = write_project(tmp_path / "project", PRODUCT | DOCS, mkdocs_config())
+    with serving(project, tmp_path) as running:
+        yield running
 
 
 @pytest.mark.roadmark("STORY-18/AC-3")
@@ -133,3 +142,68 @@ def test_serve_rebuilds_on_edit_and_survives_broken_yaml(server: Server, tmp_pat
     assert "Traceback" not in server.output()
     # serve builds elsewhere: nothing was added to the project, docs/ or product/.
     assert sorted(project.rglob("*")) == files
+
+
+def generated_product(folder: Path, stories: int) -> Path:
+    """A benchmark corpus of `stories` stories, served with `strict: true` as we recommend."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus.py"
+    subprocess.run(
+        [sys.executable, str(script), str(folder), "--stories", str(stories)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "strict: true\n", encoding="utf-8")
+    return folder
+
+
+def served_pages(site: Server) -> list[str]:
+    """The path of every page of the served site, from its sitemap."""
+    status, sitemap = site.get("sitemap.xml")
+    assert status == 200
+    return [url.removeprefix(site.base) for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
+
+
+@pytest.mark.roadmark("STORY-57/AC-1", "STORY-57/AC-2", "STORY-57/AC-3")
+def test_a_broken_spec_under_strict_never_stalls_the_preview(tmp_path: Path) -> None:
+    project = generated_product(tmp_path / "project", stories=40)
+    spec = project / "product" / "stories" / "STORY-1.md"
+    original = spec.read_text(encoding="utf-8")
+    with serving(project, tmp_path) as site:
+        site.wait_for("the story page", site.page_shows("product/stories/STORY-1/", "STORY-1"))
+        pages = served_pages(site)
+        assert len(pages) > 60
+
+        spec.write_text(original.replace("\ntitle: ", "\ntitle: [unclosed ", 1))
+        reported = re.compile(r"roadmark: product/stories/STORY-1\.md:\d+:\d+: error RM002")
+        site.wait_for("the YAML error", lambda: reported.search(site.output()) is not None)
+        # A story that depends on the broken one is told why, not sent to another id.
+        assert (
+            "product/stories/STORY-2.md:9:14: error RM009: depends_on: 'STORY-1' is declared in "
+            "product/stories/STORY-1.md, which cannot be read until its own error is fixed"
+        ) in site.output()
+        assert "did you mean" not in site.output()
+        site.wait_for(
+            "the problem on the page",
+            site.page_shows("product/stories/STORY-1/", "Problems in this spec"),
+        )
+        # While the spec is broken, every page answers at once (a stalled server would
+        # hold each request until the spec is fixed).
+        for page in pages:
+            started = time.monotonic()
+            status, _ = site.get(page)
+            assert (page, status) == (page, 200)
+            assert time.monotonic() - started < 2.0, f"{page} took over 2 s"
+
+        spec.write_text(original)
+        site.wait_for(
+            "the fixed page",
+            lambda: (
+                "Problems in this spec" not in site.get("product/stories/STORY-1/")[1]
+                and site.get("product/stories/STORY-1/")[0] == 200
+            ),
+        )
+        assert site.process.poll() is None
+        assert "Traceback" not in site.output()
+        assert "Aborted" not in site.output()

@@ -136,6 +136,23 @@ class FrontMatter:
     error: tuple[Position, str] | None = None
 
 
+_ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def declared_id(text: str) -> str | None:
+    """The id a spec whose front matter does not parse seems to declare, read line by line.
+
+    Only for messages: a reference to it can then say the file is broken rather than
+    suggest some other id.
+    """
+    opening = _OPEN.match(text)
+    closing = _CLOSE.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return None
+    found = _ID_LINE.search(text, opening.end(), closing.start())
+    return found[2] if found else None
+
+
 def parse_front_matter(text: str) -> FrontMatter:
     """Parse `text`; a YAML problem is returned in `error` with its position, never raised."""
     opening = _OPEN.match(text)

@@ -76,6 +76,8 @@ class Graph:
     """Ids of items that left the plan (cancelled, superseded)."""
     ranks: dict[str, int] = field(default_factory=dict)
     """Each id's position in natural id order, for sorting."""
+    broken: dict[str, str] = field(default_factory=dict)
+    """Ids that files which cannot be parsed seem to declare, with those files' paths."""
 
     def rank(self, item: Item) -> int:
         """The item's position in id order (after every known item when unknown)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clauses import parse_clauses
-from .frontmatter import parse_front_matter
+from .frontmatter import declared_id, parse_front_matter
 from .model import Clause, Position, SourceFile
 from .problems import Finding
 from .settings import Settings
@@ -38,7 +38,7 @@ def load_text(path: str, text: str, settings: Settings) -> LoadedFile:
     if front.error is not None:
         where, message = front.error
         report("RM002", where, message)
-        return LoadedFile(SourceFile(path, text), findings)
+        return LoadedFile(SourceFile(path, text, broken_id=declared_id(text)), findings)
     if not is_spec(front.data):
         return LoadedFile(SourceFile(path, text), findings)
     item = build_item(path, front, settings, report)

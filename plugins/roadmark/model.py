@@ -85,6 +85,8 @@ class SourceFile:
     text: str | None
     """The decoded text; None when the file could not be read."""
     item: Item | None = None
+    broken_id: str | None = None
+    """The id the file seems to declare when its front matter cannot be parsed."""
 
 
 def plain(value: Any) -> Any:

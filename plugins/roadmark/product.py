@@ -48,29 +48,38 @@ class Product:
         return self._by_path.get(self.settings.source_path(path), [])
 
 
-def load_product(root: Path, settings: Settings, cache: SpecCache | None = None) -> Product:
-    """Read and check the product folder of the project at `root`."""
-    loaded = load_files(root, settings, cache)
-    with _collector_paused():
-        return assemble(root, settings, loaded)
+def load_product(
+    root: Path, settings: Settings, cache: SpecCache | None = None, *, one_shot: bool = False
+) -> Product:
+    """Read and check the product folder of the project at `root`.
+
+    `one_shot` says the process ends with this product (the CLI, `mkdocs build`); a process
+    that loads again and again (`mkdocs serve`) leaves it False.
+    """
+    with _collector_paused(freeze=one_shot):
+        return assemble(root, settings, _read(root, settings, cache))
 
 
-def load_files(root: Path, settings: Settings, cache: SpecCache | None = None) -> list[LoadedFile]:
+def load_files(
+    root: Path, settings: Settings, cache: SpecCache | None = None, *, one_shot: bool = False
+) -> list[LoadedFile]:
     """Read every file of the product folder of the project at `root`, not yet checked."""
+    with _collector_paused(freeze=one_shot):
+        return _read(root, settings, cache)
+
+
+def _read(root: Path, settings: Settings, cache: SpecCache | None) -> list[LoadedFile]:
     product_dir = root / settings.product_dir
     if not product_dir.is_dir():
         raise ConfigError(f"product folder '{settings.product_dir}' not found in {root}")
-    with _collector_paused():
-        return [
-            cache.load(product_dir, path, settings)
-            if cache
-            else load_path(product_dir, path, settings)
-            for path in spec_paths(product_dir)
-        ]
+    return [
+        cache.load(product_dir, path, settings) if cache else load_path(product_dir, path, settings)
+        for path in spec_paths(product_dir)
+    ]
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(*, freeze: bool) -> Iterator[None]:
     """Pause the cyclic garbage collector while loading.
 
     Parsing makes millions of small objects but no reference cycles; the collector's
@@ -81,9 +90,12 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        # Frozen objects are skipped by later collections (and still freed by reference
-        # counting), so re-enabling does not set off one pass over everything just made.
-        gc.freeze()
+        if freeze:
+            # Frozen objects are skipped by later collections, so re-enabling does not set
+            # off one pass over everything just made. They are never collected again, which
+            # only a process that ends soon can afford: under `mkdocs serve` each rebuild's
+            # cyclic garbage would live forever.
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -96,6 +108,11 @@ def assemble(root: Path, settings: Settings, loaded: list[LoadedFile]) -> Produc
     files = [entry.source for entry in loaded]
     items = [source.item for source in files if source.item is not None]
     graph = build_graph(items, settings)
+    graph.broken = {
+        source.broken_id: settings.source_path(source.path)
+        for source in files
+        if source.broken_id and source.broken_id not in graph.items
+    }
     problems: list[Problem] = []
 
     def add(code: str, path: str, line: int, col: int, message: str) -> None:

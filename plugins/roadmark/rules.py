@@ -61,6 +61,14 @@ def _dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding
     """Why `ref` does not resolve: no such item, the wrong kind, or no such requirement."""
     where = item.position(ref.field, ref.index)
     target = graph.get(ref.target)
+    if target is None and ref.target in graph.broken:
+        return ItemFinding(
+            item,
+            "RM009",
+            where,
+            f"{ref.field}: '{ref.target}' is declared in {graph.broken[ref.target]}, "
+            "which cannot be read until its own error is fixed",
+        )
     if target is None:
         hint = did_you_mean(ref.target, graph.items)
         return ItemFinding(

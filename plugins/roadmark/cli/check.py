@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the product and print the problems; 1 when any is an error."""
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
-    product = load_product(project.root, project.settings)
+    product = load_product(project.root, project.settings, one_shot=True)
     evidence = load_evidence(args.test_results, project, product, cwd, from_config=False)
     problems = sorted([*product.problems, *evidence.problems], key=Problem.sort_key)
     text = format_problems(

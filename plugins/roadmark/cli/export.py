@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     """Write the export; problems in the specs are included, not fatal."""
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
-    product = load_product(project.root, project.settings)
+    product = load_product(project.root, project.settings, one_shot=True)
     evidence = load_evidence(args.test_results, project, product, cwd, from_config=True)
     # Problems in the test results go to stderr, so stdout stays a clean export.
     show = format_problems(evidence.problems, "text", lambda p: display_path(project.root, p, cwd))

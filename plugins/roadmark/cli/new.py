@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             f"product folder '{settings.product_dir}' not found in {project.root};"
             " run `roadmark init` to start one"
         )
-    loaded = load_files(project.root, settings)
+    loaded = load_files(project.root, settings, one_shot=True)
     items = [entry.source.item for entry in loaded if entry.source.item is not None]
     item_id = args.id or next_id(args.kind, items)
     if not ID_PATTERN.match(item_id):

@@ -1,10 +1,12 @@
 """The `roadmark` MkDocs plugin: a product folder of specs becomes pages of the site.
 
 Events used, in build order:
-- `on_startup`: exists so MkDocs keeps this instance across `mkdocs serve` rebuilds,
-  which keeps the parsed-spec cache warm (a one-file edit re-parses one file).
+- `on_startup`: notes whether this is `mkdocs serve`; defining it also makes MkDocs keep
+  this instance across rebuilds, which keeps the parsed-spec cache warm (a one-file edit
+  re-parses one file).
 - `on_config`: reads the options into the model's settings; adds the cross-link
-  Markdown extension (and `md_in_html`, which the roadmap page uses) and our CSS/JS.
+  Markdown extension (and `md_in_html`, which the roadmap page uses) and our CSS/JS; under
+  `serve`, keeps spec problems from aborting a strict rebuild (`preview.py`).
 - `on_files`: loads and checks the whole product once, reads the test results once,
   logs every problem through MkDocs (so `--strict` fails on them), and adds the
   generated pages with `File.generated`; nothing is written into `docs_dir` or the
@@ -57,6 +59,7 @@ from ..today import resolve_today
 from ..trace import Trace, build_trace, coverage_of
 from .config import RoadmarkConfig
 from .nav import hub_section, with_section
+from .preview import EXTRA, spare_problems_from_strict
 from .toc import add_sections, permalinks_from
 
 log = get_plugin_logger(__name__)
@@ -84,9 +87,11 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._title_headings = True
         self._permalinks = Permalinks()
         self._section_anchors: dict[str, dict[str, str]] = {}
+        self._serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Nothing to do; defining it keeps the plugin (and its cache) alive under serve."""
+        """Note whether this process serves a preview (and so rebuilds) or builds once."""
+        self._serving = command == "serve"
 
     def on_config(self, config: Any) -> Any:
         """Read the settings and register the Markdown extensions and assets."""
@@ -100,6 +105,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
         log.info(f"Roadmap date: {self._today.isoformat()} (from {source})")
+        if self._serving and config.strict and not spare_problems_from_strict():
+            log.debug("MkDocs' strict-mode counter was not found; spec problems abort rebuilds")
         docs_dir = Path(config.docs_dir).resolve()
         product_dir = (self._root / self._settings.product_dir).resolve()
         if product_dir == docs_dir or docs_dir in product_dir.parents:
@@ -121,11 +128,19 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         """Load the product, report its problems, and add its pages."""
         try:
-            product = load_product(self._root, self._settings, self._cache)
+            # A one-shot build may keep its objects out of the collector's way; a preview
+            # that rebuilds all day must let each build's garbage go.
+            product = load_product(
+                self._root, self._settings, self._cache, one_shot=not self._serving
+            )
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
         _log_problems(product.problems)
         self._trace = self._load_trace(product)
+        if self._serving and config.strict and product.problems:
+            log.info(
+                "the preview shows pages with spec problems; `mkdocs build --strict` fails on them"
+            )
         prefix = page_prefix(self.config.prefix, self._settings)
         self._product = product
         layout = plan_site(product, prefix, self._views(product), self._trace)
@@ -276,9 +291,9 @@ def _log_problems(problems: list[Problem]) -> None:
     """Errors as MkDocs errors, warnings as warnings: `--strict` fails on either."""
     for problem in problems:
         if problem.severity is Severity.ERROR:
-            log.error(str(problem))
+            log.error(str(problem), extra=EXTRA)
         else:
-            log.warning(str(problem))
+            log.warning(str(problem), extra=EXTRA)
 
 
 def _link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str, LinkTarget]:
