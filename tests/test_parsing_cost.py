@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def product(stories: int) -> dict[str, str]:
     files = {
         "docs/index.md": "# Home\n",
         "product/prds/PRD-1.md": spec(
-            "PRD-1", "prd", "Plan", "approved", "## Requirements\n\n- R-1: The system shall.\n"
+            "PRD-1", "prd", "Plan", "approved", "## Requirements\n\n- R-1: The system shall plan.\n"
         ),
     }
     for number in range(1, stories // 100 + 2):
@@ -89,9 +90,13 @@ class Server:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Server:
+def served(tmp_path: Path) -> Iterator[Server]:
     """A product of 2,000 stories under a simulated `mkdocs serve`."""
-    return Server(write_project(tmp_path, product(2000), mkdocs_config()))
+    server = Server(write_project(tmp_path, product(2000), mkdocs_config()))
+    yield server
+    if server.plugin is not None:
+        # MkDocs keeps the plugin instance for the whole process: leave it as a build's.
+        server.plugin.on_startup(command="build", dirty=False)
 
 
 def story(number: int) -> str:

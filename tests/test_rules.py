@@ -757,6 +757,19 @@ def test_rm018_unnumbered_clause_warns(write_product: WriteProduct, check: Check
     assert [c.local_id for c in item.criteria] == ["AC-1", "AC-2"]
 
 
+# RM024 placeholder-clause (more in test_hostile_values.py)
+
+
+@pytest.mark.roadmark("STORY-64/AC-1")
+def test_rm024_placeholder_clause_warns(write_product: WriteProduct, check: Check) -> None:
+    """A criterion still reading as the template is a warning at the criterion."""
+    story = STORY + "- AC-2: Given …, when …, then …\n"
+    checked = check(write_product({**WORLD, "product/stories/STORY-1.md": story}))
+    problem = checked.only("RM024", "product/stories/STORY-1.md", 12, col=3, severity="warning")
+    assert "criterion AC-2 is still template text" in problem["message"]
+    assert checked.code == 0
+
+
 # Configuration: severities, extra kinds, fields and statuses, errors.
 
 

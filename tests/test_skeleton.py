@@ -35,12 +35,12 @@ def test_the_plugin_is_registered_for_mkdocs_and_properdocs() -> None:
 # --- make test -----------------------------------------------------------------------------
 
 
-@pytest.mark.roadmark("STORY-1/AC-1")
+@pytest.mark.roadmark("STORY-1/AC-1", "STORY-56/AC-1")
 def test_make_test_creates_a_venv_installs_the_test_extra_and_runs_the_whole_suite(
     tmp_path: Path,
 ) -> None:
     """What `make test` would run in a fresh clone (no .venv yet), without running it."""
-    for name in ("Makefile", "pyproject.toml"):
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
         shutil.copy(REPO / name, tmp_path / name)
     done = subprocess.run(
         ["make", "-n", "test"], cwd=tmp_path, capture_output=True, text=True, check=False
@@ -48,7 +48,11 @@ def test_make_test_creates_a_venv_installs_the_test_extra_and_runs_the_whole_sui
     assert done.returncode == 0, done.stderr
     commands = done.stdout.splitlines()
     assert commands[0] == "python3 -m venv .venv"
-    assert ".venv/bin/python -m pip install --quiet -e '.[test]'" in commands
+    # Every package at the version of the lock, the build backend included.
+    lock = "-c constraints.txt"
+    assert f".venv/bin/python -m pip install --quiet {lock} pip setuptools wheel" in commands
+    install = f".venv/bin/python -m pip install --quiet {lock} --no-build-isolation -e '.[test]'"
+    assert install in commands
     # The suite is run without selecting tests: pytest's testpaths, the whole of tests/.
     assert re.fullmatch(r"(\w+=\S* )*\.venv/bin/python -m pytest( --[\w-]+(=\S+)?)*", commands[-1])
     assert re.search(r'(?m)^testpaths = \["tests"\]$', (REPO / "pyproject.toml").read_text())

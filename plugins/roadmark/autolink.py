@@ -31,6 +31,8 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER, AtomicString
 
+from .render.html import plain
+
 __all__ = ["PRIORITY", "AutolinkExtension", "AutolinkTreeprocessor", "LinkTarget", "makeExtension"]
 
 PRIORITY = 1
@@ -309,7 +311,8 @@ class _Linker:
         if self.css_class:
             link.set("class", self.css_class)
         if target.title:
-            link.set("title", target.title)
+            # Plain: Material's tooltips write a title back into the page as HTML.
+            link.set("title", " ".join(plain(target.title).split()))
         link.text = text
         if final:
             self.links.append(link)

@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .autolink import rendered_file
 from .clauses import LOCAL_ID, SECTIONS
+from .render.html import plain
 
 PRIORITY = 6
 """After `inline` (20), so list items hold their text; before `toc` and MkDocs' anchor
@@ -82,13 +83,14 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
             holder = _lead(item)
             match = _LEAD.match(holder.text or "")
             clause = clauses.get(match[1]) if match else None
-            if match is None or clause is None or match[1] in placed:
+            # By anchor: `AC-1` and `ac-1` (reported as RM012) would give two `id="ac-1"`.
+            if match is None or clause is None or clause.anchor in placed:
                 continue
-            placed.add(match[1])
+            placed.add(clause.anchor)
             link = etree.Element(
                 "a", {"class": "roadmark-clause", "id": clause.anchor, "href": f"#{clause.anchor}"}
             )
-            link.set("title", clause.title)
+            link.set("title", plain(clause.title))  # a theme may write it back as HTML
             link.text = match[1]
             rest = holder.text[match.end() :]  # type: ignore[index]
             link.tail = (self.md.htmlStash.store(clause.after) if clause.after else "") + rest

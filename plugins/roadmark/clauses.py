@@ -18,6 +18,20 @@ SECTIONS: dict[str, ClauseKind] = {
 }
 
 LOCAL_ID = r"[A-Za-z][A-Za-z0-9]*-[0-9][A-Za-z0-9.]*"
+
+TEMPLATES: dict[ClauseKind, str] = {
+    "requirement": "R-1: The system shall …",
+    "criterion": "AC-1: Given …, when …, then …",
+}
+"""The shape of a first clause of each kind, as templates and problem messages show it."""
+
+_WORD = re.compile(r"\w+")
+_TEMPLATE_WORDS = frozenset(
+    word.lower()
+    for template in TEMPLATES.values()
+    for word in _WORD.findall(template.partition(":")[2])
+)
+"""given, when, then, the, system, shall: the words of the templates, without their ids."""
 _SECTION_HEADING = re.compile(
     r"^ {0,3}#{1,6}[ \t]+(?:requirements|acceptance criteria)\b", re.IGNORECASE | re.MULTILINE
 )
@@ -126,6 +140,14 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
         blank_before = False
     close()
     return parsed
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a clause's text says nothing beyond a template: only its words, with ellipses
+    and punctuation between them (`Given …, when …, then …`, `The system shall...`), or
+    nothing at all. One word of its own (`Given a shopper, …`) makes it a real clause."""
+    # all() stops at the first word of real text, which is nearly always the second.
+    return all(found[0].lower() in _TEMPLATE_WORDS for found in _WORD.finditer(text))
 
 
 def _closes(line: str, fence: str) -> bool:

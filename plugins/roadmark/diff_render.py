@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diff import CHANGE_ORDER, ClauseChange, ItemChange, SpecDiff, WordSpan
+from .printable import UNPRINTABLE_BEYOND_C0, printable
 from .problems import Problem
 from .words import count
 
@@ -27,6 +28,15 @@ _VALUE_LIMIT = 200
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
+_GITHUB_REFERENCE = re.compile(r"[@#](?=\w)")
+"""`@name` and `#123` (also `owner/repo#123`, `@org/team`), which GitHub turns into a
+mention that notifies someone or a link that cross-references an issue."""
+
+_ZERO_WIDTH_SPACE = "&#8203;"
+"""Put after `@` and `#` in spec text: GitHub no longer sees a mention or a reference, and
+the comment still reads `@name`. Renovate defuses the release notes it quotes this way; a
+code span would defuse too, but would change how titles look."""
+
 
 def render(diff: SpecDiff, fmt: str) -> str:
     """The report in one of FORMATS."""
@@ -41,7 +51,11 @@ def render_json(diff: SpecDiff) -> str:
     """Every change, as one JSON object."""
     data = dataclasses.asdict(diff)
     data["summary"] = _counts(diff)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # json.dumps escapes C0 controls only; DEL, C1, line separators and bidi overrides would
+    # reach a terminal raw. As \u escapes (outside strings JSON has none of them) the data
+    # stays the same.
+    return UNPRINTABLE_BEYOND_C0.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def render_text(diff: SpecDiff) -> str:
@@ -78,7 +92,8 @@ def render_text(diff: SpecDiff) -> str:
     ):
         if found:
             lines += ["", title] + [f"  {problem}" for problem in found]
-    return "\n".join(lines) + "\n"
+    # Each entry is one line whatever spec text it quotes: no forged lines, no escape codes.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def render_markdown(diff: SpecDiff, limit: int = COMMENT_LIMIT) -> str:
@@ -252,9 +267,12 @@ def _text_words(spans: list[WordSpan]) -> str:
 
 
 def _md(text: str) -> str:
-    """Spec text made inert in Markdown and HTML: one line, entities and backslash escapes."""
-    flat = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    """Spec text made inert in Markdown, HTML and GitHub: one line, entities, backslash escapes,
+    no mentions or issue references."""
+    flat = printable(" ".join(text.split()))  # newlines to spaces; other controls escaped
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    # Last: the entity added must not be escaped itself.
+    return _GITHUB_REFERENCE.sub(lambda found: found[0] + _ZERO_WIDTH_SPACE, escaped)
 
 
 def _md_clipped(text: str) -> str:

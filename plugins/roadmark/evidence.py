@@ -6,9 +6,14 @@ addresses comma-separated). A case without that property may name them in its
 name instead (`test_x[STORY-1/AC-1]`): names are a fallback for runners that
 cannot write properties, and can be turned off where names carry other data.
 
-JUnit files come from CI, so they are parsed with expat directly: a DTD or an
-entity declaration is refused outright (no entity expansion, no external
-entities), and each test case keeps the line it was written on for problems.
+JUnit files come from CI, so their content is untrusted. They are parsed with
+expat directly: a DTD or an entity declaration is refused outright (no entity
+expansion, no external entities), and each test case keeps the line it was
+written on for problems. A file is read in one bounded read, up to
+`RESULTS_LIMIT` bytes, before parsing: expat fed small chunks of one huge
+attribute re-scans it at every chunk (seconds per megabyte). Anything that is not
+a regular file (a FIFO, a device) is refused after a non-blocking open, so it
+cannot hang the build; whatever cannot be read or decoded is RM020, never a crash.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any, Literal
 from xml.parsers import expat
 
 from .clauses import LOCAL_ID
+from .entries import Refused, read_regular
 from .graph import Graph
 from .problems import Problem, Severity
 from .settings import ConfigError, Settings
@@ -44,6 +50,10 @@ _ID_CHAR = re.compile(r"[A-Za-z0-9._-]")
 _TRAILING_NUMBER = re.compile(r"[0-9.]+$")
 _LONGEST_ID = 100
 """How far back from `/` an id in a test name is looked for: ids are short, names may not be."""
+
+RESULTS_LIMIT = 256 * 1024 * 1024
+"""The largest test results file read, in bytes: a big suite with captured output stays far
+below; a file beyond it is RM020 rather than a build that exhausts memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,29 +201,49 @@ def read_evidence(
 
 
 def expand(root: Path, pattern: str) -> list[Path]:
-    """The files a glob matches, relative to `root` unless absolute; `**` spans folders."""
+    """The paths a glob matches, folders left out, relative to `root` unless absolute.
+
+    `**` spans folders. Anything else matched is kept, a FIFO or a broken link included,
+    so that reading it says what is wrong instead of the glob seeming to match nothing.
+    """
     base = None if Path(pattern).is_absolute() else root
     # glob.glob, not Path.glob: patterns may be absolute, and `root_dir` keeps them relative.
     found = glob.glob(pattern, root_dir=base, recursive=True)  # noqa: PTH207
     paths = [Path(name) if base is None else base / name for name in found]
-    return sorted(path for path in paths if path.is_file())
+    return sorted(path for path in paths if not path.is_dir())
 
 
 def parse_junit(path: Path) -> list[ParsedCase]:
     """The test cases of a JUnit XML file, raising JUnitError when it cannot be used."""
+    data = read_results_file(path)
     reader = _JUnitReader()
+    parser = reader.parser
     try:
-        with path.open("rb") as stream:
-            reader.parser.ParseFile(stream)
-    except OSError as exc:
-        raise JUnitError(f"cannot read: {exc.strerror or exc}") from None
+        # One call with the whole document: expat is linear in it, not in chunks × size.
+        parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise JUnitError(
             f"malformed XML: {expat.ErrorString(exc.code)}", exc.lineno, exc.offset + 1
         ) from None
+    except (LookupError, ValueError, Warning) as exc:
+        # The declared encoding: unknown (LookupError), multi-byte or failing to decode in
+        # Python's codecs (ValueError, UnicodeError), or deprecated (a Warning made an error).
+        line, col = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+        raise JUnitError(f"cannot decode: {exc}", max(line, 1), col) from None
     if reader.root is None:
         raise JUnitError("malformed XML: no element found")
     return reader.cases
+
+
+def read_results_file(path: Path, limit: int = RESULTS_LIMIT) -> bytes:
+    """The bytes of the regular file at `path`, read at once; JUnitError when it is not
+    a regular file, cannot be read, or is larger than `limit` bytes."""
+    try:
+        return read_regular(path, limit, what="test results")
+    except Refused as exc:
+        raise JUnitError(exc.finding.message) from None
+    except OSError as exc:
+        raise JUnitError(f"cannot read: {exc.strerror or exc}") from None
 
 
 @dataclass(slots=True)
@@ -374,7 +404,7 @@ class _AddressFinder:
 
     def unknown(self, address: str) -> str:
         """Why `address` names nothing, for the problem message."""
-        match = ADDRESS.match(address)
+        match = ADDRESS.fullmatch(address)
         if match is None:
             return f"'{address}', which is not an address like STORY-1/AC-1 or PRD-1/R-2"
         item = self.graph.items.get(match[1])

@@ -2,6 +2,10 @@
 
 The same functions write `roadmark.json` into the built site and back
 `roadmark export`, so both always agree.
+
+CSV is opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@`
+as a formula (`=HYPERLINK(…)`, `=cmd|…`): every text cell that would is written with a
+leading `'`, as OWASP advises for CSV injection. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from .evidence import RecordedTest
@@ -17,6 +22,9 @@ from .product import Product
 from .trace import Coverage, Figure, Trace, matrix
 
 EXPORT_VERSION = 1
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+"""What a spreadsheet may read as the start of a formula: OWASP's list, plus the line feed
+and NUL (named by OWASP's ASVS), which some applications skip before looking."""
 CSV_COLUMNS = ("id", "kind", "title", "status", "path", "parent", "release", "owner", "priority")
 TRACE_COLUMNS = (
     "prd", "requirement", "story", "story_status", "criterion", "verdict",
@@ -63,12 +71,10 @@ def _json(data: Any) -> str:
 
 def export_csv(product: Product) -> str:
     """One row per item with its main fields."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    out = _Csv(CSV_COLUMNS)
     for item in product.graph.items.values():
         parent = product.graph.parent(item)
-        writer.writerow(
+        out.row(
             [
                 item.id,
                 item.kind,
@@ -81,7 +87,7 @@ def export_csv(product: Product) -> str:
                 item.get("priority", ""),
             ]
         )
-    return buffer.getvalue()
+    return out.text()
 
 
 def _item(item: Item, product: Product) -> dict[str, Any]:
@@ -150,9 +156,7 @@ def export_trace_json(trace: Trace) -> str:
 
 def export_trace_csv(trace: Trace) -> str:
     """The traceability matrix, one row per requirement × story × criterion × test."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TRACE_COLUMNS)
+    out = _Csv(TRACE_COLUMNS)
     for section in trace.sections:
         prd = section.prd.id if section.prd else ""
         for row in matrix(section):
@@ -165,10 +169,45 @@ def export_trace_csv(trace: Trace) -> str:
                 row.state or "",
             ]
             if not row.tests:
-                writer.writerow([*start, "", "", ""])
+                out.row([*start, "", "", ""])
             for test in row.tests:
-                writer.writerow([*start, test.title, test.result, test.source])
-    return buffer.getvalue()
+                out.row([*start, test.title, test.result, test.source])
+    return out.text()
+
+
+def csv_cell(value: object) -> str | int | float:
+    """A CSV cell no spreadsheet runs as a formula: text starting like one gets a `'`.
+
+    A number stays a number, negative or not: a spreadsheet reads it as a value, and
+    a `'` would make it text.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Csv:
+    """CSV text written a row at a time, each cell through `csv_cell`."""
+
+    def __init__(self, header: Iterable[str]) -> None:
+        self._buffer = io.StringIO()
+        self._minimal = csv.writer(self._buffer, lineterminator="\n")
+        # Python's writer quotes a cell holding a line feed (our line end) but not one holding
+        # a lone carriage return, which readers take for a line end too: the rest of such a
+        # cell would open a record of its own, formula and all. Such rows are quoted whole.
+        self._quoted = csv.writer(self._buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self._minimal.writerow(header)
+
+    def row(self, cells: Iterable[object]) -> None:
+        """Write one record."""
+        shown = [csv_cell(cell) for cell in cells]
+        carriage = any(isinstance(cell, str) and "\r" in cell for cell in shown)
+        (self._quoted if carriage else self._minimal).writerow(shown)
+
+    def text(self) -> str:
+        """Everything written so far."""
+        return self._buffer.getvalue()
 
 
 def _coverage(coverage: Coverage) -> dict[str, Any]:

@@ -19,6 +19,33 @@ class GitError(Exception):
     """Git is missing, the folder is not a repository, or a revision does not exist."""
 
 
+LINK_MODE = "120000"
+FOLDER_MODES = ("040000", "160000")
+"""A folder, and a submodule (a folder once checked out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """One entry of a commit's tree."""
+
+    mode: str
+    """Git's file mode: `100644` or `100755` a file, `120000` a symbolic link (its blob is the
+    target path), `040000` a folder, `160000` a submodule."""
+    sha: str
+    size: int
+    """The size of a blob in bytes; 0 for folders and submodules."""
+
+    @property
+    def is_link(self) -> bool:
+        """Whether it is a symbolic link."""
+        return self.mode == LINK_MODE
+
+    @property
+    def is_folder(self) -> bool:
+        """Whether it is a folder (or a submodule, a folder once checked out)."""
+        return self.mode in FOLDER_MODES
+
+
 @dataclass(frozen=True, slots=True)
 class Repository:
     """A git repository, by the top folder of its working tree."""
@@ -78,21 +105,25 @@ class Repository:
             )
         return out.decode().split()[0]
 
-    def blobs_under(self, commit: str, folder: str) -> dict[str, str]:
-        """Blob ids of the regular files under `folder` at `commit`, by path relative to it."""
+    def entries_under(
+        self, commit: str, folder: str, *, folders: bool = False
+    ) -> dict[str, TreeEntry]:
+        """Files (regular and symbolic links) under `folder` at `commit`, by path relative to
+        it; with `folders`, its subfolders and submodules too. Folder "" is the whole tree."""
         prefix = folder.strip("/") + "/" if folder not in ("", ".") else ""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
-        found: dict[str, str] = {}
-        for entry in out.split(b"\0"):
-            if not entry:
+        args = ["ls-tree", "-r", "-l", "-z", "--full-tree", *(["-t"] if folders else [])]
+        out = self.run(*args, commit, "--", prefix or ".")
+        found: dict[str, TreeEntry] = {}
+        for line in out.split(b"\0"):
+            if not line:
                 continue
-            meta, _, raw_path = entry.partition(b"\t")
-            mode, kind, sha = meta.split()
-            # Symbolic links (120000) and submodules are not spec files.
-            if kind != b"blob" or mode == b"120000":
-                continue
+            meta, _, raw_path = line.partition(b"\t")
+            mode, kind, sha, size = meta.decode().split()
+            if kind != "blob" and not folders:
+                continue  # a submodule
             path = raw_path.decode("utf-8", "surrogateescape")
-            found[path[len(prefix) :]] = sha.decode()
+            if path.startswith(prefix):  # not `folder` itself, which `-t` lists too
+                found[path[len(prefix) :]] = TreeEntry(mode, sha, int(size) if size != "-" else 0)
         return found
 
     def read_blobs(self, shas: list[str]) -> dict[str, bytes]:

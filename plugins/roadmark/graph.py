@@ -51,7 +51,7 @@ def references(item: Item, settings: Settings) -> Iterator[Reference]:
                 yield Reference(item.id, name, index, target, kind)
         elif spec.type == "list" and spec.items == "address":
             for index, address in enumerate(value):
-                match = ADDRESS.match(address)
+                match = ADDRESS.fullmatch(address)
                 if match:
                     yield Reference(item.id, name, index, match[1], "prd", match[2])
 

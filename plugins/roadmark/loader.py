@@ -1,16 +1,18 @@
 """Read the product folder into source files and typed items, with what is wrong in each.
 
 Parsing is per file and independent of every other file, so results are cached
-by file stamp: a one-file edit under `mkdocs serve` re-parses one file.
+by file stamp: a one-file edit under `mkdocs serve` re-parses one file. Which files
+may be opened at all is `entries.py`'s decision.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clauses import parse_clauses
+from .clauses import TEMPLATES, parse_clauses
+from .entries import Refused, read_regular, scan
 from .frontmatter import declared_id, parse_front_matter
 from .model import Clause, Position, SourceFile
 from .problems import Finding
@@ -24,6 +26,9 @@ class LoadedFile:
 
     source: SourceFile
     findings: list[Finding] = field(default_factory=list)
+    refused: bool = False
+    """Refused, not read: a link leading outside the project, a special or oversized file,
+    an attachment that cannot be read. It makes no page; only its findings are reported."""
 
 
 def load_text(path: str, text: str, settings: Settings) -> LoadedFile:
@@ -46,15 +51,16 @@ def load_text(path: str, text: str, settings: Settings) -> LoadedFile:
     item.requirements, item.criteria = parsed.requirements, parsed.criteria
     _report_duplicates(item.clauses, report)
     for kind, where in parsed.unnumbered:
-        example = "R-1: The system shall …" if kind == "requirement" else "AC-1: Given …"
-        report("RM018", where, f"this {kind} has no id; write it as '- {example}'")
+        report("RM018", where, f"this {kind} has no id; write it as '- {TEMPLATES[kind]}'")
     return LoadedFile(SourceFile(path, text, item), findings)
 
 
 def load_path(product_dir: Path, path: str, settings: Settings) -> LoadedFile:
-    """Read and parse one file of the product folder."""
+    """Read and parse one file of the product folder, which `scan` found to be a file."""
     try:
-        data = (product_dir / path).read_bytes()
+        data = read_regular(product_dir / path)
+    except Refused as exc:
+        return LoadedFile(SourceFile(path, None), [exc.finding], refused=True)
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
         return LoadedFile(SourceFile(path, None), [Finding("RM001", 1, 1, message)])
@@ -75,14 +81,15 @@ def load_bytes(path: str, data: bytes, settings: Settings) -> LoadedFile:
 
 
 def is_spec_path(path: str) -> bool:
-    """Whether a relative path is one `spec_paths` would list: Markdown, nothing hidden."""
+    """Whether a relative path would be read as a spec: Markdown, nothing hidden."""
+    return path.endswith(".md") and is_visible_path(path)
+
+
+def is_visible_path(path: str) -> bool:
+    """Whether `scan` would look at a relative path: no name starting with `.` and no folder
+    starting with `_`."""
     *folders, name = path.split("/")
-    return name.endswith(".md") and not _hidden_file(name) and not any(map(_hidden_dir, folders))
-
-
-def spec_paths(product_dir: Path) -> list[str]:
-    """Markdown files under `product_dir`, relative and sorted; hidden entries skipped."""
-    return [path for path in product_files(product_dir) if path.endswith(".md")]
+    return not _hidden_file(name) and not any(map(_hidden_dir, folders))
 
 
 def _hidden_dir(name: str) -> bool:
@@ -93,19 +100,32 @@ def _hidden_file(name: str) -> bool:
     return name.startswith(".")
 
 
-def asset_paths(product_dir: Path) -> list[str]:
-    """Other files under `product_dir` (images, attachments), which the site publishes as is."""
-    return [path for path in product_files(product_dir) if not path.endswith(".md")]
+def asset_paths(root: Path, product_dir: str) -> list[str]:
+    """Other files of the product folder (images, attachments) that the site may publish as
+    they are: regular files inside the project that can be read, relative and sorted."""
+    return [
+        entry.path for entry in scan(root, product_dir) if not entry.is_spec and not entry.finding
+    ]
 
 
-def product_files(product_dir: Path) -> list[str]:
-    """Every file under `product_dir`, relative and sorted; hidden and `_` folders skipped."""
-    found: list[str] = []
-    for folder, dirs, files in os.walk(product_dir):
-        dirs[:] = sorted(d for d in dirs if not _hidden_dir(d))
-        rel = Path(folder).relative_to(product_dir)
-        found.extend((rel / name).as_posix() for name in files if not _hidden_file(name))
-    return sorted(found)
+def load_folder(
+    root: Path, product_dir: str, load_spec: Callable[[str], LoadedFile]
+) -> list[LoadedFile]:
+    """Every spec of the product folder as `load_spec` loads it by its relative path, and
+    every refused or unreadable file with its finding; attachments that may be published
+    are left out."""
+    return [
+        load_spec(entry.path) if entry.finding is None else unusable(entry.path, entry.finding)
+        for entry in scan(root, product_dir)
+        if entry.finding is not None or entry.is_spec
+    ]
+
+
+def unusable(path: str, finding: Finding) -> LoadedFile:
+    """A file that must not be used, with why. A spec that merely cannot be read (a broken
+    link) still gets its page, with the problem on it, as any unreadable spec."""
+    page = path.endswith(".md") and finding.code == "RM001"
+    return LoadedFile(SourceFile(path, None), [finding], refused=not page)
 
 
 class SpecCache:
@@ -134,13 +154,17 @@ class SpecCache:
 
 
 def _report_duplicates(clauses: list[Clause], report: Report) -> None:
+    # By anchor, not by id: `AC-1` and `ac-1` are both `#ac-1` on the page.
     seen: dict[str, Clause] = {}
     for clause in clauses:
-        first = seen.setdefault(clause.local_id, clause)
-        if first is not clause:
-            report(
-                "RM012",
-                clause.position,
-                f"{clause.kind} id '{clause.local_id}' is used twice in this file "
-                f"(first on line {first.position.line})",
+        first = seen.setdefault(clause.anchor, clause)
+        if first is clause:
+            continue
+        if first.local_id == clause.local_id:
+            what = f"{clause.kind} id '{clause.local_id}' is used twice in this file"
+        else:
+            what = (
+                f"{clause.kind} id '{clause.local_id}' differs from '{first.local_id}' only in "
+                "case, and both would be the same link target"
             )
+        report("RM012", clause.position, f"{what} (first on line {first.position.line})")

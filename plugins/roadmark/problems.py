@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .printable import printable
+
 
 class Severity(StrEnum):
     """How much a problem matters; `off` silences a rule."""
@@ -56,6 +58,24 @@ RULES: dict[str, Rule] = {
         Rule(
             "RM021", "no-test-results", Severity.WARNING, "A `test_results` glob matches no file."
         ),
+        Rule(
+            "RM022",
+            "link-outside-project",
+            Severity.ERROR,
+            "A symbolic link leads outside the project.",
+        ),
+        Rule(
+            "RM023",
+            "not-a-regular-file",
+            Severity.ERROR,
+            "A device, FIFO, socket or oversized file is in the product folder.",
+        ),
+        Rule(
+            "RM024",
+            "placeholder-clause",
+            Severity.WARNING,
+            "A requirement or criterion is still template text.",
+        ),
     )
 }
 
@@ -82,7 +102,10 @@ class Problem:
         return (self.path, self.line, self.col, self.code, self.message)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+        # One line, always: spec text in the message must not print a line of its own.
+        return printable(
+            f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+        )
 
     def as_data(self, path: str | None = None) -> dict[str, object]:
         """The problem as JSON-ready data, under `path` when it is shown differently."""

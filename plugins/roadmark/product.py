@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .graph import Graph, build_graph
-from .loader import LoadedFile, SpecCache, load_path, spec_paths
+from .loader import LoadedFile, SpecCache, load_folder, load_path
 from .model import Item, SourceFile
 from .problems import Problem, Severity
 from .rules import check_items
@@ -26,6 +26,9 @@ class Product:
     files: list[SourceFile]
     graph: Graph
     problems: list[Problem] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    """Files refused unread (links leading outside the project, special or oversized files,
+    unreadable attachments), relative to the product folder; their problems are in `problems`."""
     _by_path: dict[str, list[Problem]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -72,10 +75,8 @@ def _read(root: Path, settings: Settings, cache: SpecCache | None) -> list[Loade
     product_dir = root / settings.product_dir
     if not product_dir.is_dir():
         raise ConfigError(f"product folder '{settings.product_dir}' not found in {root}")
-    return [
-        cache.load(product_dir, path, settings) if cache else load_path(product_dir, path, settings)
-        for path in spec_paths(product_dir)
-    ]
+    load = cache.load if cache is not None else load_path
+    return load_folder(root, settings.product_dir, lambda path: load(product_dir, path, settings))
 
 
 @contextmanager
@@ -105,7 +106,7 @@ def assemble(root: Path, settings: Settings, loaded: list[LoadedFile]) -> Produc
 
     The files may come from disk or from elsewhere, e.g. a git revision.
     """
-    files = [entry.source for entry in loaded]
+    files = [entry.source for entry in loaded if not entry.refused]
     items = [source.item for source in files if source.item is not None]
     graph = build_graph(items, settings)
     graph.broken = {
@@ -126,4 +127,5 @@ def assemble(root: Path, settings: Settings, loaded: list[LoadedFile]) -> Produc
     for found in check_items(items, graph, settings):
         add(found.code, found.item.path, found.position.line, found.position.col, found.message)
     problems.sort(key=Problem.sort_key)
-    return Product(root, settings, files, graph, problems)
+    refused = [entry.source.path for entry in loaded if entry.refused]
+    return Product(root, settings, files, graph, problems, refused)

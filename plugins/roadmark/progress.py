@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .graph import Graph
 from .model import Item
 from .settings import Settings
+from .values import is_bounded
 from .words import number
 
 
@@ -42,7 +43,9 @@ def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
     """Progress of a set of stories; closed ones (cancelled) leave the totals."""
     active = [story for story in stories if not is_closed(story, settings)]
     finished = [story for story in active if is_done(story, settings)]
-    estimated = all(isinstance(story.get("estimate"), int | float) for story in active)
+    # Loading refuses other estimates; an item built another way must not make a total of
+    # `inf` (or NaN, as inf - inf), which no page can show and no ratio can use.
+    estimated = all(is_bounded(story.get("estimate")) for story in active)
     if active and estimated:
         return Progress(
             done=sum(story.fields["estimate"] for story in finished),

@@ -16,6 +16,7 @@ import yaml
 
 from .settings import PLUGIN_OPTIONS, ConfigError, Settings, settings_from_options
 from .suggest import did_you_mean
+from .today import parse_today
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 PLUGIN_NAME = "roadmark"
@@ -55,6 +56,8 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{config_file}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file}: invalid YAML: {exc}") from None
+    except ValueError as exc:  # a value YAML cannot construct, e.g. `today: 2026-02-30`
         raise ConfigError(f"{config_file}: invalid YAML: {exc}") from None
     plugins = raw.get("plugins") if isinstance(raw, dict) else None
     entries = plugins.items() if isinstance(plugins, dict) else _list_entries(plugins or [])
@@ -107,6 +110,7 @@ def load_project(
         config_file = find_config(target or cwd)
     options = plugin_options(config_file) if config_file else {}
     settings = settings_from_options(options)
+    parse_today(options.get("today"))  # refused here as the build refuses it
     root = config_file.parent if config_file else (target.parent if target else cwd)
     own_config = target is not None and config_file is not None and config_file.parent == target
     if target is not None and not own_config:

@@ -44,7 +44,7 @@ def marked_addresses(item: pytest.Item) -> tuple[list[str], list[str]]:
         for arg in mark.args:
             parts = [p.strip() for p in arg.split(",")] if isinstance(arg, str) else [arg]
             for part in parts:
-                if isinstance(part, str) and ADDRESS.match(part):
+                if isinstance(part, str) and ADDRESS.fullmatch(part):
                     found.append(part)
                 else:
                     invalid.append(repr(part))

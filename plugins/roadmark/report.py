@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .printable import printable
 from .problems import Problem, Severity
 from .words import count
 
@@ -28,11 +29,14 @@ def display_path(root: Path, path: str, cwd: Path) -> str:
 def format_problems(problems: Sequence[Problem], fmt: str, show_path: Callable[[str], str]) -> str:
     """All problems in one output format; `show_path` maps stored paths to displayed ones."""
     if fmt == "json":
+        # ensure_ascii (the default) writes every control character as a \u escape.
         return json.dumps([p.as_data(show_path(p.path)) for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(_annotation(p, show_path(p.path)) + "\n" for p in problems)
+    # One line per problem, whatever the spec text in its path or message.
     return "".join(
-        f"{show_path(p.path)}:{p.line}:{p.col}: {p.severity} {p.code}: {p.message}\n"
+        printable(f"{show_path(p.path)}:{p.line}:{p.col}: {p.severity} {p.code}: {p.message}")
+        + "\n"
         for p in problems
     )
 
@@ -60,7 +64,9 @@ def _annotation(problem: Problem, path: str) -> str:
 
 
 def _escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Control characters first, as in the text format: a runner's log is a terminal too, and
+    # a message stays one annotation line. What is left is the workflow command's own syntax.
+    text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

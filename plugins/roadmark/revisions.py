@@ -7,16 +7,28 @@ typical pull request almost every file is unchanged, so this halves the work.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
+from .committed import follow_links
+from .entries import SPEC_LIMIT, Refused, oversized_finding, project_bounds, read_regular
 from .git import GitError, Repository
-from .loader import LoadedFile, is_spec_path, load_bytes, load_path, spec_paths
+from .loader import (
+    LoadedFile,
+    is_spec_path,
+    is_visible_path,
+    load_bytes,
+    load_folder,
+    load_path,
+    unusable,
+)
 from .product import Product, assemble
 from .settings import Settings
 
-UNREADABLE_CODES = ("RM001", "RM002")
-"""Problems that leave a file without an item: unreadable bytes, broken front matter."""
+UNREADABLE_CODES = ("RM001", "RM002", "RM022", "RM023")
+"""Problems that leave a file without an item: unreadable bytes, broken front matter, a
+link leading outside the project, a file refused unread."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,36 +82,68 @@ def product_folder(repo: Repository, root: Path, settings: Settings) -> str:
 def at_revision(
     repo: Repository, commit: str, label: str, root: Path, cache: ParseCache
 ) -> Snapshot:
-    """The product as committed in `commit`, read from git objects only."""
-    blobs = repo.blobs_under(commit, product_folder(repo, root, cache.settings))
-    specs = {path: blobs[path] for path in sorted(blobs) if is_spec_path(path)}
-    loaded = cache.load_blobs(repo, specs)
-    return Snapshot(label, commit, assemble(root, cache.settings, loaded))
+    """The product as committed in `commit`, read from git objects only.
+
+    Committed links are followed inside the project and refused when they leave it, and a
+    spec over the size limit is refused unread: as on disk.
+    """
+    settings = cache.settings
+    folder = product_folder(repo, root, settings)
+    entries = {
+        path: entry
+        for path, entry in repo.entries_under(commit, folder).items()
+        if is_visible_path(path)
+    }
+    files = {path: entry for path, entry in entries.items() if not entry.is_link}
+    unused: list[LoadedFile] = []
+    links = {path: entry for path, entry in entries.items() if entry.is_link}
+    if links:
+        bounds = project_bounds(root, settings.product_dir)
+        absolute = posixpath.normpath(f"{repo.top.as_posix()}/{folder}")
+        for path, followed in follow_links(repo, commit, bounds, absolute, links).items():
+            if followed.finding is not None:
+                unused.append(unusable(path, followed.finding))
+            elif followed.entry is not None:
+                files[path] = followed.entry  # read as the file it ends at, as on disk
+    specs: dict[str, str] = {}
+    for path, entry in sorted(files.items()):
+        if not is_spec_path(path):
+            continue  # attachments are not compared
+        if entry.size > SPEC_LIMIT:
+            unused.append(unusable(path, oversized_finding()))
+        else:
+            specs[path] = entry.sha
+    loaded = cache.load_blobs(repo, specs) + unused
+    loaded.sort(key=lambda file: file.source.path)
+    return Snapshot(label, commit, assemble(root, settings, loaded))
 
 
 def in_working_tree(root: Path, cache: ParseCache) -> Snapshot:
     """The product as it is on disk now, uncommitted and untracked files included."""
-    product_dir = root / cache.settings.product_dir
-    loaded: list[LoadedFile] = []
-    for path in spec_paths(product_dir) if product_dir.is_dir() else []:
+    settings = cache.settings
+    product_dir = root / settings.product_dir
+
+    def load(path: str) -> LoadedFile:
         try:
-            data = (product_dir / path).read_bytes()
-        except OSError:
-            # Let the loader report the file as unreadable, in its words.
-            loaded.append(load_path(product_dir, path, cache.settings))
-            continue
-        loaded.append(cache.load(path, data))
-    return Snapshot("working tree", None, assemble(root, cache.settings, loaded))
+            data = read_regular(product_dir / path)
+        except (OSError, Refused):
+            # Let the loader report the file as unreadable or refused, in its words.
+            return load_path(product_dir, path, settings)
+        return cache.load(path, data)
+
+    loaded = load_folder(root, settings.product_dir, load) if product_dir.is_dir() else []
+    return Snapshot("working tree", None, assemble(root, settings, loaded))
 
 
 def unreadable_files(product: Product) -> dict[str, str]:
-    """Files that yielded no item because they could not be read or parsed, with why."""
+    """Specs that yielded no item because they could not be read, were refused, or did not
+    parse, with why."""
     found: dict[str, str] = {}
-    for source in product.files:
-        if source.item is not None:
-            continue
-        for problem in product.problems_in(source.path):
+    unread = [source.path for source in product.files if source.item is None]
+    unread += [path for path in product.refused if is_spec_path(path)]
+    for path in unread:
+        for problem in product.problems_in(path):
             if problem.code in UNREADABLE_CODES:
-                found[source.path] = f"line {problem.line}: {problem.message}"
+                found[path] = f"line {problem.line}: {problem.message}"
                 break
     return found

@@ -1,4 +1,4 @@
-"""Rules over the whole product: ids, references, cycles, workflow and dates.
+"""Rules over the whole product: ids, references, cycles, workflow, dates and placeholders.
 
 Per-file rules (YAML, field types, local ids) run while loading; these need
 every item at once.
@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .clauses import TEMPLATES, is_placeholder
 from .graph import Graph, Reference
-from .model import Item, Position
+from .model import Clause, Item, Position
 from .settings import Settings
 from .suggest import a, did_you_mean
 
@@ -33,6 +34,7 @@ def check_items(items: list[Item], graph: Graph, settings: Settings) -> Iterator
     for item in items:
         if not item.id or not item.kind:
             continue
+        yield from _placeholders(item, settings)
         yield from _missing_criteria(item, settings)
         yield from _inverted_dates(item)
     yield from _cycles(graph)
@@ -91,16 +93,50 @@ def _dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding
     )
 
 
+_PLACEHOLDER_FIX = {
+    "requirement": "write what the system shall do",
+    "criterion": "write the situation, the action and the outcome a test can check",
+}
+
+
+def _placeholders(item: Item, settings: Settings) -> Iterator[ItemFinding]:
+    """RM024 at each requirement or criterion that is still a template's text, or empty, once
+    its item has left the first state of its workflow."""
+    kind = settings.kinds.get(item.kind)
+    # The first state is where `roadmark new` puts an item, with its template to fill in: a
+    # draft, and `roadmark check` must stay clean right after `roadmark new`. From the next
+    # state on (a story `ready`, a PRD in `review`) the text is read as a promise. Closed
+    # items promise nothing either.
+    if kind is None or item.status not in kind.statuses[1:]:
+        return
+    for clause in item.clauses:
+        if is_placeholder(clause.text):
+            yield ItemFinding(item, "RM024", clause.position, _placeholder_message(clause))
+
+
+def _placeholder_message(clause: Clause) -> str:
+    text = " ".join(clause.text.split())
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    what = f"is still template text ('{shown}')" if text else "has no text"
+    return f"{clause.kind} {clause.local_id} {what}; {_PLACEHOLDER_FIX[clause.kind]}"
+
+
 def _missing_criteria(item: Item, settings: Settings) -> Iterator[ItemFinding]:
     kind = settings.kinds.get(item.kind)
-    if kind is not None and not item.criteria and kind.needs_criteria(item.status):
-        yield ItemFinding(
-            item,
-            "RM014",
-            item.position("status"),
-            f"{item.kind} is '{item.status}' but has no acceptance criteria; add "
-            "'- AC-1: Given …, when …, then …' under an 'Acceptance criteria' heading",
-        )
+    if kind is None or not kind.needs_criteria(item.status):
+        return
+    # A placeholder promises nothing: criteria that are all template text are none (RM024
+    # points at each of them).
+    if any(not is_placeholder(criterion.text) for criterion in item.criteria):
+        return
+    only = " other than template text" if item.criteria else ""
+    yield ItemFinding(
+        item,
+        "RM014",
+        item.position("status"),
+        f"{item.kind} is '{item.status}' but has no acceptance criteria{only}; add "
+        f"'- {TEMPLATES['criterion']}' under an 'Acceptance criteria' heading",
+    )
 
 
 def _inverted_dates(item: Item) -> Iterator[ItemFinding]:

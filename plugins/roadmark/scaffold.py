@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from .atomic import write_files
+from .clauses import TEMPLATES
 from .graph import natural_key
 from .model import Item
 from .words import plural
@@ -22,8 +24,10 @@ DEFAULT_PREFIXES = {"prd": "PRD-", "epic": "EPIC-", "story": "STORY-", "release"
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 _LETTERS = re.compile(r"^[^\d]*")
 
+# The clause lines are RM024's placeholders (clauses.TEMPLATES): reported once the item
+# leaves its first state without them being rewritten.
 BODIES = {
-    "prd": """
+    "prd": f"""
 ## Problem
 
 Who has the problem, how do we know, and what does it cost them?
@@ -38,7 +42,7 @@ Who has the problem, how do we know, and what does it cost them?
 
 ## Requirements
 
-- R-1: The system shall …
+- {TEMPLATES["requirement"]}
 
 ## Success metrics
 
@@ -55,12 +59,12 @@ What this epic delivers, and why now.
 
 - …
 """,
-    "story": """
+    "story": f"""
 As a …, I want …, so that ….
 
 ## Acceptance criteria
 
-- AC-1: Given …, when …, then ….
+- {TEMPLATES["criterion"]}.
 """,
     "release": """
 What this release brings, and for whom.
@@ -126,19 +130,15 @@ def site_files(site_name: str, today: date) -> dict[str, str]:
 
 
 def write_new(folder: Path, files: Mapping[str, str]) -> list[Path]:
-    """Write `files` under `folder`, or nothing at all if any of them exists already."""
+    """Write `files` under `folder`, or nothing at all if any of them exists already.
+
+    Raises FileExistsError (also for a file created meanwhile) or CannotWrite (a full disk);
+    either way, no file or folder made by this call is left behind.
+    """
     existing = [path for path in files if (folder / path).exists()]
     if existing:
         raise FileExistsError(", ".join(existing))
-    written: list[Path] = []
-    for path, text in files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Mode "x" fails rather than overwrite a file created since the check above.
-        with target.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        written.append(target)
-    return written
+    return write_files({folder / path: text for path, text in files.items()}, overwrite=False)
 
 
 _SITE_CONFIG = """\

@@ -9,24 +9,28 @@ from __future__ import annotations
 from typing import Any
 
 from .clauses import LOCAL_ID
-from .settings import ID_PATTERN, PAGE_KEYS, FieldSpec, Settings
+from .settings import ID_PATTERN, ID_SYNTAX, PAGE_KEYS, FieldSpec, Settings
+from .values import NUMBER_LIMIT
 
+# Schema patterns are ECMA-262 regular expressions, in which `$` is the end of the text.
 _ID = ID_PATTERN.pattern
+_NUMBER: dict[str, Any] = {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}
 _TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": ["string", "number"]},
-    "number": {"type": "number"},
+    "number": _NUMBER,
     "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "id": {"type": "string", "pattern": _ID},
     "reference": {"type": "string", "pattern": _ID},
-    "address": {"type": "string", "pattern": rf"^{_ID[1:-1]}/{LOCAL_ID}$"},
+    "address": {"type": "string", "pattern": rf"^{ID_SYNTAX}/{LOCAL_ID}$"},
     "metric": {
         "type": "object",
         "required": ["name"],
         "additionalProperties": False,
         "properties": {
             "name": {"type": "string"},
-            "baseline": {"type": ["string", "number"]},
-            "target": {"type": ["string", "number"]},
+            # `minimum` and `maximum` apply to numbers only; text passes them.
+            "baseline": {**_NUMBER, "type": ["string", "number"]},
+            "target": {**_NUMBER, "type": ["string", "number"]},
         },
     },
 }
@@ -83,5 +87,5 @@ def _element(spec: FieldSpec, type_: str) -> dict[str, Any]:
     if type_ == "enum":
         return {"enum": list(spec.values)}
     if type_ == "number" and spec.minimum is not None:
-        return {"type": "number", "minimum": spec.minimum}
+        return {**_NUMBER, "minimum": spec.minimum}
     return dict(_TYPES.get(type_, {}))

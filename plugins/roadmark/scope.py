@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .graph import Graph
 from .progress import is_closed
 from .settings import Settings
+from .values import is_bounded
 
 SCOPE_KIND = "story"
 """The kind whose estimates and count make a release's scope."""
@@ -30,7 +31,9 @@ def release_scopes(graph: Graph, settings: Settings) -> dict[str | None, Scope]:
             continue
         # The same rule as the roadmap: a story's own release, else its epic's or PRD's.
         release = graph.release_of(story)
-        # Values are type-checked while loading, so an estimate is a number or absent.
-        points[release] = points.get(release, 0) + (story.get("estimate") or 0)
+        # Loading lets only bounded numbers through; one that got past would make the total
+        # infinite, so it counts as no estimate.
+        estimate = story.get("estimate")
+        points[release] = points.get(release, 0) + (estimate if is_bounded(estimate) else 0)
         counts[release] = counts.get(release, 0) + 1
     return {key: Scope(points[key], counts[key]) for key in counts}

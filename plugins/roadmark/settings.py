@@ -11,9 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .printable import UNPRINTABLE
 from .problems import RULES, Severity
 
-ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+ID_SYNTAX = r"[A-Za-z][A-Za-z0-9._-]*"
+"""What an id looks like, unanchored, for building other patterns (addresses, the schema)."""
+
+ID_PATTERN = re.compile(f"^{ID_SYNTAX}$")
+"""Ids, kind and field names. Check with `fullmatch`: with `match`, `$` also matches before a
+final newline, and `STORY-1\\n` would pass as another id than `STORY-1` that prints the same.
+The text is also the JSON schema's pattern, where (in ECMA-262) `$` is the end of the text."""
 
 FIELD_TYPES = ("string", "number", "date", "enum", "list", "reference")
 """Types users may give extra fields."""
@@ -53,6 +60,9 @@ class FieldSpec:
     """For lists: the element type."""
     minimum: float | None = None
     description: str = ""
+    printable: bool = False
+    """For text: a name or a title, compared and printed as written, so control characters
+    (a newline, ESC, a bidi override) are refused rather than passed on."""
 
     def applies_to(self, kind: str) -> bool:
         """Whether items of `kind` may carry this field."""
@@ -115,11 +125,11 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
     for spec in (
         _builtin("id", "id", required=True, description="Unique id, e.g. STORY-142."),
         _builtin("kind", "kind", required=True, description="The kind of item."),
-        _builtin("title", "string", required=True, description="One-line title."),
+        _builtin("title", "string", required=True, printable=True, description="One-line title."),
         _builtin("status", "status", required=True, description="A state of the workflow."),
-        _builtin("owner", "string", description="Who is accountable."),
-        _builtin("team", "string", description="The team doing the work."),
-        _builtin("tags", "list", items="string", description="Free tags."),
+        _builtin("owner", "string", printable=True, description="Who is accountable."),
+        _builtin("team", "string", printable=True, description="The team doing the work."),
+        _builtin("tags", "list", items="string", printable=True, description="Free tags."),
         _builtin("priority", "enum", values=("P0", "P1", "P2", "P3"), description="P0 highest."),
         _builtin("release", "reference", "prd epic story", target="release"),
         _builtin("prd", "reference", "epic", target="prd", description="The PRD delivered."),
@@ -141,8 +151,16 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
         ),
         _builtin("estimate", "number", "story", minimum=0, description="Story points."),
         _builtin("type", "enum", "story", values=("feature", "bug", "tech-debt", "spike")),
-        _builtin("sprint", "string", "story", description="Iteration, e.g. 2026-S23."),
-        _builtin("theme", "string", "prd epic", description="Strategic theme or objective."),
+        _builtin(
+            "sprint", "string", "story", printable=True, description="Iteration, e.g. 2026-S23."
+        ),
+        _builtin(
+            "theme",
+            "string",
+            "prd epic",
+            printable=True,
+            description="Strategic theme or objective.",
+        ),
         _builtin(
             "horizon",
             "enum",
@@ -235,13 +253,18 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"'{where}' must be a list of names")
+    for name in value:
+        # A status or enum value is compared with what specs write and printed in problems:
+        # `ready\n` would be a second state that looks like `ready`.
+        if UNPRINTABLE.search(name):
+            raise ConfigError(f"'{where}': {name!r} contains a control character")
     return tuple(value)
 
 
 def _kind(name: str, raw: Any, default: KindSpec | None) -> KindSpec:
     where = f"kinds.{name}"
-    if not ID_PATTERN.match(name):
-        raise ConfigError(f"{where}: '{name}' is not a valid kind name")
+    if not ID_PATTERN.fullmatch(name):
+        raise ConfigError(f"{where}: {name!r} is not a valid kind name")
     raw = _mapping(raw, where)
     unknown = set(raw) - {"statuses", "closed", "criteria_from"}
     if unknown:
@@ -269,8 +292,8 @@ def _kind(name: str, raw: Any, default: KindSpec | None) -> KindSpec:
 
 def _field(name: str, raw: Any, kinds: Mapping[str, KindSpec]) -> FieldSpec:
     where = f"fields.{name}"
-    if not ID_PATTERN.match(name):
-        raise ConfigError(f"{where}: '{name}' is not a valid field name")
+    if not ID_PATTERN.fullmatch(name):
+        raise ConfigError(f"{where}: {name!r} is not a valid field name")
     raw = _mapping(raw, where)
     unknown = set(raw) - {"type", "kinds", "required", "values", "kind", "items", "description"}
     if unknown:

@@ -16,7 +16,8 @@ from typing import Any
 from .clauses import LOCAL_ID
 from .frontmatter import FrontMatter
 from .model import Item, Position
-from .settings import ID_PATTERN, PAGE_KEYS, FieldSpec, Settings
+from .printable import UNPRINTABLE
+from .settings import ID_PATTERN, ID_SYNTAX, PAGE_KEYS, FieldSpec, Settings
 from .suggest import a, did_you_mean
 
 Report = Callable[[str, Position, str], None]
@@ -25,10 +26,18 @@ Report = Callable[[str, Position, str], None]
 SPEC_MARKERS = ("id", "kind", "status")
 """Front matter with any of these fields makes a file a spec; without, it is a plain page."""
 
-ADDRESS = re.compile(rf"^([A-Za-z][A-Za-z0-9._-]*)/({LOCAL_ID})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ADDRESS = re.compile(rf"({ID_SYNTAX})/({LOCAL_ID})")
+"""A requirement address such as `PRD-1/R-2`; always `fullmatch` (see ID_PATTERN)."""
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _METRIC_KEYS = ("name", "baseline", "target")
 _TOO_LARGE = "a number too large to show"
+
+NUMBER_LIMIT = 10**12
+"""The largest size of a number in any field, either way: far beyond any estimate or metric,
+and small enough that every total stays exact and finite. Floats hold whole numbers exactly
+to 2**53 (about 9e15), so thousands of stories at the limit still add up exactly; and
+beyond 1.8e308 a YAML number does not even convert to a float (`1` and 309 zeros)."""
+_LIMIT_TEXT = "1e12"
 
 
 class _Invalid(Exception):
@@ -38,6 +47,17 @@ class _Invalid(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def is_bounded(value: Any) -> bool:
+    """Whether `value` is a number every number field accepts, and so every total may add:
+    finite and within NUMBER_LIMIT."""
+    # `abs(x) <= limit` is false for NaN and infinities, and exact for integers of any size.
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and abs(value) <= NUMBER_LIMIT
+    )
 
 
 def is_spec(data: dict[str, Any] | None) -> bool:
@@ -149,18 +169,12 @@ def _scalar(spec: FieldSpec, type_: str, value: Any) -> Any:
         text = _string(value)
         if spec.name == "title" and "\n" in text.strip():
             raise _Invalid("RM005", "must be a single line")
+        if spec.printable:
+            # A folded title (`title: >`) ends in a newline, harmlessly; a name must be exact.
+            _printable(text.strip() if spec.name == "title" else text)
         return text
     if type_ == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Invalid("RM005", f"expected a number, got {_show(value)}")
-        if isinstance(value, float) and not math.isfinite(value):
-            # `.nan` and `.inf` are YAML floats, but no estimate; JSON cannot even carry them.
-            raise _Invalid("RM005", f"expected a finite number, got {_show(value)}")
-        if _show(value) == _TOO_LARGE:  # e.g. 0xfff… of thousands of digits: unprintable
-            raise _Invalid("RM005", f"expected a number, got {_TOO_LARGE}")
-        if spec.minimum is not None and value < spec.minimum:
-            raise _Invalid("RM005", f"must be at least {spec.minimum:g}, got {_show(value)}")
-        return value
+        return _number(value, spec.minimum)
     if type_ == "date":
         return _date(value)
     if type_ == "enum":
@@ -173,12 +187,37 @@ def _scalar(spec: FieldSpec, type_: str, value: Any) -> Any:
         return _id(value)
     if type_ == "address":
         text = _string(value)
-        if not ADDRESS.match(text):
+        if not ADDRESS.fullmatch(text):
             raise _Invalid("RM005", f"'{text}' is not a requirement address like PRD-1/R-2")
         return text
     if type_ == "metric":
         return _metric(value)
     raise AssertionError(f"unhandled field type {type_}")  # settings validate types
+
+
+def _number(value: Any, minimum: float | None = None) -> int | float:
+    """A number within the limits of every number field, else why not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid("RM005", f"expected a number, got {_show(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        # `.nan` and `.inf` are YAML floats, but no estimate; JSON cannot even carry them.
+        raise _Invalid("RM005", f"expected a finite number, got {_show(value)}")
+    if minimum is not None and value < minimum:
+        raise _Invalid("RM005", f"must be at least {minimum:g}, got {_show(value)}")
+    if not is_bounded(value):
+        low = f"{minimum:g}" if minimum is not None else f"-{_LIMIT_TEXT}"
+        raise _Invalid("RM005", f"must be between {low} and {_LIMIT_TEXT}, got {_show(value)}")
+    return value
+
+
+def _printable(text: str) -> None:
+    """Refuse text with a control character: it would print, compare and sort as another."""
+    found = UNPRINTABLE.search(text)
+    if found is not None:
+        raise _Invalid(
+            "RM005",
+            f"contains the control character U+{ord(found[0]):04X}; write it as plain text",
+        )
 
 
 def _page_value(name: str, value: Any) -> Any:
@@ -219,7 +258,7 @@ def _string(value: Any) -> str:
 def _id(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("RM017", f"expected an id such as STORY-1, got {_show(value)}")
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise _Invalid(
             "RM017",
             f"'{value}' is not a valid id (a letter, then letters, digits, '.', '_' or '-')",
@@ -229,7 +268,7 @@ def _id(value: Any) -> str:
 
 def _date(value: Any) -> date:
     text = value if isinstance(value, str) else None
-    if text is None or not _DATE.match(text):
+    if text is None or not _DATE.fullmatch(text):
         raise _Invalid("RM007", f"expected an ISO date like 2026-03-31, got {_show(value)}")
     try:
         return date.fromisoformat(text)
@@ -247,6 +286,13 @@ def _metric(value: Any) -> dict[str, str]:
         raise _Invalid("RM005", f"unknown metric key '{extra[0]}'; use name, baseline, target")
     if not value.get("name"):
         raise _Invalid("RM005", "a metric needs a 'name'")
+    for key in ("baseline", "target"):
+        number = value.get(key)
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            try:
+                _number(number)
+            except _Invalid as problem:
+                raise _Invalid(problem.code, f"{key}: {problem.message}") from None
     return {key: _string(value[key]) for key in _METRIC_KEYS if value.get(key) is not None}
 
 

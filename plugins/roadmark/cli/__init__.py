@@ -1,6 +1,7 @@
 """The `roadmark` command line: one module per subcommand, each with `add_arguments` and `run`.
 
-Exit status: 0 clean, 1 problems found, 2 usage or configuration error.
+Exit status: 0 clean, 1 problems found, 2 usage or configuration error, or an output
+(a file, standard output) that cannot be written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from .. import __version__
+from ..atomic import CannotWrite
+from ..printable import printable
 from ..settings import ConfigError
+from .stdout import GuardedStdout, StdoutFailed, abandon
 
 COMMANDS: dict[str, str] = {
     "check": "Check the specs of a product folder and report every problem.",
@@ -59,18 +63,41 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    stream = sys.stdout
+    sys.stdout = guarded = GuardedStdout(stream)
+    try:
+        try:
+            return _run(argv)
+        finally:
+            # Flushed here, where a failure can still be reported: at interpreter exit it
+            # would only be a warning and status 120. Also after --help (a SystemExit).
+            guarded.flush()
+    except StdoutFailed as exc:
+        abandon(stream)
+        if exc.broken_pipe:  # e.g. `roadmark check | head`: the reader has all it wants
+            return 0
+        _error(f"cannot write standard output: {exc}")
+        return 2
+    finally:
+        sys.stdout = stream
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     args = build_parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
         return int(args.run(args))
-    except ConfigError as exc:
-        print(f"roadmark: error: {exc}", file=sys.stderr)
+    except (ConfigError, CannotWrite) as exc:
+        _error(str(exc))
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # e.g. `roadmark check | head`
-        return 0
+
+
+def _error(message: str) -> None:
+    # The message may quote mkdocs.yml or a command-line argument: keep it one line.
+    print(printable(f"roadmark: error: {message}"), file=sys.stderr)
 
 
 if __name__ == "__main__":

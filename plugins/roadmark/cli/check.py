@@ -2,8 +2,10 @@
 
 Problems are printed as `path:line:col: error|warning CODE: message`, sorted by
 path and line. The configuration is the `roadmark` plugin's in `mkdocs.yml`.
-With `--test-results GLOB`, JUnit XML test results are checked too: each must
+The JUnit XML test results that `mkdocs build` reads (the `test_results` option)
+are checked too, or those named by `--test-results GLOB` instead: each must
 parse, and every requirement or criterion address a test names must exist.
+`--no-test-results` checks the specs alone.
 Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage or
 configuration error.
 """
@@ -31,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="text (default), json (a list of objects) or github (Actions annotations)",
     )
-    add_results_argument(parser, "none (test results are not checked)")
+    add_results_argument(parser, "the test_results option in mkdocs.yml")
 
 
 def add_path_argument(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
     product = load_product(project.root, project.settings, one_shot=True)
-    evidence = load_evidence(args.test_results, project, product, cwd, from_config=False)
+    evidence = load_evidence(args.test_results, project, product, cwd)
     problems = sorted([*product.problems, *evidence.problems], key=Problem.sort_key)
     text = format_problems(
         problems, args.format, lambda path: display_path(project.root, path, cwd)

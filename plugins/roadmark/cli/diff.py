@@ -22,6 +22,7 @@ from pathlib import Path
 from ..diff import compare
 from ..diff_render import FORMATS, render
 from ..git import GitError, Repository, open_repository
+from ..printable import printable
 from ..project import Project, load_project
 from ..revisions import ParseCache, Snapshot, at_revision, in_working_tree
 from ..settings import ConfigError
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         head = _head(repo, project, cache, args.head)
         base = _base(repo, project, cache, args.base, head.commit)
     except GitError as exc:
-        print(f"roadmark: error: {exc}", file=sys.stderr)
+        print(printable(f"roadmark: error: {exc}"), file=sys.stderr)
         return 2
     if not base.product.files and not head.product.files:
         raise ConfigError(

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..export import export_csv, export_json, export_trace_csv, export_trace_json
 from ..product import load_product
 from ..project import load_project
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
     product = load_product(project.root, project.settings, one_shot=True)
-    evidence = load_evidence(args.test_results, project, product, cwd, from_config=True)
+    evidence = load_evidence(args.test_results, project, product, cwd)
     # Problems in the test results go to stderr, so stdout stays a clean export.
     show = format_problems(evidence.problems, "text", lambda p: display_path(project.root, p, cwd))
     sys.stderr.write(show)
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = export_json(product, trace) if args.format == "json" else export_csv(product)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_atomic(args.output, text)  # a failed export leaves the previous one whole
     else:
         sys.stdout.write(text)
     return 0

@@ -5,6 +5,7 @@ product/, a PRD with requirements and metrics, an epic, a story with
 acceptance criteria and a release that link to each other. The result passes
 `roadmark check` and `mkdocs build --strict`. Nothing is written if any of
 these files, or another MkDocs config, already exists.
+When a file cannot be written (a full disk), the ones already written are removed.
 Exit status: 0 written, 2 nothing written.
 """
 
@@ -15,6 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ..atomic import CannotWrite
+from ..printable import printable
 from ..project import CONFIG_NAMES
 from ..scaffold import site_files, write_new
 
@@ -44,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         written = write_new(folder, site_files(args.name, date.today()))
     except FileExistsError as exc:
         print(f"roadmark: error: would overwrite {exc}; nothing written", file=sys.stderr)
+        return 2
+    except CannotWrite as exc:  # write_new took back what it had written
+        print(printable(f"roadmark: error: {exc}; nothing written"), file=sys.stderr)
         return 2
     for path in written:
         print(path.as_posix())

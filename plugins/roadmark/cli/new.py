@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..atomic import CannotWrite
 from ..loader import load_text
+from ..printable import printable
 from ..problems import Severity
 from ..product import assemble, load_files
 from ..project import load_project
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_files(project.root, settings, one_shot=True)
     items = [entry.source.item for entry in loaded if entry.source.item is not None]
     item_id = args.id or next_id(args.kind, items)
-    if not ID_PATTERN.match(item_id):
+    if not ID_PATTERN.fullmatch(item_id):
         raise ConfigError(f"'{item_id}' is not a valid id (letters, digits, '.', '_', '-')")
     if any(item.id == item_id for item in items):
         raise ConfigError(f"id '{item_id}' is already used")
@@ -86,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
         write_new(product_dir, {path: text})
     except FileExistsError:
         print(f"roadmark: error: {shown} already exists; nothing written", file=sys.stderr)
+        return 2
+    except CannotWrite as exc:
+        message = f"roadmark: error: cannot write {shown}: {exc.reason}; nothing written"
+        print(printable(message), file=sys.stderr)
         return 2
     print(shown)
     return 0

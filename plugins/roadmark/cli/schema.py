@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..atomic import write_files
 from ..project import load_project
 from ..schema import front_matter_schema
 from .check import add_config_argument
@@ -32,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(front_matter_schema(project.settings), indent=2) + "\n"
     if args.output:
         # The documented place, `.roadmark/schema.json`, is in a folder that may not exist yet.
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+        write_files({args.output: text}, overwrite=True)
     else:
         sys.stdout.write(text)
     return 0

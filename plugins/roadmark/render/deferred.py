@@ -13,12 +13,11 @@ table of contents; the plugin adds the section to the page's table of contents.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .markdown import attr
+from .html import attr, escape, title_attr
 
 Href = Callable[[str, str | None], str | None]
 """The URL of an item's page (and anchor) from the page being filled, or None if it has none."""
@@ -69,11 +68,11 @@ def fill_parts(page_html: str, parts: Mapping[str, str]) -> str:
 
 def section_heading(title: str, anchor: str, permalinks: Permalinks) -> str:
     """A section's `<h2>`, with its permalink as the `toc` extension writes them."""
-    shown = html.escape(title, quote=False)
+    shown = escape(title)
     if permalinks.symbol is not None:
-        titled = f' title="{attr(permalinks.title)}"' if permalinks.title else ""
         link = (
-            f'<a class="{attr(permalinks.css_class)}" href="#{attr(anchor)}"{titled}>'
+            f'<a class="{attr(permalinks.css_class)}" href="#{attr(anchor)}"'
+            f"{title_attr(permalinks.title)}>"
             f"{permalinks.symbol}</a>"
         )
         shown = link + shown if permalinks.leading else shown + link

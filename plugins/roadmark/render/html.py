@@ -1,14 +1,73 @@
-"""Markup for deferred parts: the same calls as `markdown.Linker`, written as HTML."""
+"""Spec text as HTML, and markup for deferred parts (the same calls as `markdown.Linker`).
+
+Every value from a spec or a test report that reaches a page passes through `plain`:
+here, through `escape` and `attr`, or through `markdown.text`, which builds on them.
+Escaping once is not always enough: a theme may read text back and write it as HTML.
+Material's `content.tooltips` copies each `title` attribute into a tooltip's
+`innerHTML`, and its ellipsis patch copies a truncated navigation or table-of-contents
+entry's text into such a title. So `plain` also breaks every `<` that would open a
+tag with an invisible word joiner: read as HTML once more, such text is still text,
+and it looks the same to a reader, in a native tooltip and to a screen reader.
+(Escaping twice would show `&lt;` wherever a theme does not decode the value again.)
+"""
 
 from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
-from .deferred import Href
-from .markdown import Linker, attr, slug
+if TYPE_CHECKING:
+    from .deferred import Href
+    from .markdown import Linker
+
+WORD_JOINER = "\u2060"
+"""Invisible and zero-width; after `<` it keeps an HTML parser from reading a tag."""
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. HTML forbids them
+# (NUL becomes U+FFFD, BEL is a parse error), and a terminal would act on them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Where an HTML parser starts a tag, an end tag, a comment or a declaration.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters; the rest as written (for a spec's Markdown body)."""
+    return _CONTROLS.sub("", text)
+
+
+def plain(value: object) -> str:
+    """A spec value as text that stays text even if HTML-decoded once more: no control
+    characters, and no `<` that opens a tag. Not yet escaped."""
+    text = str(value)
+    if not text.isprintable():  # rare, and the test is far cheaper than the substitution
+        text = _CONTROLS.sub("", text)
+    return _TAG_OPEN.sub("<" + WORD_JOINER, text) if "<" in text else text
+
+
+def escape(value: object) -> str:
+    """A spec value as HTML text on one line (runs of whitespace become one space)."""
+    return _escaped(str(value))
+
+
+def attr(value: object) -> str:
+    """A value for a double-quoted HTML attribute."""
+    return html.escape(plain(value), quote=True)
+
+
+def title_attr(value: object) -> str:
+    """A ` title="…"` attribute (a tooltip) on one line, or nothing for an empty value."""
+    shown = " ".join(plain(value).split())
+    return f' title="{html.escape(shown, quote=True)}"' if shown else ""
+
+
+def slug(value: str) -> str:
+    """A CSS-class-safe form of a status or kind, e.g. `in-progress`."""
+    return _SLUG.sub("-", value.lower()).strip("-") or "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +107,10 @@ class HtmlLinker:
         return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
 
-Markup = Linker | HtmlLinker
+Markup: TypeAlias = "Linker | HtmlLinker"
 """Where links and text are written: Markdown for a page, HTML for its deferred parts."""
 
 
 @functools.lru_cache(maxsize=8192)  # titles and statuses recur on page after page
 def _escaped(value: str) -> str:
-    return html.escape(" ".join(value.split()), quote=False)
+    return html.escape(" ".join(plain(value).split()), quote=False)

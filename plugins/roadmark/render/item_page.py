@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -17,7 +16,7 @@ from ..settings import FieldSpec, Settings
 from ..trace import Trace
 from ..words import number
 from .deferred import Href, Section, placeholder
-from .html import HtmlLinker, Markup
+from .html import HtmlLinker, Markup, escape, strip_controls
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
 from .trace import TITLE as TRACE_TITLE
 from .trace import criterion_evidence, has_trace_panel, trace_panel
@@ -38,7 +37,8 @@ def render_item_page(item: Item) -> str:
     The rest is framed around the rendered body by `frame_item_page`, as HTML: headings
     and placeholders in the Markdown would each cost a pass of every inline pattern.
     """
-    return _with_metrics(item, item.body.strip("\n") + "\n")
+    # The body is its author's Markdown, raw HTML and all; only control characters go.
+    return _with_metrics(item, strip_controls(item.body).strip("\n") + "\n")
 
 
 def frame_item_page(
@@ -50,9 +50,7 @@ def frame_item_page(
     has no `<h1>`); a level-1 heading in the body would stand in for it, so then it is
     written all the same.
     """
-    heading = (
-        f"<h1>{html.escape(title, quote=False)}</h1>\n" if title_heading or "<h1" in content else ""
-    )
+    heading = f"<h1>{escape(title)}</h1>\n" if title_heading or "<h1" in content else ""
     places = "".join(placeholder(section.key) for section in sections)
     return f"{heading}{placeholder('head')}{content}\n{places}"
 
@@ -107,7 +105,7 @@ def item_parts(
 def problems_admonition(problems: Iterable[Problem]) -> str:
     """A visible list of a file's problems."""
     lines = "".join(
-        f"<li><code>{html.escape(p.code)}</code> line {p.line}: {html.escape(p.message)}</li>"
+        f"<li><code>{escape(p.code)}</code> line {p.line}: {escape(p.message)}</li>"
         for p in problems
     )
     return admonition("failure", "Problems in this spec", f"<ul>{lines}</ul>")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
@@ -12,27 +11,16 @@ from dataclasses import dataclass
 from ..autolink import relative_path
 from ..progress import Progress
 from ..words import plural as english_plural
+from .html import attr, escape, slug, title_attr
 
 # Characters that would start Markdown syntax inline, all in Python-Markdown's escapable set.
 # Escaping braces also keeps a spec's `{{ … }}` away from template engines such as macros.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}!#])")
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def text(value: object) -> str:
     """Escape a spec value so Markdown shows it literally and HTML cannot be injected."""
-    escaped = html.escape(str(value), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(escaped.split()))
-
-
-def attr(value: object) -> str:
-    """Escape a value for an HTML attribute."""
-    return html.escape(str(value), quote=True)
-
-
-def slug(value: str) -> str:
-    """A CSS-class-safe form of a status or kind, e.g. `in-progress`."""
-    return _SLUG.sub("-", value.lower()).strip("-") or "none"
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +73,17 @@ class Linker:
 def badge(status: str) -> str:
     """A status badge, styled by the `roadmark-status--<status>` class."""
     # HTML, not Markdown, inside: badges are also written into deferred HTML parts.
-    shown = html.escape(status, quote=False)
-    return f'<span class="roadmark-status roadmark-status--{slug(status)}">{shown}</span>'
+    return f'<span class="roadmark-status roadmark-status--{slug(status)}">{escape(status)}</span>'
 
 
 def progress_bar(progress: Progress) -> str:
     """An accessible progress bar with its figures as text."""
-    label = attr(progress.describe())
+    described = progress.describe()
     return (
         f'<span class="roadmark-progress" role="progressbar" aria-valuemin="0" '
-        f'aria-valuemax="100" aria-valuenow="{progress.percent}" title="{label}">'
+        f'aria-valuemax="100" aria-valuenow="{progress.percent}"{title_attr(described)}>'
         f'<span class="roadmark-progress__bar" style="width: {progress.percent}%"></span>'
-        f"</span> {html.escape(progress.describe(), quote=False)}"
+        f"</span> {escape(described)}"
     )
 
 
@@ -116,7 +103,7 @@ def admonition(kind: str, title: str, body_html: str) -> str:
     """An admonition in the HTML that Python-Markdown's extension makes, so it needs none."""
     return (
         f'<div class="admonition {attr(kind)}">\n'
-        f'<p class="admonition-title">{html.escape(title)}</p>\n{body_html}\n</div>\n'
+        f'<p class="admonition-title">{escape(title)}</p>\n{body_html}\n</div>\n'
     )
 
 

@@ -22,10 +22,10 @@ from ..settings import Settings
 from ..trace import Trace
 from ..values import is_spec
 from .deferred import Href, Parts, Section
-from .html import HtmlLinker
+from .html import HtmlLinker, plain, strip_controls
 from .indexes import kind_index_table, render_kind_index, render_overview
 from .item_page import item_parts, item_sections, problems_admonition, render_item_page
-from .markdown import Linker, kind_label
+from .markdown import Linker, kind_label, text
 
 HUB_KINDS = ("prd", "release")
 """Kinds whose items are listed in the navigation one by one."""
@@ -147,27 +147,29 @@ def _file_page(
         )
         front = _item_front(item, title)
         return SitePage(src_uri, front + body, title, source.path, item, parts, sections)
-    text = source.text or ""
-    front = parse_front_matter(text)
+    source_text = source.text or ""
+    front = parse_front_matter(source_text)
     title = posixpath.splitext(posixpath.basename(source.path))[0]
     if not problems and not is_spec(front.data):
-        return SitePage(src_uri, text, title, source.path)  # a plain page: left as written
+        # A plain page: left as written, but for control characters, which HTML forbids.
+        return SitePage(src_uri, strip_controls(source_text), title, source.path)
     # A spec that could not be read, or a duplicate: show what is wrong, then its text.
-    body = f"# {html.escape(title)}\n\n" + problems_admonition(problems) + "\n" + front.body
+    body = f"# {text(title)}\n\n" + problems_admonition(problems) + "\n"
+    body += strip_controls(front.body)
     return SitePage(src_uri, _front(title) + body, title, source.path)
 
 
 def _item_front(item: Item, title: str) -> str:
-    meta: dict[str, object] = {"title": html.escape(title)}
+    meta: dict[str, object] = {"title": _meta_title(title)}
     tags = item.get("tags")
     if tags:
-        meta["tags"] = [html.escape(tag) for tag in tags]
+        meta["tags"] = [_meta_text(tag) for tag in tags]
     for key in ("hide", "search", "subtitle", "description", "comments"):
         if key in item.fields:
             value = item.fields[key]
             # Material writes these two into the HTML as they are (a <meta> attribute, the nav).
             if key in ("subtitle", "description") and value is not None:
-                value = html.escape(str(value))
+                value = _meta_text(value)
             meta[key] = value
     # Spec prose often quotes Helm or Go templates; only a spec that opts in is a template.
     meta["render_macros"] = item.fields.get("render_macros", False) is True
@@ -176,10 +178,25 @@ def _item_front(item: Item, title: str) -> str:
 
 def _front(title: str, *, search_exclude: bool = False) -> str:
     # Generated pages are never templates: their text comes from specs.
-    meta: dict[str, object] = {"title": html.escape(title), "render_macros": False}
+    meta: dict[str, object] = {"title": _meta_title(title), "render_macros": False}
     if search_exclude:
         meta["search"] = {"exclude": True}
     return _yaml_front(meta)
+
+
+def _meta_text(value: object) -> str:
+    """A front-matter value that themes write into the HTML as it is: escaped here."""
+    return html.escape(plain(value))
+
+
+def _meta_title(title: str) -> str:
+    """A page title for the front matter: escaped, and never a template.
+
+    mkdocs-macros renders a page's title as a template whenever it renders the page:
+    a spec that opts its body in must not have its title evaluated too. `&#123;` shows
+    as `{` wherever the title is written as HTML, but is no Jinja delimiter.
+    """
+    return _meta_text(title).replace("{", "&#123;")
 
 
 def _yaml_front(meta: dict[str, object]) -> str:

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from ..model import Item
 from ..roadmap import Roadmap, Span
-from .markdown import Linker, attr, slug, text
+from .html import attr, slug, title_attr
+from .markdown import Linker, text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -65,12 +66,12 @@ def render_timeline(roadmap: Roadmap, linker: Linker) -> str:
         label = f"{linker.link(row.item.id)} {text(row.item.title)}"
         lines += [
             f'<div class="roadmark-timeline__row roadmark-timeline__row--{row.kind}" markdown>',
-            f'<div class="roadmark-timeline__label" markdown="span" '
-            f'title="{attr(row.item.id)} · {attr(row.item.title)}">{label}</div>',
+            f'<div class="roadmark-timeline__label" markdown="span"'
+            f"{title_attr(f'{row.item.id} · {row.item.title}')}>{label}</div>",
             f'<div class="roadmark-timeline__track"><span class="roadmark-timeline__bar '
             f'roadmark-timeline__bar--{row.kind}{modifiers}" '
             f'style="left: {left:.3f}%; width: {width:.3f}%" '
-            f'data-roadmark-id="{attr(row.item.id)}" title="{attr(_tooltip(row))}">{done}</span>'
+            f'data-roadmark-id="{attr(row.item.id)}"{title_attr(_tooltip(row))}>{done}</span>'
             "</div>",
             "</div>",
         ]

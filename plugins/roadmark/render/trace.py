@@ -14,8 +14,8 @@ from ..problems import Problem
 from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
 from ..words import count
 from .deferred import Href, placeholder
-from .html import HtmlLinker, Markup
-from .markdown import Linker, admonition, attr, kind_label, slug, table, text
+from .html import HtmlLinker, Markup, escape, slug, strip_controls, title_attr
+from .markdown import Linker, admonition, kind_label, table, text
 
 TITLE = "Traceability"
 NO_STORY = "no story"
@@ -28,10 +28,9 @@ _MERMAID_UNSAFE = re.compile(r"""["#<>\[\](){}|`&;\\]""")
 
 def result_badge(result: str, message: str = "") -> str:
     """A test result badge (passed, failed, error, skipped), its message as a tooltip."""
-    title = f' title="{attr(message)}"' if message else ""
     return (
-        f'<span class="roadmark-result roadmark-result--{slug(result)}"{title}>'
-        f"{html.escape(result, quote=False)}</span>"
+        f'<span class="roadmark-result roadmark-result--{slug(result)}"{title_attr(message)}>'
+        f"{escape(result)}</span>"
     )
 
 
@@ -46,7 +45,7 @@ def case_label(test: RecordedTest) -> str:
     """A test's name as code, with its class, source file and results file as a tooltip."""
     # pytest writes its whole report on one line, so the results file's line says little.
     where = " · ".join(part for part in (test.classname, test.file, test.source) if part)
-    return f'<code title="{attr(where)}">{html.escape(test.name)}</code>'
+    return f"<code{title_attr(where)}>{escape(test.name)}</code>"
 
 
 def results_cell(tests: Sequence[RecordedTest]) -> str:
@@ -139,14 +138,14 @@ def _evidence_summary(trace: Trace) -> str:
     evidence = trace.evidence
     parts = []
     if evidence.sources:
-        files = ", ".join(f"<code>{html.escape(name)}</code>" for name in evidence.sources)
+        files = ", ".join(f"<code>{escape(name)}</code>" for name in evidence.sources)
         linked = len(evidence.tests)
         parts.append(
             f"Test results: {count(evidence.cases, 'test case')} read from {files}; "
             f"{linked} of them verify a requirement or criterion.\n"
         )
     else:
-        notes = "".join(f"<p>{html.escape(note)}</p>" for note in evidence.notes)
+        notes = "".join(f"<p>{escape(note)}</p>" for note in evidence.notes)
         parts.append(
             admonition(
                 "note",
@@ -163,8 +162,8 @@ def _evidence_summary(trace: Trace) -> str:
 
 def _problems(problems: Sequence[Problem]) -> str:
     items = "".join(
-        f"<li><code>{html.escape(f'{p.path}:{p.line}')}</code> "
-        f"<code>{html.escape(p.code)}</code>: {html.escape(p.message)}</li>"
+        f"<li><code>{escape(f'{p.path}:{p.line}')}</code> "
+        f"<code>{escape(p.code)}</code>: {escape(p.message)}</li>"
         for p in problems
     )
     return admonition("failure", "Problems in the test results", f"<ul>{items}</ul>")
@@ -353,5 +352,5 @@ def dependency_chart(epic: Item, graph: Graph) -> str:
 
 def mermaid_label(value: str) -> str:
     """A label safe inside Mermaid's double quotes: specials become `#<code>;` entities."""
-    flat = " ".join(value.split())
+    flat = " ".join(strip_controls(value).split())
     return _MERMAID_UNSAFE.sub(lambda match: f"#{ord(match[0])};", flat)

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from mkdocs.config import config_options as opt
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
+
+from ..settings import ConfigError
+from ..today import parse_today
+
+
+class TodayOption(opt.BaseConfigOption[date | None]):
+    """The `today` option, read by `parse_today` as `roadmark check` reads it.
+
+    Not `Type(str)`: YAML gives an unquoted `2026-03-31` as a date, which the build would
+    then refuse while the command line accepted it.
+    """
+
+    def run_validation(self, value: object) -> date | None:
+        try:
+            return parse_today(value)
+        except ConfigError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class RoadmarkConfig(Config):
@@ -37,8 +56,9 @@ class RoadmarkConfig(Config):
     """Build the roadmap page; turn off to leave it out of the site (and its cost out of
     the build)."""
 
-    today = opt.Optional(opt.Type(str))
-    """The date the roadmap takes as today (ISO); default: SOURCE_DATE_EPOCH, else the clock."""
+    today = TodayOption()
+    """The date the roadmap takes as today (`YYYY-MM-DD`, quoted or not); default:
+    SOURCE_DATE_EPOCH, else the clock."""
 
     risk_window_days = opt.Type(int, default=14)
     """A release due within this many days is at risk when its progress is below the threshold."""

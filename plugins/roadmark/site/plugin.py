@@ -7,7 +7,9 @@ Events used, in build order:
 - `on_config`: reads the options into the model's settings; adds the cross-link
   Markdown extension (and `md_in_html`, which the roadmap page uses) and our CSS/JS; under
   `serve`, keeps spec problems from aborting a strict rebuild (`preview.py`).
-- `on_files`: loads and checks the whole product once, reads the test results once,
+- `on_files`: first of all plugins, takes docs pages that are links out of the project
+  or special files out of the site (MkDocs would publish them); then, in its turn,
+  loads and checks the whole product once, reads the test results once,
   logs every problem through MkDocs (so `--strict` fails on them), and adds the
   generated pages with `File.generated`; nothing is written into `docs_dir` or the
   product folder.
@@ -23,6 +25,7 @@ Events used, in build order:
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 from datetime import date
 from functools import partial
@@ -30,13 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..autolink import AutolinkExtension, LinkTarget, relative_path
 from ..clause_anchors import ClauseAnchor, ClauseAnchorExtension
+from ..entries import foreign_finding, project_bounds
 from ..evidence import read_evidence
 from ..export import export_json
+from ..links import within
 from ..loader import SpecCache, asset_paths
 from ..problems import Problem, Severity
 from ..product import Product, load_product
@@ -125,7 +130,13 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         config.extra_javascript.append(ASSET_URIS[1])
         return config
 
-    def on_files(self, files: Files, *, config: Any) -> Files:
+    @event_priority(100)  # first, before any plugin reads a docs page
+    def _refuse_foreign_files(self, files: Files, *, config: Any) -> Files:
+        """Take links out of the project and special files out of the docs pages."""
+        _drop_foreign(files, config, self._root, self._settings)
+        return files
+
+    def _add_product(self, files: Files, *, config: Any) -> Files:
         """Load the product, report its problems, and add its pages."""
         try:
             # A one-shot build may keep its objects out of the collector's way; a preview
@@ -163,7 +174,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
             files.append(file)
             self._files[page.src_uri] = file
         product_dir = self._root / self._settings.product_dir
-        for path in asset_paths(product_dir):
+        # Only files inside the project that can be read: the problems of the others are logged.
+        for path in asset_paths(self._root, self._settings.product_dir):
             uri = page_path(prefix, path)
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(product_dir / path)))
@@ -183,6 +195,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
                 File.generated(config, EXPORT_URI, content=export_json(product, self._trace))
             )
         return files
+
+    on_files = CombinedEvent(_refuse_foreign_files, _add_product)
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         """Add the hub section unless the user's nav already places the product pages."""
@@ -294,6 +308,27 @@ def _log_problems(problems: list[Problem]) -> None:
             log.error(str(problem), extra=EXTRA)
         else:
             log.warning(str(problem), extra=EXTRA)
+
+
+def _drop_foreign(files: Files, config: Any, root: Path, settings: Settings) -> None:
+    """Take out of the site the docs pages that are links out of the project or not files.
+
+    Whatever the rule's severity: `off` silences the problem, not the protection.
+    """
+    docs_dir = os.path.normpath(config.docs_dir)
+    bounds = project_bounds(root, settings.product_dir)
+    for file in list(files):
+        source = file.abs_src_path
+        if file.generated_by is not None or not source or not within(source, (docs_dir,)):
+            continue  # the theme's files, and what plugins made
+        finding = foreign_finding(Path(source), bounds)
+        if finding is None:
+            continue
+        files.remove(file)
+        severity = settings.severity(finding.code)
+        if severity is not Severity.OFF:
+            path = Path(os.path.relpath(source, root)).as_posix()
+            _log_problems([Problem(finding.code, severity, path, 1, 1, finding.message)])
 
 
 def _link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str, LinkTarget]:

@@ -11,7 +11,7 @@ from markdown.util import parseBoolValue
 from mkdocs.structure.toc import AnchorLink
 
 from ..render.deferred import Permalinks, Section
-from ..render.markdown import slug
+from ..render.html import escape, slug
 
 
 def permalinks_from(toc_options: Mapping[str, Any] | None) -> Permalinks:
@@ -41,7 +41,7 @@ def add_sections(page: Any, sections: Sequence[Section]) -> dict[str, str]:
     for section in sections:
         anchor = unique(slug(section.title), taken)
         anchors[section.key] = anchor
-        entries.append(AnchorLink(html.escape(section.title, quote=False), anchor, 2))
+        entries.append(AnchorLink(escape(section.title), anchor, 2))
     page.present_anchor_ids = taken
     items = page.toc.items
     # The toc extension nests level-2 headings under a level-1 heading before them.
