@@ -434,7 +434,7 @@ def test_diff_prints_forged_text_escaped_in_every_format(tmp_path: Path) -> None
     assert added["after"].startswith("Given \x1b[31mred\x1b[0m, when \u202eread\u202c")
 
 
-@pytest.mark.roadmark("STORY-61/AC-3")
+@pytest.mark.roadmark("STORY-62/AC-3")
 def test_mentions_and_issue_numbers_in_the_markdown_report_notify_no_one(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
     project(tmp_path, {"STORY-1": story("STORY-1"), "STORY-2": story("STORY-2")})
