@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from roadmark.model import Item
 from roadmark.progress import progress_of
 from roadmark.settings import Settings
 from sites import LINE, build, mkdocs_config, run_tool, table, write_project
+from test_diff import Repo as GitRepo
 
 TIMEOUT = 120
 """Seconds any one tool run may take; the bugs guarded against include a hang."""
@@ -179,33 +178,8 @@ def test_check_and_the_strict_build_report_the_same_lines(tmp_path: Path, field:
     assert sorted(strict_build_problems(root)) == sorted(checked)
 
 
-class Repo:
+class Repo(GitRepo):
     """A git repository whose first commit is the base of `roadmark diff`."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        self.env = env | {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root)}
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str) -> None:
-        subprocess.run(
-            [
-                "git",
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-                *args,
-            ],
-            cwd=self.root,
-            env=self.env,
-            capture_output=True,
-            check=True,
-            timeout=60,
-        )
 
     def commit(self) -> None:
         self.git("add", "-A")
