@@ -22,9 +22,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from roadmark.product import Product, load_product
-from roadmark.roadmap import RoadmapOptions
-from roadmark.settings import Settings
+from roadmark.plan.roadmap import RoadmapOptions
+from roadmark.spec.product import Product, load_product
+from roadmark.spec.settings import Settings
 from sites import mkdocs_config, spec, write_project
 
 TODAY = date(2026, 11, 22)

@@ -20,7 +20,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.utils import get_relative_url
 
-from roadmark.autolink import AutolinkExtension, LinkTarget, relative_path
+from roadmark.extensions.autolink import AutolinkExtension, LinkTarget, relative_path
 
 STORY = "product/stories/STORY-142.md"
 PRD = "product/prds/PRD-3.md"
@@ -425,9 +425,9 @@ def test_targets_are_read_when_rendering() -> None:
 def test_the_extension_loads_by_name_with_plain_data() -> None:
     html = markdown.markdown(
         "STORY-7/AC-1",
-        extensions=["roadmark.autolink"],
+        extensions=["roadmark.extensions.autolink"],
         extension_configs={
-            "roadmark.autolink": {
+            "roadmark.extensions.autolink": {
                 "targets": {"STORY-7/AC-1": {"page": "s7.md", "anchor": "ac-1", "title": "t"}},
                 "base_url": "/docs/",
             }
@@ -590,7 +590,7 @@ def test_a_link_to_a_missing_anchor_fails_a_strict_build(
 
 
 HOOKS = f"""\
-from roadmark.autolink import AutolinkExtension, LinkTarget
+from roadmark.extensions.autolink import AutolinkExtension, LinkTarget
 
 TARGETS = {SITE_TARGETS!r}
 

@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from roadmark.clauses import ParsedClauses, parse_clauses
-from roadmark.loader import load_text
-from roadmark.model import Position
-from roadmark.settings import Settings
+from roadmark.spec.clauses import ParsedClauses, parse_clauses
+from roadmark.spec.loader import load_text
+from roadmark.spec.model import Position
+from roadmark.spec.settings import Settings
 
 
 def parse(body: str, first_line: int = 1) -> ParsedClauses:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from roadmark.problems import RULES
-from roadmark.settings import DEFAULT_KINDS, ID_PATTERN
+from roadmark.spec.problems import RULES
+from roadmark.spec.settings import DEFAULT_KINDS, ID_PATTERN
 from sites import LINE, SPEC_RULES, md
 
 if TYPE_CHECKING:

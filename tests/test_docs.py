@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
-from roadmark.problems import RULES
-from roadmark.settings import Settings
+from roadmark.spec.problems import RULES
+from roadmark.spec.settings import Settings
 from sites import Site, build, run_tool
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from roadmark.graph import Graph
-from roadmark.product import load_product
-from roadmark.project import load_project
+from roadmark.spec.graph import Graph
+from roadmark.spec.product import load_product
+from roadmark.spec.project import load_project
 
 if TYPE_CHECKING:
     from conftest import RunCli

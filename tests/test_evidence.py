@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from roadmark.evidence import Evidence, JUnitError, parse_junit, read_evidence, results_options
-from roadmark.problems import RULES, Severity
-from roadmark.product import load_product
-from roadmark.settings import ConfigError, settings_from_options
+from roadmark.spec.problems import RULES, Severity
+from roadmark.spec.product import load_product
+from roadmark.spec.settings import ConfigError, settings_from_options
+from roadmark.trace.evidence import (
+    Evidence,
+    JUnitError,
+    parse_junit,
+    read_evidence,
+    results_options,
+)
 
 if TYPE_CHECKING:
     from conftest import RunCli, WriteProduct

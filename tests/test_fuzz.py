@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmark.loader import LoadedFile, load_path, load_text
-from roadmark.problems import RULES, Severity
-from roadmark.product import load_product
-from roadmark.settings import Settings
+from roadmark.spec.loader import LoadedFile, load_path, load_text
+from roadmark.spec.problems import RULES, Severity
+from roadmark.spec.product import load_product
+from roadmark.spec.settings import Settings
 from sites import LINE
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from roadmark.entries import SPEC_LIMIT, Refused, read_regular
+from roadmark.spec.entries import SPEC_LIMIT, Refused, read_regular
 from sites import DOCS, LINE, PRODUCT, build, mkdocs_config, run_tool, spec, write_project
 from test_diff import Repo, base_files
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roadmark.evidence import JUnitError, parse_junit, read_results_file
-from roadmark.scaffold import site_files
-from roadmark.settings import ConfigError
-from roadmark.today import parse_today
+from roadmark.cli.scaffold import site_files
+from roadmark.spec.settings import ConfigError
+from roadmark.spec.today import parse_today
+from roadmark.trace.evidence import JUnitError, parse_junit, read_results_file
 from sites import EPOCH, LINE, TOOL_ENV, console_script, run_tool, write_project
 
 TIMEOUT = 60

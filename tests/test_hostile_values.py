@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from roadmark.clauses import TEMPLATES, is_placeholder
-from roadmark.model import Item
-from roadmark.progress import progress_of
-from roadmark.settings import Settings
+from roadmark.plan.progress import progress_of
+from roadmark.spec.clauses import TEMPLATES, is_placeholder
+from roadmark.spec.model import Item
+from roadmark.spec.settings import Settings
 from sites import LINE, build, mkdocs_config, run_tool, table, write_project
 from test_diff import Repo as GitRepo
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from roadmark.product import load_product
-from roadmark.project import load_project
+from roadmark.spec.product import load_product
+from roadmark.spec.project import load_project
 
 if TYPE_CHECKING:
     from conftest import RunCli

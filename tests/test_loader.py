@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from roadmark.loader import load_text
-from roadmark.model import Position
-from roadmark.settings import Settings
+from roadmark.spec.loader import load_text
+from roadmark.spec.model import Position
+from roadmark.spec.settings import Settings
 
 
 @pytest.mark.roadmark("STORY-2/AC-1")

@@ -13,7 +13,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-import roadmark.loader
+import roadmark.spec.loader
 from sites import EPOCH, TOOL_ENV, build, mkdocs_config, spec, write_project
 
 Parsed = Counter[str]
@@ -24,14 +24,14 @@ Parsed = Counter[str]
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Parsed:
     """Counts every file the loader reads and parses from disk."""
     counts: Parsed = Counter()
-    load_path = roadmark.loader.load_path
+    load_path = roadmark.spec.loader.load_path
 
     def counting(product_dir: Path, path: str, settings: Any) -> Any:
         counts[path] += 1
         return load_path(product_dir, path, settings)
 
     # SpecCache.load looks the function up in its module at each call.
-    monkeypatch.setattr(roadmark.loader, "load_path", counting)
+    monkeypatch.setattr(roadmark.spec.loader, "load_path", counting)
     for name, value in {**TOOL_ENV, "SOURCE_DATE_EPOCH": EPOCH}.items():
         monkeypatch.setenv(name, value)
     return counts

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from roadmark.evidence import parse_junit, read_evidence
-from roadmark.product import load_product
-from roadmark.settings import Settings
-from roadmark.trace import build_trace
+from roadmark.spec.product import load_product
+from roadmark.spec.settings import Settings
+from roadmark.trace.coverage import build_trace
+from roadmark.trace.evidence import parse_junit, read_evidence
 from sites import build, mkdocs_config, write_project
 
 if TYPE_CHECKING:

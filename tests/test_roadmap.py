@@ -20,14 +20,9 @@ from roadmaps import (
     load_specs,
     roadmap_config,
 )
-from roadmark.graph import build_graph
-from roadmark.model import Item
-from roadmark.product import Product
-from roadmark.progress import Progress, progress_of, stories_under
-from roadmark.render.markdown import Linker
-from roadmark.render.roadmap import render_roadmap_page
-from roadmark.risks import behind
-from roadmark.roadmap import (
+from roadmark.plan.progress import Progress, progress_of, stories_under
+from roadmark.plan.risks import behind
+from roadmark.plan.roadmap import (
     ReleasePlan,
     Roadmap,
     RoadmapOptions,
@@ -35,8 +30,13 @@ from roadmark.roadmap import (
     plan_product,
     plan_roadmap,
 )
-from roadmark.scope import Scope, release_scopes
-from roadmark.settings import Settings
+from roadmark.plan.scope import Scope, release_scopes
+from roadmark.render.markdown import Linker
+from roadmark.render.roadmap import render_roadmap_page
+from roadmark.spec.graph import build_graph
+from roadmark.spec.model import Item
+from roadmark.spec.product import Product
+from roadmark.spec.settings import Settings
 from sites import Node, Site, build, section, seen, spec, table, write_project
 
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from roadmark.problems import RULES
-from roadmark.product import load_product
-from roadmark.settings import Settings
+from roadmark.spec.problems import RULES
+from roadmark.spec.product import load_product
+from roadmark.spec.settings import Settings
 from sites import SPEC_RULES, md
 
 if TYPE_CHECKING:
@@ -921,8 +921,8 @@ def test_configuration_error_exits_2(
 
 def test_the_cli_knows_every_plugin_option() -> None:
     """The CLI's list of option names (it does not import MkDocs) is the plugin's."""
-    from roadmark.settings import PLUGIN_OPTIONS
     from roadmark.site.config import RoadmarkConfig
+    from roadmark.spec.settings import PLUGIN_OPTIONS
 
     assert {name for name, _ in RoadmarkConfig._schema} == PLUGIN_OPTIONS
 

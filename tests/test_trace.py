@@ -24,11 +24,11 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
-from roadmark.evidence import read_evidence
-from roadmark.product import load_product
 from roadmark.render.trace import mermaid_label
-from roadmark.settings import settings_from_options
-from roadmark.trace import Coverage, Trace, build_trace
+from roadmark.spec.product import load_product
+from roadmark.spec.settings import settings_from_options
+from roadmark.trace.coverage import Coverage, Trace, build_trace
+from roadmark.trace.evidence import read_evidence
 from sites import Node, Site, build, section, table
 
 if TYPE_CHECKING:

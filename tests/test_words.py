@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from roadmark.cli.scaffold import kind_folder
 from roadmark.render.markdown import kind_label
-from roadmark.scaffold import kind_folder
-from roadmark.words import count, number, plural
+from roadmark.text.words import count, number, plural
 
 
 @pytest.mark.parametrize(

@@ -23,15 +23,15 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from .product import Product, load_product
-from .progress import progress_of, stories_under
-from .project import load_project
+from .plan.progress import progress_of, stories_under
+from .plan.roadmap import RoadmapOptions, plan_roadmap
 from .render.item_table import render_item_table
 from .render.markdown import Linker, progress_bar
 from .render.roadmap import VIEWS, render_roadmap
 from .render.site_pages import item_paths, page_prefix
-from .roadmap import RoadmapOptions, plan_roadmap
-from .today import resolve_today
+from .spec.product import Product, load_product
+from .spec.project import load_project
+from .spec.today import resolve_today
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from .evidence import PROPERTY
-from .values import ADDRESS
+from .spec.fields import ADDRESS
+from .trace.evidence import PROPERTY
 
 MARKER = "roadmark"
 MARKER_HELP = (

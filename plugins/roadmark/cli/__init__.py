@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from .. import __version__
-from ..atomic import CannotWrite
-from ..printable import printable
-from ..settings import ConfigError
+from ..spec.settings import ConfigError
+from ..text.printable import printable
+from .atomic import CannotWrite
 from .stdout import GuardedStdout, StdoutFailed, abandon
 
 COMMANDS: dict[str, str] = {

@@ -16,10 +16,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..problems import Problem, Severity
-from ..product import load_product
-from ..project import load_project
-from ..report import FORMATS, display_path, format_problems, summary
+from ..spec.problems import Problem, Severity
+from ..spec.product import load_product
+from ..spec.project import load_project
+from .report import FORMATS, display_path, format_problems, summary
 from .results import add_results_argument, load_evidence
 
 

@@ -19,13 +19,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..diff import compare
-from ..diff_render import FORMATS, render
-from ..git import GitError, Repository, open_repository
-from ..printable import printable
-from ..project import Project, load_project
-from ..revisions import ParseCache, Snapshot, at_revision, in_working_tree
-from ..settings import ConfigError
+from ..review.change_report import FORMATS, render
+from ..review.changes import compare
+from ..review.git import GitError, Repository, open_repository
+from ..review.revisions import ParseCache, Snapshot, at_revision, in_working_tree
+from ..spec.project import Project, load_project
+from ..spec.settings import ConfigError
+from ..text.printable import printable
 from .check import add_config_argument
 
 

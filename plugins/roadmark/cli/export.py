@@ -13,13 +13,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..atomic import write_atomic
-from ..export import export_csv, export_json, export_trace_csv, export_trace_json
-from ..product import load_product
-from ..project import load_project
-from ..report import display_path, format_problems
-from ..trace import build_trace
+from ..render.export import export_csv, export_json, export_trace_csv, export_trace_json
+from ..spec.product import load_product
+from ..spec.project import load_project
+from ..trace.coverage import build_trace
+from .atomic import write_atomic
 from .check import add_config_argument, add_path_argument
+from .report import display_path, format_problems
 from .results import add_results_argument, load_evidence
 
 

@@ -16,10 +16,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ..atomic import CannotWrite
-from ..printable import printable
-from ..project import CONFIG_NAMES
-from ..scaffold import site_files, write_new
+from ..spec.project import CONFIG_NAMES
+from ..text.printable import printable
+from .atomic import CannotWrite
+from .scaffold import site_files, write_new
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,16 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..atomic import CannotWrite
-from ..loader import load_text
-from ..printable import printable
-from ..problems import Severity
-from ..product import assemble, load_files
-from ..project import load_project
-from ..report import display_path, format_problems
-from ..scaffold import kind_folder, next_id, spec_text, write_new
-from ..settings import ID_PATTERN, ConfigError
+from ..spec.loader import load_text
+from ..spec.problems import Severity
+from ..spec.product import assemble, load_files
+from ..spec.project import load_project
+from ..spec.settings import ID_PATTERN, ConfigError
+from ..text.printable import printable
+from .atomic import CannotWrite
 from .check import add_config_argument
+from .report import display_path, format_problems
+from .scaffold import kind_folder, next_id, spec_text, write_new
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..evidence import Evidence, read_evidence, results_options
-from ..product import Product
-from ..project import Project
+from ..spec.product import Product
+from ..spec.project import Project
+from ..trace.evidence import Evidence, read_evidence, results_options
 
 
 def add_results_argument(parser: argparse.ArgumentParser, default_help: str) -> None:

@@ -13,9 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..atomic import write_files
-from ..project import load_project
-from ..schema import front_matter_schema
+from ..spec.project import load_project
+from ..spec.schema import front_matter_schema
+from .atomic import write_files
 from .check import add_config_argument
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..graph import Graph
-from ..problems import Problem, Severity
-from ..progress import progress_of, stories_under
-from ..settings import Settings
-from ..words import number
+from ..plan.progress import progress_of, stories_under
+from ..spec.graph import Graph
+from ..spec.problems import Problem, Severity
+from ..spec.settings import Settings
+from ..text.words import number
 from .deferred import placeholder
 from .html import Markup
 from .markdown import Linker, badge, field_label, kind_label, progress_bar, table, text

@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from ..clause_anchors import ClauseAnchor
-from ..graph import Graph
-from ..model import Item
-from ..problems import Problem
-from ..progress import is_closed, progress_of, stories_under
-from ..settings import FieldSpec, Settings
-from ..trace import Trace
-from ..words import number
+from ..extensions.clause_anchors import ClauseAnchor
+from ..plan.progress import is_closed, progress_of, stories_under
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.problems import Problem
+from ..spec.settings import FieldSpec, Settings
+from ..text.words import number
+from ..trace.coverage import Trace
 from .deferred import Href, Section, placeholder
 from .html import HtmlLinker, Markup, escape, strip_controls
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..graph import Graph
-from ..model import Item
-from ..progress import progress_of, stories_under
-from ..settings import Settings
-from ..words import number
+from ..plan.progress import progress_of, stories_under
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.settings import Settings
+from ..text.words import number
 from .markdown import Linker, badge, kind_label, progress_bar, table, text
 
 

@@ -8,9 +8,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..autolink import relative_path
-from ..progress import Progress
-from ..words import plural as english_plural
+from ..extensions.autolink import relative_path
+from ..plan.progress import Progress
+from ..text.words import plural as english_plural
 from .html import attr, escape, slug, title_attr
 
 # Characters that would start Markdown syntax inline, all in Python-Markdown's escapable set.

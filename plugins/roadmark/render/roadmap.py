@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ..graph import Graph
-from ..horizons import COLUMNS
-from ..progress import Progress
-from ..roadmap import (
+from ..plan.horizons import COLUMNS
+from ..plan.progress import Progress
+from ..plan.roadmap import (
     BacklogGroup,
     BacklogStory,
     Card,
@@ -23,8 +22,9 @@ from ..roadmap import (
     RoadmapOptions,
     plan_product,
 )
-from ..settings import Settings
-from ..words import count, number
+from ..spec.graph import Graph
+from ..spec.settings import Settings
+from ..text.words import count, number
 from .markdown import Linker, badge, progress_bar, table, text
 from .site_pages import View
 from .timeline import render_timeline

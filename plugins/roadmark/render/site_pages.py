@@ -15,12 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from ..frontmatter import parse_front_matter
-from ..model import Item, SourceFile
-from ..product import Product
-from ..settings import Settings
-from ..trace import Trace
-from ..values import is_spec
+from ..spec.fields import is_spec
+from ..spec.frontmatter import parse_front_matter
+from ..spec.model import Item, SourceFile
+from ..spec.product import Product
+from ..spec.settings import Settings
+from ..trace.coverage import Trace
 from .deferred import Href, Parts, Section
 from .html import HtmlLinker, plain, strip_controls
 from .indexes import kind_index_table, render_kind_index, render_overview

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..model import Item
-from ..roadmap import Roadmap, Span
+from ..plan.roadmap import Roadmap, Span
+from ..spec.model import Item
 from .html import attr, slug, title_attr
 from .markdown import Linker, text
 

@@ -7,12 +7,12 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from ..evidence import RecordedTest
-from ..graph import Graph
-from ..model import Clause, Item
-from ..problems import Problem
-from ..trace import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
-from ..words import count
+from ..spec.graph import Graph
+from ..spec.model import Clause, Item
+from ..spec.problems import Problem
+from ..text.words import count
+from ..trace.coverage import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
+from ..trace.evidence import RecordedTest
 from .deferred import Href, placeholder
 from .html import HtmlLinker, Markup, escape, slug, strip_controls, title_attr
 from .markdown import Linker, admonition, kind_label, table, text

@@ -7,8 +7,8 @@ from datetime import date
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
-from ..settings import ConfigError
-from ..today import parse_today
+from ..spec.settings import ConfigError
+from ..spec.today import parse_today
 
 
 class TodayOption(opt.BaseConfigOption[date | None]):

@@ -36,16 +36,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ..autolink import AutolinkExtension, LinkTarget, relative_path
-from ..clause_anchors import ClauseAnchor, ClauseAnchorExtension
-from ..entries import foreign_finding, project_bounds
-from ..evidence import read_evidence
-from ..export import export_json
-from ..links import within
-from ..loader import SpecCache, asset_paths
-from ..problems import Problem, Severity
-from ..product import Product, load_product
+from ..extensions.autolink import AutolinkExtension, LinkTarget, relative_path
+from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
+from ..plan.roadmap import RoadmapOptions
 from ..render.deferred import Href, Permalinks, fill_parts, has_parts, section_heading
+from ..render.export import export_json
 from ..render.item_page import clause_anchors, frame_item_page
 from ..render.roadmap import roadmap_view
 from ..render.site_pages import (
@@ -58,10 +53,15 @@ from ..render.site_pages import (
 )
 from ..render.trace import TITLE as TRACE_TITLE
 from ..render.trace import render_trace_page, trace_parts
-from ..roadmap import RoadmapOptions
-from ..settings import ConfigError, Settings, settings_from_options
-from ..today import resolve_today
-from ..trace import Trace, build_trace, coverage_of
+from ..spec.entries import foreign_finding, project_bounds
+from ..spec.links import within
+from ..spec.loader import SpecCache, asset_paths
+from ..spec.problems import Problem, Severity
+from ..spec.product import Product, load_product
+from ..spec.settings import ConfigError, Settings, settings_from_options
+from ..spec.today import resolve_today
+from ..trace.coverage import Trace, build_trace, coverage_of
+from ..trace.evidence import read_evidence
 from .config import RoadmarkConfig
 from .nav import hub_section, with_section
 from .preview import EXTRA, spare_problems_from_strict

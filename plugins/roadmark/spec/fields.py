@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from ..text.printable import UNPRINTABLE
+from ..text.suggest import a, did_you_mean
 from .clauses import LOCAL_ID
 from .frontmatter import FrontMatter
 from .model import Item, Position
-from .printable import UNPRINTABLE
 from .settings import ID_PATTERN, ID_SYNTAX, PAGE_KEYS, FieldSpec, Settings
-from .suggest import a, did_you_mean
 
 Report = Callable[[str, Position, str], None]
 """Reports a problem: rule code, where, message."""

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..text.suggest import did_you_mean
 from .settings import PLUGIN_OPTIONS, ConfigError, Settings, settings_from_options
-from .suggest import did_you_mean
 from .today import parse_today
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .fields import ADDRESS
 from .model import Clause, Item
 from .settings import Settings
-from .values import ADDRESS
 
 _DIGITS = re.compile(r"(\d+)")
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..render.html import plain
+from ..spec.clauses import LOCAL_ID, SECTIONS
 from .autolink import rendered_file
-from .clauses import LOCAL_ID, SECTIONS
-from .render.html import plain
 
 PRIORITY = 6
 """After `inline` (20), so list items hold their text; before `toc` and MkDocs' anchor

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff import CHANGE_ORDER, ClauseChange, ItemChange, SpecDiff, WordSpan
-from .printable import UNPRINTABLE_BEYOND_C0, printable
-from .problems import Problem
-from .words import count
+from ..spec.problems import Problem
+from ..text.printable import UNPRINTABLE_BEYOND_C0, printable
+from ..text.words import count
+from .changes import CHANGE_ORDER, ClauseChange, ItemChange, SpecDiff, WordSpan
 
 FORMATS = ("text", "markdown", "json")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .graph import Graph
+from ..spec.fields import is_bounded
+from ..spec.graph import Graph
+from ..spec.settings import Settings
 from .progress import is_closed
-from .settings import Settings
-from .values import is_bounded
 
 SCOPE_KIND = "story"
 """The kind whose estimates and count make a release's scope."""

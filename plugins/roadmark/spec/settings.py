@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .printable import UNPRINTABLE
+from ..text.printable import UNPRINTABLE
 from .problems import RULES, Severity
 
 ID_SYNTAX = r"[A-Za-z][A-Za-z0-9._-]*"

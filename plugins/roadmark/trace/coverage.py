@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..plan.progress import is_closed
+from ..spec.model import Clause, Item
+from ..spec.product import Product
 from .evidence import Evidence, RecordedTest
-from .model import Clause, Item
-from .product import Product
-from .progress import is_closed
 
 State = Literal["verified", "failing", "skipped", "untested"]
 """A criterion's verdict: all tests passed; one failed or errored; some skipped; none."""

@@ -16,10 +16,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .evidence import RecordedTest
-from .model import Clause, Item, plain
-from .product import Product
-from .trace import Coverage, Figure, Trace, matrix
+from ..spec.model import Clause, Item, plain
+from ..spec.product import Product
+from ..trace.coverage import Coverage, Figure, Trace, matrix
+from ..trace.evidence import RecordedTest
 
 EXPORT_VERSION = 1
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .printable import printable
+from ..text.printable import printable
 
 
 class Severity(StrEnum):

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..spec.links import Kind, link_finding, resolve_link, within
+from ..spec.problems import Finding
 from .git import Repository, TreeEntry
-from .links import Kind, link_finding, resolve_link, within
-from .problems import Finding
 
 LINK_LIMIT = 4096
 """The longest target a link may have (Linux's PATH_MAX); git could store a longer one."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..text.suggest import a, did_you_mean
 from .clauses import TEMPLATES, is_placeholder
 from .graph import Graph, Reference
 from .model import Clause, Item, Position
 from .settings import Settings
-from .suggest import a, did_you_mean
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,11 @@ from typing import Any
 
 import yaml
 
+from ..spec.clauses import TEMPLATES
+from ..spec.graph import natural_key
+from ..spec.model import Item
+from ..text.words import plural
 from .atomic import write_files
-from .clauses import TEMPLATES
-from .graph import natural_key
-from .model import Item
-from .words import plural
 
 DEFAULT_PREFIXES = {"prd": "PRD-", "epic": "EPIC-", "story": "STORY-", "release": "R"}
 """Id prefixes of the built-in kinds when none of their items exist yet."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .clauses import LOCAL_ID
+from .fields import NUMBER_LIMIT
 from .settings import ID_PATTERN, ID_SYNTAX, PAGE_KEYS, FieldSpec, Settings
-from .values import NUMBER_LIMIT
 
 # Schema patterns are ECMA-262 regular expressions, in which `$` is the end of the text.
 _ID = ID_PATTERN.pattern

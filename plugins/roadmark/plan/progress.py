@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .graph import Graph
-from .model import Item
-from .settings import Settings
-from .values import is_bounded
-from .words import number
+from ..spec.fields import is_bounded
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.settings import Settings
+from ..text.words import number
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from .graph import Graph
-from .model import Item
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.settings import Settings
 from .progress import Progress, is_closed, is_done
-from .settings import Settings
 
 RiskRule = Literal["overdue", "behind", "dependency"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 
-from .model import Item
+from ..spec.model import Item
 
 SIMILARITY = 0.8
 """Least line similarity (difflib ratio, ids masked) for a removal and an addition to pair up."""

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal, cast
 
-from .graph import Graph
-from .model import Item
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.settings import Settings
 from .progress import is_done
-from .settings import Settings
 
 Column = Literal["now", "next", "later"]
 COLUMNS: tuple[Column, ...] = ("now", "next", "later")

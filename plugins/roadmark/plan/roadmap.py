@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .graph import Graph
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.settings import Settings
 from .horizons import COLUMNS, Column, explicit_horizon, release_columns
-from .model import Item
 from .progress import Progress, is_closed, is_done, progress_of
 from .risks import Risk, behind, dependency_risks, overdue
-from .settings import Settings
 
 PRIORITIES = ("P0", "P1", "P2", "P3")
 

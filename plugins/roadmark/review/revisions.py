@@ -11,10 +11,8 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from .committed import follow_links
-from .entries import SPEC_LIMIT, Refused, oversized_finding, project_bounds, read_regular
-from .git import GitError, Repository
-from .loader import (
+from ..spec.entries import SPEC_LIMIT, Refused, oversized_finding, project_bounds, read_regular
+from ..spec.loader import (
     LoadedFile,
     is_spec_path,
     is_visible_path,
@@ -23,8 +21,10 @@ from .loader import (
     load_path,
     unusable,
 )
-from .product import Product, assemble
-from .settings import Settings
+from ..spec.product import Product, assemble
+from ..spec.settings import Settings
+from .committed import follow_links
+from .git import GitError, Repository
 
 UNREADABLE_CODES = ("RM001", "RM002", "RM022", "RM023")
 """Problems that leave a file without an item: unreadable bytes, broken front matter, a

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from .clauses import TEMPLATES, parse_clauses
 from .entries import Refused, read_regular, scan
+from .fields import Report, build_item, is_spec
 from .frontmatter import declared_id, parse_front_matter
 from .model import Clause, Position, SourceFile
 from .problems import Finding
 from .settings import Settings
-from .values import Report, build_item, is_spec
 
 
 @dataclass(slots=True)

@@ -7,9 +7,9 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .printable import printable
-from .problems import Problem, Severity
-from .words import count
+from ..spec.problems import Problem, Severity
+from ..text.printable import printable
+from ..text.words import count
 
 FORMATS = ("text", "json", "github")
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from .clauses import LOCAL_ID
-from .graph import Graph, natural_key
-from .model import Clause, ClauseKind, Item, plain
-from .problems import Problem, Severity
+from ..plan.scope import release_scopes
+from ..spec.clauses import LOCAL_ID
+from ..spec.graph import Graph, natural_key
+from ..spec.model import Clause, ClauseKind, Item, plain
+from ..spec.problems import Problem, Severity
+from ..spec.settings import Settings
 from .renames import match_renames
 from .revisions import Snapshot, unreadable_files
-from .scope import release_scopes
-from .settings import Settings
 
 ChangeKind = Literal["added", "removed", "renamed", "moved", "modified"]
 CHANGE_ORDER: tuple[ChangeKind, ...] = ("added", "removed", "renamed", "moved", "modified")

@@ -31,7 +31,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER, AtomicString
 
-from .render.html import plain
+from ..render.html import plain
 
 __all__ = ["PRIORITY", "AutolinkExtension", "AutolinkTreeprocessor", "LinkTarget", "makeExtension"]
 
@@ -349,7 +349,7 @@ def relative_path(path: str, page: str) -> str:
 
 # Python-Markdown looks this name up when an extension is given as a module path.
 def makeExtension(**kwargs: Any) -> AutolinkExtension:
-    """Build the extension by name (`roadmark.autolink`), with targets given as plain mappings."""
+    """Build the extension by module path, with targets given as plain mappings."""
     targets = kwargs.pop("targets", {})
     kwargs["targets"] = {
         key: value if isinstance(value, LinkTarget) else LinkTarget(**value)

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.parsers import expat
 
-from .clauses import LOCAL_ID
-from .entries import Refused, read_regular
-from .graph import Graph
-from .problems import Problem, Severity
-from .settings import ConfigError, Settings
-from .values import ADDRESS
+from ..spec.clauses import LOCAL_ID
+from ..spec.entries import Refused, read_regular
+from ..spec.fields import ADDRESS
+from ..spec.graph import Graph
+from ..spec.problems import Problem, Severity
+from ..spec.settings import ConfigError, Settings
 
 Result = Literal["passed", "failed", "error", "skipped"]
 

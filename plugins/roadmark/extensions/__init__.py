@@ -1,0 +1,1 @@
+"""Python-Markdown extensions: cross-links and clause anchors in any page."""

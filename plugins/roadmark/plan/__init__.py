@@ -1,0 +1,1 @@
+"""Planning over the graph: progress, horizons, risks, scope and the roadmap."""

@@ -1,0 +1,1 @@
+"""Reviewing a change of plan: git revisions, renames, changes and their report."""

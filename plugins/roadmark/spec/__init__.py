@@ -1,0 +1,1 @@
+"""The spec model: ids, fields, files, loading, rules and the graph."""

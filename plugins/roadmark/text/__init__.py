@@ -1,0 +1,1 @@
+"""Text for people: safe printing, English words, did-you-mean."""

@@ -1,0 +1,1 @@
+"""Traceability: test results read as evidence, and coverage of the criteria."""
