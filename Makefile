@@ -28,7 +28,7 @@ serve: $(STAMP)
 build: $(STAMP) $(JUNIT)
 	$(BIN)/mkdocs build --strict
 
-## Run the whole test suite (and the linter); also records the evidence the site shows
+## Run the whole test suite (with the linter, and mypy as a test); also records the evidence the site shows
 test: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/ruff format --check plugins tests benchmarks
@@ -46,6 +46,7 @@ $(JUNIT): $(STAMP) pyproject.toml $(shell find plugins tests product -type f -no
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/ruff format --check plugins tests benchmarks
+	$(BIN)/python -m mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix plugins tests benchmarks
@@ -67,4 +68,4 @@ upgrade:
 	$(MAKE) test
 
 clean:
-	rm -rf site reports $(VENV) $(UPGRADE_VENV) .pytest_cache .ruff_cache
+	rm -rf site reports $(VENV) $(UPGRADE_VENV) .pytest_cache .ruff_cache .mypy_cache

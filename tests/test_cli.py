@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from roadmark.spec.ids import ID_PATTERN
 from roadmark.spec.problems import RULES
-from roadmark.spec.settings import DEFAULT_KINDS, ID_PATTERN
+from roadmark.spec.settings import DEFAULT_KINDS
 from sites import LINE, SPEC_RULES, md
 
 if TYPE_CHECKING:

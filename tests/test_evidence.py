@@ -9,16 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from roadmark.spec.options import read_options
 from roadmark.spec.problems import RULES, Severity
 from roadmark.spec.product import load_product
 from roadmark.spec.settings import ConfigError, settings_from_options
-from roadmark.trace.evidence import (
-    Evidence,
-    JUnitError,
-    parse_junit,
-    read_evidence,
-    results_options,
-)
+from roadmark.trace.evidence import Evidence, read_evidence
+from roadmark.trace.junit import JUnitError, parse_junit
 
 if TYPE_CHECKING:
     from conftest import RunCli, WriteProduct
@@ -287,14 +283,14 @@ def test_absolute_globs_are_reported_relative_to_the_project(
 
 
 def test_options_are_validated() -> None:
-    assert results_options({}).globs == ()
-    assert results_options({"test_results": "a.xml"}).globs == ("a.xml",)
-    assert results_options({"test_results_required": False}).required is False
-    assert results_options({"match_test_names": False}).names is False
+    assert read_options({}).test_results == ()
+    assert read_options({"test_results": "a.xml"}).test_results == ("a.xml",)
+    assert read_options({"test_results_required": False}).test_results_required is False
+    assert read_options({"match_test_names": False}).match_test_names is False
     with pytest.raises(ConfigError, match="list of globs"):
-        results_options({"test_results": [1]})
+        read_options({"test_results": [1]})
     with pytest.raises(ConfigError, match="true or false"):
-        results_options({"test_results_required": "no"})
+        read_options({"test_results_required": "no"})
 
 
 @pytest.mark.roadmark("STORY-32/AC-5")

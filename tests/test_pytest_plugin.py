@@ -15,7 +15,8 @@ import pytest
 from roadmark.spec.product import load_product
 from roadmark.spec.settings import Settings
 from roadmark.trace.coverage import build_trace
-from roadmark.trace.evidence import parse_junit, read_evidence
+from roadmark.trace.evidence import read_evidence
+from roadmark.trace.junit import parse_junit
 from sites import build, mkdocs_config, write_project
 
 if TYPE_CHECKING:

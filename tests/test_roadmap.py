@@ -26,7 +26,6 @@ from roadmark.plan.roadmap import (
     ReleasePlan,
     Roadmap,
     RoadmapOptions,
-    plan_by_prd,
     plan_product,
     plan_roadmap,
 )
@@ -164,9 +163,9 @@ def test_the_window_and_threshold_are_options(
 
 
 def test_a_release_with_nothing_to_do_is_not_behind() -> None:
-    nothing = Progress(0, 0, "stories", 0, 0)
+    nothing = Progress(0, 0, "stories", 0)
     assert behind(TODAY + timedelta(days=3), nothing, TODAY, 14, 0.5) is None
-    due_today = behind(TODAY, Progress(1, 4, "points", 1, 2), TODAY, 14, 0.5)
+    due_today = behind(TODAY, Progress(1, 4, "points", 2), TODAY, 14, 0.5)
     assert due_today is not None
     assert due_today.reason.startswith("due today, ")
 
@@ -257,17 +256,17 @@ def test_work_under_a_cancelled_epic_leaves_the_plan_as_progress_does(tmp_path: 
 
 def test_timeline_spans_run_from_start_to_date(plan: Roadmap) -> None:
     spans = {
-        entry.release.id: (entry.span.start, entry.span.end, entry.span.start_derived)
+        entry.release.id: (entry.span.start, entry.span.end)
         for entry in plan.releases
         if entry.span
     }
     assert spans == {
-        "R1": (date(2026, 10, 1), date(2026, 10, 31), False),
+        "R1": (date(2026, 10, 1), date(2026, 10, 31)),
         # No start: from the day after the previous release's date.
-        "R2": (date(2026, 11, 1), date(2026, 11, 15), True),
-        "R3": (date(2026, 11, 16), date(2026, 12, 2), True),
-        "R4": (date(2026, 12, 3), date(2027, 1, 25), False),
-        "R5": (date(2027, 1, 26), date(2027, 3, 1), True),
+        "R2": (date(2026, 11, 1), date(2026, 11, 15)),
+        "R3": (date(2026, 11, 16), date(2026, 12, 2)),
+        "R4": (date(2026, 12, 3), date(2027, 1, 25)),
+        "R5": (date(2027, 1, 26), date(2027, 3, 1)),
     }
     epics = {
         span.epic.id: (span.span.start, span.span.end, span.release) for span in plan.epic_spans
@@ -320,7 +319,7 @@ def test_each_prd_sees_only_the_work_that_delivers_it(product: Product) -> None:
     # STORY-29/AC-1 and AC-2.
     sections = {
         (entry.prd.id if entry.prd else "No PRD"): entry.roadmap
-        for entry in plan_by_prd(product.graph, product.settings, OPTIONS)
+        for entry in plan_product(product.graph, product.settings, OPTIONS).by_prd
     }
     assert list(sections) == ["PRD-1", "PRD-2", "No PRD"]
     prd_1, prd_2, none = sections["PRD-1"], sections["PRD-2"], sections["No PRD"]
@@ -346,7 +345,10 @@ def test_the_page_plans_the_product_and_each_prd_as_the_separate_calls_do(
 ) -> None:
     whole, sections = plan_product(product.graph, product.settings, OPTIONS)
     assert whole == plan_roadmap(product.graph, product.settings, OPTIONS)
-    assert sections == plan_by_prd(product.graph, product.settings, OPTIONS)
+    for entry in sections:
+        if entry.prd is not None:
+            alone = plan_roadmap(product.graph, product.settings, OPTIONS, prd=entry.prd.id)
+            assert entry.roadmap == alone
 
 
 def test_the_roadmap_of_one_prd_matches_its_section(product: Product) -> None:
@@ -551,7 +553,8 @@ def test_the_page_is_the_same_every_time(product: Product) -> None:
     pages = {item.id: f"product/{item.path}" for item in product.graph.items.values()}
 
     def render() -> str:
-        return render_roadmap_page(product.graph, product.settings, OPTIONS, Linker(pages, ROADMAP))
+        plan = plan_product(product.graph, product.settings, OPTIONS)
+        return render_roadmap_page(plan, Linker(pages, ROADMAP))
 
     assert render() == render()
     assert f"As of **{TODAY.isoformat()}**" in render()

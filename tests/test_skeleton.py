@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"
 
 
-@pytest.mark.roadmark("STORY-1/AC-2")
+@pytest.mark.roadmark("STORY-1/AC-2", "STORY-66/AC-2")
 def test_the_plugin_is_registered_for_mkdocs_and_properdocs() -> None:
     from roadmark.site.plugin import RoadmarkPlugin
 

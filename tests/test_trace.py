@@ -93,9 +93,9 @@ def test_every_coverage_figure_and_gap_list(trace: Trace) -> None:
 @pytest.mark.roadmark("STORY-34/AC-4")
 def test_each_prd_has_its_own_figures_and_gaps(trace: Trace) -> None:
     """A story implementing two PRDs' requirements counts in both; PRD-3 is superseded."""
-    names = [s.prd.id if s.prd else None for s in trace.sections]
+    names = [s.prd.id if s.prd else None for s in trace.prds]
     assert names == ["PRD-1", "PRD-2", None]
-    prd_1, prd_2, outside = trace.sections
+    prd_1, prd_2, outside = trace.prds
     assert [s.story.id for s in prd_1.stories] == ["STORY-1", "STORY-2", "STORY-3"]
     assert figures(prd_1.coverage) == [(1, 3, 33), (2, 3, 66), (4, 5, 80), (2, 5, 40)]
     assert gaps(prd_1.coverage) == [

@@ -6,7 +6,7 @@ import pytest
 
 from roadmark.cli.scaffold import kind_folder
 from roadmark.render.markdown import kind_label
-from roadmark.text.words import count, number, plural
+from roadmark.text.words import count, number, plural, with_article
 
 
 @pytest.mark.parametrize(
@@ -31,4 +31,12 @@ def test_counts_and_numbers_read_as_written_by_hand() -> None:
         "0.5",
         "",
         "",
+    ]
+
+
+def test_a_noun_takes_the_article_its_first_letter_asks_for() -> None:
+    assert [with_article("epic"), with_article("story"), with_article("Item")] == [
+        "an epic",
+        "a story",
+        "an Item",
     ]

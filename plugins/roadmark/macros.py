@@ -18,13 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from .plan.progress import progress_of, stories_under
-from .plan.roadmap import RoadmapOptions, plan_roadmap
+from .plan.progress import progress_by_item, progress_of, stories_under
+from .plan.roadmap import plan_roadmap
+from .plan.schedule import RoadmapOptions
 from .render.item_table import render_item_table
 from .render.markdown import Linker, progress_bar
 from .render.roadmap import VIEWS, render_roadmap
@@ -43,8 +44,26 @@ class Published:
     options: RoadmapOptions
 
 
-def define_env(env: Any) -> None:
-    """Register the `roadmap`, `items` and `progress` macros."""
+_Macro = TypeVar("_Macro", bound=Callable[..., str])
+
+
+class MacrosEnv(Protocol):
+    """What the pluglet uses of mkdocs-macros' `env` (and of Zensical's shim)."""
+
+    @property
+    def conf(self) -> Any:
+        """The site's config: MkDocs' config object, or a plain mapping."""
+
+    def macro(self, function: _Macro, /) -> _Macro:
+        """Register `function` as a macro under its own name; returns it."""
+
+
+def define_env(env: MacrosEnv) -> None:
+    """Register the `roadmap`, `items` and `progress` macros.
+
+    Long because the macros are closures over one product source, each registered under
+    its own name and signature, which are what page authors write.
+    """
     source = _Source(lambda: env.conf)
 
     @env.macro
@@ -96,7 +115,8 @@ def define_env(env: Any) -> None:
             and (tag is None or tag in (item.get("tags") or ()))
             and (release is None or graph.release_of(item) == release)
         ]
-        return render_item_table(chosen, graph, settings, _linker(published, context))
+        planned = progress_by_item(chosen, graph, settings)
+        return render_item_table(chosen, graph, planned, _linker(published, context))
 
     @env.macro
     @pass_context
@@ -141,14 +161,11 @@ def _load(conf: Any) -> Published:
     config_file = _lookup(conf, "config_file_path")
     project = load_project(config=Path(config_file)) if config_file else load_project()
     product = load_product(project.root, project.settings)
-    options = project.options
-    today, _ = resolve_today(options.get("today"))
-    pages = item_paths(product, page_prefix(options.get("prefix"), project.settings))
-    # Only what is configured: the rest are the defaults the plugin's options have too.
-    given = {"risk_window_days": ("window_days", int), "risk_threshold": ("threshold", float)}
+    options = project.options  # read and checked as the plugin reads them (`spec/options.py`)
+    today, _ = resolve_today(options.today)
+    pages = item_paths(product, page_prefix(options.prefix, project.settings))
     roadmap_options = RoadmapOptions(
-        today=today,
-        **{field: kind(options[key]) for key, (field, kind) in given.items() if key in options},
+        today=today, window_days=options.risk_window_days, threshold=options.risk_threshold
     )
     return Published(product, pages, roadmap_options)
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import pytest
 
-from .spec.fields import ADDRESS
-from .trace.evidence import PROPERTY
+# Only the grammar: this module is loaded in every pytest run, where YAML, Markdown and
+# MkDocs (which the rest of Roadmark imports) would slow down and clutter every test run.
+from .spec.ids import JUNIT_PROPERTY, is_address
 
 MARKER = "roadmark"
 MARKER_HELP = (
@@ -44,7 +45,7 @@ def marked_addresses(item: pytest.Item) -> tuple[list[str], list[str]]:
         for arg in mark.args:
             parts = [p.strip() for p in arg.split(",")] if isinstance(arg, str) else [arg]
             for part in parts:
-                if isinstance(part, str) and ADDRESS.fullmatch(part):
+                if isinstance(part, str) and is_address(part):
                     found.append(part)
                 else:
                     invalid.append(repr(part))
@@ -56,7 +57,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     """Record the marked addresses as the `roadmark` property of the test's report."""
     addresses, item.stash[_INVALID] = marked_addresses(item)
     if addresses:
-        item.user_properties.append((PROPERTY, ", ".join(addresses)))
+        item.user_properties.append((JUNIT_PROPERTY, ", ".join(addresses)))
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..spec.problems import Problem, Severity
 from ..spec.product import load_product
 from ..spec.project import load_project
-from .report import FORMATS, display_path, format_problems, summary
+from .problem_formats import FORMATS, display_path, format_problems, summary
 from .results import add_results_argument, load_evidence
 
 

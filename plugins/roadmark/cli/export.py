@@ -19,7 +19,7 @@ from ..spec.project import load_project
 from ..trace.coverage import build_trace
 from .atomic import write_atomic
 from .check import add_config_argument, add_path_argument
-from .report import display_path, format_problems
+from .problem_formats import display_path, format_problems
 from .results import add_results_argument, load_evidence
 
 

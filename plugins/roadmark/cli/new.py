@@ -15,15 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..spec.ids import is_id
 from ..spec.loader import load_text
 from ..spec.problems import Severity
 from ..spec.product import assemble, load_files
 from ..spec.project import load_project
-from ..spec.settings import ID_PATTERN, ConfigError
+from ..spec.settings import ConfigError
 from ..text.printable import printable
 from .atomic import CannotWrite
 from .check import add_config_argument
-from .report import display_path, format_problems
+from .problem_formats import display_path, format_problems
 from .scaffold import kind_folder, next_id, spec_text, write_new
 
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_files(project.root, settings, one_shot=True)
     items = [entry.source.item for entry in loaded if entry.source.item is not None]
     item_id = args.id or next_id(args.kind, items)
-    if not ID_PATTERN.fullmatch(item_id):
+    if not is_id(item_id):
         raise ConfigError(f"'{item_id}' is not a valid id (letters, digits, '.', '_', '-')")
     if any(item.id == item_id for item in items):
         raise ConfigError(f"id '{item_id}' is already used")

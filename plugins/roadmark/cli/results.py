@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..spec.product import Product
 from ..spec.project import Project
-from ..trace.evidence import Evidence, read_evidence, results_options
+from ..trace.evidence import Evidence, read_evidence
 
 
 def add_results_argument(parser: argparse.ArgumentParser, default_help: str) -> None:
@@ -41,12 +41,12 @@ def load_evidence(
     config are relative to the project root and follow `test_results_required`, as in the
     build. `globs == []` (`--no-test-results`) reads none.
     """
-    options = results_options(project.options)
+    options = project.options
     if globs:
         patterns = [str(cwd / glob) for glob in globs]
         required = True
     elif globs is None:
-        patterns, required = list(options.globs), options.required
+        patterns, required = list(options.test_results), options.test_results_required
     else:
         return Evidence()
     return read_evidence(
@@ -55,5 +55,5 @@ def load_evidence(
         product.graph,
         project.settings,
         required=required,
-        names=options.names,
+        names=options.match_test_names,
     )

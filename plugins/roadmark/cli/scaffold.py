@@ -85,8 +85,8 @@ def next_id(kind: str, items: Iterable[Item]) -> str:
     if numbered:
         # The most common leading letters win, so one stray `US-7` does not change the scheme;
         # within them the highest id by natural order (R1.0 after R0.9).
-        letters = Counter(_LETTERS.match(i)[0] for i in numbered).most_common(1)[0][0]
-        last = max((i for i in numbered if _LETTERS.match(i)[0] == letters), key=natural_key)
+        letters = Counter(_letters(i) for i in numbered).most_common(1)[0][0]
+        last = max((i for i in numbered if _letters(i) == letters), key=natural_key)
         match = _NUMBERED.match(last)
         assert match is not None  # every id in `numbered` matched
         prefix, digits = match.groups()
@@ -98,6 +98,12 @@ def next_id(kind: str, items: Iterable[Item]) -> str:
         candidate = f"{prefix}{number:0{width}d}"
         if candidate not in taken:
             return candidate
+
+
+def _letters(item_id: str) -> str:
+    """The id's leading non-digits: `STORY-` of `STORY-12`."""
+    match = _LETTERS.match(item_id)
+    return match[0] if match else ""  # never None: the pattern also matches emptily
 
 
 def kind_folder(kind: str, items: Iterable[Item]) -> str:

@@ -32,6 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER, AtomicString
 
 from ..render.html import plain
+from ..spec.ids import REFERENCE_IN_PROSE
 
 __all__ = ["PRIORITY", "AutolinkExtension", "AutolinkTreeprocessor", "LinkTarget", "makeExtension"]
 
@@ -55,17 +56,11 @@ SKIPPED_TAGS = frozenset(
 _PLACEHOLDER = re.escape(HTML_PLACEHOLDER).replace("%s", "(?P<index>[0-9]+)")
 """Where Python-Markdown kept raw HTML (or an entity) aside, e.g. `\\x02wzxhzdk:12\\x03`."""
 
-_WORD = r"[A-Za-z][A-Za-z0-9_]*+(?:[.-]++[A-Za-z0-9_]++)*+"
-"""What may be an id: a letter, then letters, digits, `_`, and `.` or `-` inside (`R2026.2`).
-
-Not at the end: there they are punctuation (`see STORY-1.`), so an id that itself
-ends in `.` or `-` is never linked."""
-
-_TOKEN = re.compile(rf"{_WORD}(?:/{_WORD})?+")
-"""An id, or an id and a local id (`STORY-1/AC-1`); possessive, so a rejected word is
-not retried from a shorter prefix."""
-
-_REF = r"(?<![\w\x02./\\@#&=?%~+-]) (?P<ref>" + _TOKEN.pattern + r") [.-]*+ (?![\w/\\@])"
+# What may be an id or an address is the grammar's (REFERENCE_IN_PROSE); what stands
+# around it, here: punctuation after it, and what may not touch it on either side.
+_REF = (
+    r"(?<![\w\x02./\\@#&=?%~+-]) (?P<ref>" + REFERENCE_IN_PROSE.pattern + r") [.-]*+ (?![\w/\\@])"
+)
 """A candidate, not a piece of a longer word, path, query, e-mail address or placeholder."""
 _URL = r"(?<![\w.+-]) (?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:) \S*+"
 """A URL, skipped whole so that no id inside it can match."""
@@ -141,7 +136,8 @@ class AutolinkTreeprocessor(Treeprocessor):
         """Link the ids in `root`, in place."""
         self.links = []
         # The ids the page names anywhere, found with one scan in C; most name a handful.
-        known = self.extension.targets.keys() & _TOKEN.findall("\n".join(root.itertext()))
+        text = "\n".join(root.itertext())
+        known = self.extension.targets.keys() & REFERENCE_IN_PROSE.findall(text)
         if not known:
             return
         file = rendered_file(self.md)
@@ -249,8 +245,8 @@ class _Linker:
         for key in known:
             start = text.find(key)
             while start >= 0:
-                match = _REF_AT.match(text, start)
-                if match is not None and match["ref"] == key:
+                at = _REF_AT.match(text, start)
+                if at is not None and at["ref"] == key:
                     found.append((start, key))
                 start = text.find(key, start + len(key))
         found.sort()

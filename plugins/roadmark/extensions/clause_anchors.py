@@ -22,14 +22,14 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..render.html import plain
-from ..spec.clauses import LOCAL_ID, SECTIONS
+from ..spec.clauses import SECTIONS
+from ..spec.ids import CLAUSE_LEAD
 from .autolink import rendered_file
 
 PRIORITY = 6
 """After `inline` (20), so list items hold their text; before `toc` and MkDocs' anchor
 scan (5), which then see the ids, and before the cross-links (1), which skip links."""
 
-_LEAD = re.compile(rf"\s*({LOCAL_ID})")
 _SECTION = re.compile(rf"(?:{'|'.join(SECTIONS)})\b", re.IGNORECASE)
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _WRAPPERS = frozenset({"p", "strong", "b"})
@@ -81,7 +81,8 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
         placed: set[str] = set()
         for item in _section_items(root):
             holder = _lead(item)
-            match = _LEAD.match(holder.text or "")
+            text = holder.text or ""
+            match = CLAUSE_LEAD.match(text)
             clause = clauses.get(match[1]) if match else None
             # By anchor: `AC-1` and `ac-1` (reported as RM012) would give two `id="ac-1"`.
             if match is None or clause is None or clause.anchor in placed:
@@ -92,9 +93,9 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
             )
             link.set("title", plain(clause.title))  # a theme may write it back as HTML
             link.text = match[1]
-            rest = holder.text[match.end() :]  # type: ignore[index]
+            rest = text[match.end() :]
             link.tail = (self.md.htmlStash.store(clause.after) if clause.after else "") + rest
-            holder.text = holder.text[: match.start(1)]  # type: ignore[index]
+            holder.text = text[: match.start(1)]
             holder.insert(0, link)
 
 

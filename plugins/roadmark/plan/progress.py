@@ -20,8 +20,8 @@ class Progress:
     total: float
     unit: str
     """`points` or `stories`."""
-    stories_done: int
     stories: int
+    """How many stories count: the active ones."""
 
     @property
     def ratio(self) -> float:
@@ -51,10 +51,26 @@ def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
             done=sum(story.fields["estimate"] for story in finished),
             total=sum(story.fields["estimate"] for story in active),
             unit="points",
-            stories_done=len(finished),
             stories=len(active),
         )
-    return Progress(len(finished), len(active), "stories", len(finished), len(active))
+    return Progress(len(finished), len(active), "stories", len(active))
+
+
+def progress_by_item(
+    items: Iterable[Item], graph: Graph, settings: Settings
+) -> dict[str, Progress]:
+    """The progress of each of `items` that has stories beneath it, by id; never of a story.
+
+    Planned once per build (or per macro), so renderers only show it.
+    """
+    found: dict[str, Progress] = {}
+    for item in items:
+        if item.kind == "story":
+            continue
+        stories = stories_under(item, graph)
+        if stories:
+            found[item.id] = progress_of(stories, settings)
+    return found
 
 
 def stories_under(item: Item, graph: Graph) -> list[Item]:

@@ -127,7 +127,7 @@ def trace_data(trace: Trace) -> dict[str, Any]:
         "coverage": _coverage(trace.coverage),
         "prds": [
             {"prd": s.prd.id if s.prd else None, "coverage": _coverage(s.coverage)}
-            for s in trace.sections
+            for s in trace.prds
         ],
         "requirements": [
             {
@@ -157,9 +157,9 @@ def export_trace_json(trace: Trace) -> str:
 def export_trace_csv(trace: Trace) -> str:
     """The traceability matrix, one row per requirement × story × criterion × test."""
     out = _Csv(TRACE_COLUMNS)
-    for section in trace.sections:
-        prd = section.prd.id if section.prd else ""
-        for row in matrix(section):
+    for prd_trace in trace.prds:
+        prd = prd_trace.prd.id if prd_trace.prd else ""
+        for row in matrix(prd_trace):
             start = [
                 prd,
                 row.requirement.address if row.requirement else "",

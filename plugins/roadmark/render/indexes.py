@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..plan.progress import progress_of, stories_under
+from collections.abc import Mapping
+
+from ..plan.progress import Progress
 from ..spec.graph import Graph
 from ..spec.problems import Problem, Severity
 from ..spec.settings import Settings
@@ -24,8 +26,10 @@ def render_kind_index(kind: str, graph: Graph) -> str:
     return f"# {title}\n\n{count} Click a column heading to sort.\n\n" + placeholder("index")
 
 
-def kind_index_table(kind: str, graph: Graph, settings: Settings, linker: Markup) -> str:
-    """Every item of one kind with its main fields, in id order."""
+def kind_index_table(
+    kind: str, graph: Graph, settings: Settings, progress: Mapping[str, Progress], linker: Markup
+) -> str:
+    """Every item of one kind with its main fields and progress (planned, by id), in id order."""
     specs = settings.fields_for(kind)
     columns = [name for name in INDEX_COLUMNS if name in specs]
     with_progress = kind != "story"
@@ -46,15 +50,13 @@ def kind_index_table(kind: str, graph: Graph, settings: Settings, linker: Markup
             else:
                 row.append("" if value is None else linker.text(value))
         if with_progress:
-            stories = stories_under(item, graph)
-            row.append(progress_bar(progress_of(stories, settings)) if stories else "")
+            row.append(progress_bar(progress[item.id]) if item.id in progress else "")
         rows.append(row)
     return linker.table(headers, rows)
 
 
 def render_overview(
     graph: Graph,
-    settings: Settings,
     linker: Linker,
     problems: list[Problem],
     indexes: dict[str, str],

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from ..extensions.clause_anchors import ClauseAnchor
-from ..plan.progress import is_closed, progress_of, stories_under
+from ..plan.progress import Progress, is_closed
 from ..spec.graph import Graph
 from ..spec.model import Item
 from ..spec.problems import Problem
@@ -74,13 +74,14 @@ def item_parts(
     item: Item,
     graph: Graph,
     settings: Settings,
+    progress: Mapping[str, Progress],
     problems: list[Problem],
     trace: Trace | None,
     sections: Sequence[Section],
     href: Href,
 ) -> dict[str, str]:
     """The deferred parts of an item's page as HTML: its head (problems, parent chain, card)
-    and each of its `sections` (from `item_sections`)."""
+    and each of its `sections` (from `item_sections`); `progress` is each item's, by id."""
     linker = HtmlLinker(href)
     head = [problems_admonition(problems)] if problems else []
     chain = graph.ancestors(item)
@@ -89,10 +90,10 @@ def item_parts(
         head.append(
             f'<p class="roadmark-chain">{trail} › <strong>{linker.text(item.id)}</strong></p>'
         )
-    head.append(render_card(item, graph, settings, linker))
+    head.append(render_card(item, settings, progress.get(item.id), linker))
     renderers: dict[str, Callable[[], str]] = {
         "coverage": lambda: _requirement_coverage(item, graph, linker),
-        "children": lambda: _children(children_of(item, graph), graph, settings, linker),
+        "children": lambda: _children(children_of(item, graph), settings, progress, linker),
         "trace": lambda: trace_panel(item, trace, graph, linker) if trace is not None else "",
         "referenced-by": lambda: _referenced_by(item, graph, linker),
     }
@@ -111,8 +112,8 @@ def problems_admonition(problems: Iterable[Problem]) -> str:
     return admonition("failure", "Problems in this spec", f"<ul>{lines}</ul>")
 
 
-def render_card(item: Item, graph: Graph, settings: Settings, linker: Markup) -> str:
-    """The metadata card: every set field, references as links."""
+def render_card(item: Item, settings: Settings, progress: Progress | None, linker: Markup) -> str:
+    """The metadata card: every set field, references as links, and the item's progress."""
     specs = settings.fields_for(item.kind)
     names = [name for name in CARD_ORDER if name in specs]
     names += [name for name in specs if name not in names and name not in _SKIPPED]
@@ -121,9 +122,8 @@ def render_card(item: Item, graph: Graph, settings: Settings, linker: Markup) ->
         for name in names
         if item.get(name) not in (None, "", [])
     ]
-    stories = stories_under(item, graph) if item.kind != "story" else []
-    if stories:
-        rows.append(["Progress", progress_bar(progress_of(stories, settings))])
+    if progress is not None:
+        rows.append(["Progress", progress_bar(progress)])
     rows.insert(0, ["Kind", linker.text(kind_label(item.kind))])
     return f'<div class="roadmark-card">\n{linker.table(["Field", "Value"], rows)}</div>\n'
 
@@ -208,14 +208,15 @@ def _children_heading(item: Item, children: list[Item]) -> str:
     return kind_label(kinds.pop(), plural=True)
 
 
-def _children(children: list[Item], graph: Graph, settings: Settings, linker: Markup) -> str:
+def _children(
+    children: list[Item], settings: Settings, progress: Mapping[str, Progress], linker: Markup
+) -> str:
     rows = []
     for child in children:
         if child.kind == "story":
             done = number(child.get("estimate"))
         else:
-            stories = stories_under(child, graph)
-            done = progress_bar(progress_of(stories, settings)) if stories else ""
+            done = progress_bar(progress[child.id]) if child.id in progress else ""
         status = badge(child.status) + (" (left the plan)" if is_closed(child, settings) else "")
         rows.append([linker.link(child.id), linker.text(child.title), status, done])
     return linker.table(["Id", "Title", "Status", "Points / progress"], rows)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from ..plan.progress import progress_of, stories_under
+from ..plan.progress import Progress
 from ..spec.graph import Graph
 from ..spec.model import Item
-from ..spec.settings import Settings
 from ..text.words import number
 from .markdown import Linker, badge, kind_label, progress_bar, table, text
 
 
 def render_item_table(
-    items: Sequence[Item], graph: Graph, settings: Settings, linker: Linker
+    items: Sequence[Item], graph: Graph, progress: Mapping[str, Progress], linker: Linker
 ) -> str:
-    """Id, title, status, owner, release, priority, and points or progress of each item."""
+    """Id, title, status, owner, release, priority, and points or progress of each item
+    (`progress` as `plan.progress.progress_by_item` plans it for them)."""
     if not items:
         return "*No items match.*\n"
     mixed = len({item.kind for item in items}) > 1
@@ -28,13 +28,12 @@ def render_item_table(
         row = [linker.link(item.id), *([text(kind_label(item.kind))] if mixed else [])]
         row += [text(item.title), badge(item.status), text(item.get("owner") or "")]
         row += [linker.link(release) if release else "", text(item.get("priority") or "")]
-        row.append(_amount(item, graph, settings))
+        row.append(_amount(item, progress))
         rows.append(row)
     return table(headers, rows)
 
 
-def _amount(item: Item, graph: Graph, settings: Settings) -> str:
+def _amount(item: Item, progress: Mapping[str, Progress]) -> str:
     if item.kind == "story":
         return number(item.get("estimate"))
-    stories = stories_under(item, graph)
-    return progress_bar(progress_of(stories, settings)) if stories else ""
+    return progress_bar(progress[item.id]) if item.id in progress else ""

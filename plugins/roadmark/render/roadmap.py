@@ -2,31 +2,23 @@
 timeline, the backlog, and a section per PRD.
 
 `render_roadmap` renders one planned `Roadmap` (the whole product or one PRD) and is
-what the macros call too; `render_roadmap_page` is the generated site page.
+what the macros call too; `render_roadmap_page` is the generated site page. Both are
+given the plan: they never plan themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
+from ..plan.backlog import BacklogGroup, BacklogStory
+from ..plan.board import Card
 from ..plan.horizons import COLUMNS
 from ..plan.progress import Progress
-from ..plan.roadmap import (
-    BacklogGroup,
-    BacklogStory,
-    Card,
-    PrdRoadmap,
-    ReleasePlan,
-    Roadmap,
-    RoadmapOptions,
-    plan_product,
-)
-from ..spec.graph import Graph
-from ..spec.settings import Settings
+from ..plan.roadmap import PrdRoadmap, ProductRoadmap, ReleasePlan, Roadmap
 from ..text.words import count, number
 from .markdown import Linker, badge, progress_bar, table, text
-from .site_pages import View
+from .site_pages import ProductPage
 from .timeline import render_timeline
 
 VIEWS = ("releases", "board", "timeline", "backlog")
@@ -38,18 +30,17 @@ MAX_REASONS = 10
 _COLUMN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
 
 
-def roadmap_view(graph: Graph, settings: Settings, options: RoadmapOptions) -> View:
-    """The roadmap as a generated page of the site, `roadmap.md` under the product prefix."""
-    return View(
-        "roadmap", "Roadmap", lambda linker: render_roadmap_page(graph, settings, options, linker)
+def roadmap_page(product_roadmap: ProductRoadmap) -> ProductPage:
+    """The planned roadmap as a generated page of the site, `roadmap.md` under the product
+    prefix."""
+    return ProductPage(
+        "roadmap", "Roadmap", lambda linker: render_roadmap_page(product_roadmap, linker)
     )
 
 
-def render_roadmap_page(
-    graph: Graph, settings: Settings, options: RoadmapOptions, linker: Linker
-) -> str:
+def render_roadmap_page(product_roadmap: ProductRoadmap, linker: Linker) -> str:
     """The Markdown of the generated roadmap page."""
-    roadmap, sections = plan_product(graph, settings, options)
+    roadmap, sections = product_roadmap.whole, product_roadmap.by_prd
     parts = [
         "# Roadmap\n",
         summary(roadmap),
@@ -84,7 +75,7 @@ def render_roadmap(
 ) -> str:
     """The chosen views of a roadmap, each under a heading of `level`."""
     heading = "#" * level
-    renderers = {
+    renderers: dict[str, tuple[str, Callable[[], str]]] = {
         "releases": ("Releases", lambda: _releases(roadmap, linker, level + 1)),
         "board": ("Now, next, later", lambda: _board(roadmap, linker)),
         "timeline": ("Timeline", lambda: render_timeline(roadmap, linker)),

@@ -11,12 +11,11 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from ..spec.fields import is_spec
-from ..spec.frontmatter import parse_front_matter
+from ..plan.progress import Progress
 from ..spec.model import Item, SourceFile
 from ..spec.product import Product
 from ..spec.settings import Settings
@@ -32,7 +31,7 @@ HUB_KINDS = ("prd", "release")
 
 
 @dataclass(frozen=True, slots=True)
-class View:
+class ProductPage:
     """A generated page over the whole product, such as the roadmap or the traceability matrix."""
 
     name: str
@@ -67,8 +66,8 @@ class SiteLayout:
 
     pages: list[SitePage]
     overview: SitePage
-    views: list[SitePage]
-    """The product-wide views, in the order given."""
+    product_pages: list[SitePage]
+    """The pages over the whole product, in the order given."""
     indexes: dict[str, SitePage]
     """Index page by kind."""
     item_pages: dict[str, str]
@@ -82,12 +81,14 @@ class SiteLayout:
 def plan_site(
     product: Product,
     prefix: str,
-    views: Sequence[View] = (),
+    progress: Mapping[str, Progress],
+    product_pages: Sequence[ProductPage] = (),
     trace: Trace | None = None,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
-    With `trace`, item pages show their trace panel and each criterion's test verdict.
+    `progress` is each item's, as `plan.progress.progress_by_item` plans it. With `trace`,
+    item pages show their trace panel and each criterion's test verdict.
     """
     item_pages = item_paths(product, prefix)
     own_index = any(source.path == "index.md" for source in product.files)
@@ -95,37 +96,45 @@ def plan_site(
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
-    pages = [_file_page(source, product, prefix, item_pages, trace) for source in product.files]
+    pages = [
+        _file_page(source, product, prefix, item_pages, progress, trace) for source in product.files
+    ]
     indexes = {}
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
         title = kind_label(kind, plural=True)
-        parts = _index_parts(kind, product)
+        parts = _index_parts(kind, product, progress)
         indexes[kind] = SitePage(
             src_uri, _front(title, search_exclude=True) + content, title, parts=parts
         )
     pages.extend(indexes.values())
-    view_pages = []
-    for view in views:
-        src_uri = page_path(prefix, f"{view.name}.md")
-        if view.name in {posixpath.splitext(path)[0] for path in taken}:
-            src_uri = page_path(prefix, f"all-{view.name}.md")
-        content = view.render(Linker(item_pages, src_uri))
-        # Views repeat item titles by the hundred; search should lead to the items themselves.
-        front = _front(view.title, search_exclude=True)
-        page = SitePage(src_uri, front + content, view.title, parts=view.parts)
-        view_pages.append(page)
-    pages.extend(view_pages)
+    names = {posixpath.splitext(path)[0] for path in taken}
+    over_product = [_product_page(page, prefix, names, item_pages) for page in product_pages]
+    pages.extend(over_product)
     overview_uri = page_path(prefix, "index.md")
     if own_index:
         overview = next(page for page in pages if page.src_uri == overview_uri)
     else:
         linker = Linker(item_pages, overview_uri)
         paths = {kind: page.src_uri for kind, page in indexes.items()}
-        body = render_overview(product.graph, product.settings, linker, product.problems, paths)
+        body = render_overview(product.graph, linker, product.problems, paths)
         overview = SitePage(overview_uri, _front("Product") + body, "Product")
         pages.append(overview)
-    return SiteLayout(pages, overview, view_pages, indexes, item_pages)
+    return SiteLayout(pages, overview, over_product, indexes, item_pages)
+
+
+def _product_page(
+    page: ProductPage, prefix: str, taken: set[str], item_pages: dict[str, str]
+) -> SitePage:
+    """`page` at `<name>.md`, or at `all-<name>.md` when a file of the product folder has
+    that name (without `.md`, among `taken`)."""
+    src_uri = page_path(prefix, f"{page.name}.md")
+    if page.name in taken:
+        src_uri = page_path(prefix, f"all-{page.name}.md")
+    content = page.render(Linker(item_pages, src_uri))
+    # They repeat item titles by the hundred; search should lead to the items themselves.
+    front = _front(page.title, search_exclude=True)
+    return SitePage(src_uri, front + content, page.title, parts=page.parts)
 
 
 def _file_page(
@@ -133,6 +142,7 @@ def _file_page(
     product: Product,
     prefix: str,
     item_pages: dict[str, str],
+    progress: Mapping[str, Progress],
     trace: Trace | None,
 ) -> SitePage:
     src_uri = page_path(prefix, source.path)
@@ -143,19 +153,18 @@ def _file_page(
         title = f"{item.id} · {item.title}"
         sections = tuple(item_sections(item, product.graph, trace))
         parts = partial(
-            item_parts, item, product.graph, product.settings, problems, trace, sections
+            item_parts, item, product.graph, product.settings, progress, problems, trace, sections
         )
-        front = _item_front(item, title)
-        return SitePage(src_uri, front + body, title, source.path, item, parts, sections)
-    source_text = source.text or ""
-    front = parse_front_matter(source_text)
+        return SitePage(
+            src_uri, _item_front(item, title) + body, title, source.path, item, parts, sections
+        )
     title = posixpath.splitext(posixpath.basename(source.path))[0]
-    if not problems and not is_spec(front.data):
+    if not problems and item is None:
         # A plain page: left as written, but for control characters, which HTML forbids.
-        return SitePage(src_uri, strip_controls(source_text), title, source.path)
+        return SitePage(src_uri, strip_controls(source.text or ""), title, source.path)
     # A spec that could not be read, or a duplicate: show what is wrong, then its text.
     body = f"# {text(title)}\n\n" + problems_admonition(problems) + "\n"
-    body += strip_controls(front.body)
+    body += strip_controls(source.body)
     return SitePage(src_uri, _front(title) + body, title, source.path)
 
 
@@ -221,9 +230,10 @@ def item_paths(product: Product, prefix: str) -> dict[str, str]:
     return {item.id: page_path(prefix, item.path) for item in product.graph.items.values()}
 
 
-def _index_parts(kind: str, product: Product) -> Parts:
+def _index_parts(kind: str, product: Product, progress: Mapping[str, Progress]) -> Parts:
     def parts(href: Href) -> dict[str, str]:
-        return {"index": kind_index_table(kind, product.graph, product.settings, HtmlLinker(href))}
+        linker = HtmlLinker(href)
+        return {"index": kind_index_table(kind, product.graph, product.settings, progress, linker)}
 
     return parts
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..plan.roadmap import Roadmap, Span
+from ..plan.roadmap import Roadmap
+from ..plan.schedule import Span
 from ..spec.model import Item
 from .html import attr, slug, title_attr
 from .markdown import Linker, text
@@ -85,8 +86,8 @@ def _rows(roadmap: Roadmap) -> Iterator[_Row]:
     epics: dict[str | None, list[_Row]] = {}
     for entry in roadmap.epic_spans:
         key = entry.release if entry.release in placed else None
-        modifiers = ("done",) if entry.done else ()
-        row = _Row(entry.epic, entry.span, "epic", (slug(entry.epic.status), *modifiers), None)
+        done = ("done",) if entry.done else ()
+        row = _Row(entry.epic, entry.span, "epic", (slug(entry.epic.status), *done), None)
         epics.setdefault(key, []).append(row)
     for plan in roadmap.releases:
         if plan.span is None:

@@ -11,7 +11,7 @@ from ..spec.graph import Graph
 from ..spec.model import Clause, Item
 from ..spec.problems import Problem
 from ..text.words import count
-from ..trace.coverage import Coverage, CriterionTrace, Section, StoryTrace, Trace, matrix
+from ..trace.coverage import Coverage, CriterionTrace, PrdTrace, StoryTrace, Trace, matrix
 from ..trace.evidence import RecordedTest
 from .deferred import Href, placeholder
 from .html import HtmlLinker, Markup, escape, slug, strip_controls, title_attr
@@ -71,7 +71,7 @@ def criterion_evidence(trace: Trace) -> Callable[[Clause], str] | None:
 # --- The traceability page ----------------------------------------------------------------
 
 
-def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
+def render_trace_page(trace: Trace, linker: Linker) -> str:
     """The traceability page: evidence read, figures, gaps, then one matrix per PRD.
 
     The gap lists and matrices grow with every criterion, so they are placeholders here,
@@ -86,18 +86,20 @@ def render_trace_page(trace: Trace, graph: Graph, linker: Linker) -> str:
         _evidence_summary(trace),
         "## Coverage\n\n" + figures_table(trace.coverage, linker),
     ]
-    if len(trace.sections) > 1:
-        parts.append(_sections_table(trace.sections, linker))
+    if len(trace.prds) > 1:
+        parts.append(_by_prd_table(trace.prds, linker))
     parts.append("## Gaps\n\n" + placeholder("gaps"))
-    parts.extend(_section(index, section, linker) for index, section in enumerate(trace.sections))
+    parts.extend(
+        _prd_section(index, prd_trace, linker) for index, prd_trace in enumerate(trace.prds)
+    )
     return "\n".join(part for part in parts if part)
 
 
 def trace_parts(trace: Trace, href: Href) -> dict[str, str]:
     """The HTML of each placeholder of the traceability page, by key."""
     parts = {"gaps": gaps_html(trace.coverage, href)}
-    for index, section in enumerate(trace.sections):
-        parts[f"matrix-{index}"] = matrix_html(section, href)
+    for index, prd_trace in enumerate(trace.prds):
+        parts[f"matrix-{index}"] = matrix_html(prd_trace, href)
     return parts
 
 
@@ -169,34 +171,34 @@ def _problems(problems: Sequence[Problem]) -> str:
     return admonition("failure", "Problems in the test results", f"<ul>{items}</ul>")
 
 
-def _sections_table(sections: Sequence[Section], linker: Linker) -> str:
+def _by_prd_table(prd_traces: Sequence[PrdTrace], linker: Linker) -> str:
     rows = []
-    for section in sections:
-        name = linker.link(section.prd.id) if section.prd else "*outside any PRD*"
-        rows.append([name, *(f.describe() for f in section.coverage.figures)])
-    headers = ["PRD", *(f.label for f in sections[0].coverage.figures)]
+    for prd_trace in prd_traces:
+        name = linker.link(prd_trace.prd.id) if prd_trace.prd else "*outside any PRD*"
+        rows.append([name, *(f.describe() for f in prd_trace.coverage.figures)])
+    headers = ["PRD", *(f.label for f in prd_traces[0].coverage.figures)]
     return "## By PRD\n\n" + table(headers, rows)
 
 
-def _section(index: int, section: Section, linker: Linker) -> str:
-    if section.prd is not None:
-        heading = f"## {text(section.prd.id)} · {text(section.prd.title)}\n\n"
-        intro = f"{linker.link(section.prd.id, 'Open the PRD')}.\n\n"
+def _prd_section(index: int, prd_trace: PrdTrace, linker: Linker) -> str:
+    if prd_trace.prd is not None:
+        heading = f"## {text(prd_trace.prd.id)} · {text(prd_trace.prd.title)}\n\n"
+        intro = f"{linker.link(prd_trace.prd.id, 'Open the PRD')}.\n\n"
     else:
         heading = "## Stories outside any PRD\n\n"
         intro = "Stories under no PRD's epics that implement no requirement.\n\n"
-    grid = placeholder(f"matrix-{index}") if section.requirements or section.stories else ""
-    return heading + intro + figures_table(section.coverage, linker) + "\n" + grid
+    grid = placeholder(f"matrix-{index}") if prd_trace.requirements or prd_trace.stories else ""
+    return heading + intro + figures_table(prd_trace.coverage, linker) + "\n" + grid
 
 
 MATRIX_HEADERS = ("Requirement", "Story", "Criterion", "Result", "Tests")
 
 
-def matrix_html(section: Section, href: Href) -> str:
-    """The section's matrix as an HTML table, a criterion's tests together in one cell."""
+def matrix_html(prd_trace: PrdTrace, href: Href) -> str:
+    """The matrix of a PRD's trace as an HTML table, a criterion's tests together in one cell."""
     linker = HtmlLinker(href)
     rows: list[str] = []
-    for row in matrix(section):
+    for row in matrix(prd_trace):
         req = _clause_link(row.requirement, linker, short=True) if row.requirement else "–"
         if row.story is None:
             story, criterion = ("" if row.tests else f"<em>{NO_STORY}</em>"), ""
@@ -226,18 +228,18 @@ def _clause_link(clause: Clause, linker: Markup, short: bool = False) -> str:
 
 def has_trace_panel(item: Item, trace: Trace) -> bool:
     """Whether the item's page shows a trace panel: stories, epics and traced PRDs do."""
-    return item.id in trace.stories or item.kind == "epic" or trace.section_of(item.id) is not None
+    return item.id in trace.stories or item.kind == "epic" or trace.by_prd.get(item.id) is not None
 
 
 def trace_panel(item: Item, trace: Trace, graph: Graph, linker: Markup) -> str:
     """The trace panel of an item page, below its heading: upstream and downstream."""
-    section = trace.section_of(item.id)
+    prd_trace = trace.by_prd.get(item.id)
     if item.id in trace.stories:
         return _story_panel(trace.stories[item.id], graph, linker)
     if item.kind == "epic":
         return _epic_panel(item, trace, graph, linker)
-    if section is not None:
-        return _prd_panel(section, linker)
+    if prd_trace is not None:
+        return _prd_panel(prd_trace, linker)
     return ""
 
 
@@ -292,9 +294,9 @@ def _epic_panel(epic: Item, trace: Trace, graph: Graph, linker: Markup) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _prd_panel(section: Section, linker: Markup) -> str:
+def _prd_panel(prd_trace: PrdTrace, linker: Markup) -> str:
     rows = []
-    for requirement in section.requirements:
+    for requirement in prd_trace.requirements:
         criteria = [c for s in requirement.stories for c in s.criteria]
         verified = sum(c.state == "verified" for c in criteria)
         failing = sum(c.state == "failing" for c in criteria)
@@ -306,7 +308,7 @@ def _prd_panel(section: Section, linker: Markup) -> str:
                 str(failing) if failing else "",
             ]
         )
-    parts = [figures_table(section.coverage, linker)]
+    parts = [figures_table(prd_trace.coverage, linker)]
     if rows:
         headers = ["Requirement", "Stories", "Criteria verified", "Failing"]
         parts.append(linker.heading(3, "By requirement") + linker.table(headers, rows))

@@ -84,8 +84,8 @@ def render_text(diff: SpecDiff) -> str:
         lines += ["", "Unreadable files"]
         for file in diff.unreadable:
             side = "BASE" if file.side == "base" else "HEAD"
-            item = f" ({file.item})" if file.item else ""
-            lines.append(f"  {file.path}{item} in {side}: {file.reason}")
+            of_item = f" ({file.item})" if file.item else ""
+            lines.append(f"  {file.path}{of_item} in {side}: {file.reason}")
     for title, found in (
         ("New problems", diff.new_problems),
         ("Fixed problems", diff.fixed_problems),
@@ -188,7 +188,7 @@ class _Report:
 
 
 def _counts(diff: SpecDiff) -> dict[str, int]:
-    counts = {change: len(diff.of(change)) for change in CHANGE_ORDER}
+    counts: dict[str, int] = {change: len(diff.of(change)) for change in CHANGE_ORDER}
     counts["new_problems"] = len(diff.new_problems)
     counts["new_errors"] = len(diff.new_errors)
     counts["fixed_problems"] = len(diff.fixed_problems)

@@ -7,7 +7,6 @@ renderers only format it.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,8 +14,8 @@ from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from ..plan.scope import release_scopes
-from ..spec.clauses import LOCAL_ID
 from ..spec.graph import Graph, natural_key
+from ..spec.ids import CLAUSE_ITEM_IN_WORDS
 from ..spec.model import Clause, ClauseKind, Item, plain
 from ..spec.problems import Problem, Severity
 from ..spec.settings import Settings
@@ -27,11 +26,6 @@ ChangeKind = Literal["added", "removed", "renamed", "moved", "modified"]
 CHANGE_ORDER: tuple[ChangeKind, ...] = ("added", "removed", "renamed", "moved", "modified")
 
 Side = Literal["base", "head"]
-
-_CLAUSE_ITEM = re.compile(
-    rf"(?:[-*+]|\d{{1,9}}[.)]) (?:\*\*|__)?({LOCAL_ID})(?:\*\*|__)? ?:(?:\*\*|__)? ?"
-)
-"""A clause's list marker and local id, as clauses.py reads them, in whitespace-normalised text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +276,7 @@ def _prose(item: Item) -> str:
     clauses = {clause.local_id: _words(clause.text) for clause in item.clauses}
     kept: list[str] = []
     pos = 0
-    for match in _CLAUSE_ITEM.finditer(text):
+    for match in CLAUSE_ITEM_IN_WORDS.finditer(text):
         clause = clauses.get(match[1])
         if clause is not None and match.start() >= pos and text.startswith(clause, match.end()):
             kept.append(text[pos : match.start()])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from mkdocs.structure import StructureItem
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -16,11 +17,11 @@ PageOf = Callable[[SitePage], Page | None]
 
 def hub_section(title: str, layout: SiteLayout, page_of: PageOf) -> Section:
     """Overview, one index per kind, and the PRDs and releases themselves."""
-    children: list[Page | Section] = []
+    children: list[StructureItem] = []
     overview = page_of(layout.overview)
     if overview is not None:
         children.append(overview)
-    children.extend(page for page in map(page_of, layout.views) if page is not None)
+    children.extend(page for page in map(page_of, layout.product_pages) if page is not None)
     for kind, index in layout.indexes.items():
         index_page = page_of(index)
         if index_page is None:
@@ -45,7 +46,7 @@ def with_section(nav: Navigation, section: Section) -> Navigation:
     return Navigation(items, pages)
 
 
-def _collect(items: list, parent: Section | None, pages: list[Page]) -> None:
+def _collect(items: list[StructureItem], parent: Section | None, pages: list[Page]) -> None:
     for item in items:
         item.parent = parent
         if isinstance(item, Page):

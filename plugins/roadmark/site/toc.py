@@ -8,6 +8,7 @@ from typing import Any
 
 from markdown.extensions.toc import TocExtension, unique
 from markdown.util import parseBoolValue
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from ..render.deferred import Permalinks, Section
@@ -28,7 +29,7 @@ def permalinks_from(toc_options: Mapping[str, Any] | None) -> Permalinks:
     )
 
 
-def add_sections(page: Any, sections: Sequence[Section]) -> dict[str, str]:
+def add_sections(page: Page, sections: Sequence[Section]) -> dict[str, str]:
     """List `sections` at the end of the page's table of contents; their anchors by key.
 
     Each gets its title's slug as anchor, made unique among the page's ids as the

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .ids import CLAUSE_HEAD, LIST_ITEM, LIST_ITEM_START
 from .model import Clause, ClauseKind, Position
 
 SECTIONS: dict[str, ClauseKind] = {
     "requirements": "requirement",
     "acceptance criteria": "criterion",
 }
-
-LOCAL_ID = r"[A-Za-z][A-Za-z0-9]*-[0-9][A-Za-z0-9.]*"
 
 TEMPLATES: dict[ClauseKind, str] = {
     "requirement": "R-1: The system shall …",
@@ -36,11 +35,8 @@ _SECTION_HEADING = re.compile(
     r"^ {0,3}#{1,6}[ \t]+(?:requirements|acceptance criteria)\b", re.IGNORECASE | re.MULTILINE
 )
 _FENCE_START = ("`", "~")
-_ITEM_START = frozenset("-*+0123456789")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ITEM = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])([ \t]+)(.*)$")
-_CLAUSE = re.compile(rf"^(\*\*|__)?({LOCAL_ID})(?:\1)?[ \t]*:(?:\*\*|__)?[ \t]*(.*)$")
 
 
 @dataclass(slots=True)
@@ -62,7 +58,11 @@ class _Open:
 
 
 def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
-    """Parse the clause sections of `body`, whose first line is line `first_line` of its file."""
+    """Parse the clause sections of `body`, whose first line is line `first_line` of its file.
+
+    Long because it is one pass of a line-by-line state machine (fences, headings, list
+    items and their continuation lines): split up, its state would travel through every part.
+    """
     parsed = ParsedClauses()
     section: ClauseKind | None = None
     section_level = 0
@@ -115,13 +115,13 @@ def parse_clauses(body: str, first_line: int, owner: str) -> ParsedClauses:
         if not line.strip():
             blank_before = True
             continue
-        item = _ITEM.match(line) if first in _ITEM_START else None
+        item = LIST_ITEM.match(line) if first in LIST_ITEM_START else None
         if item and (current is None or _indent(line) < current.content_indent):
             close()
             rest = item.group(3)
             content_indent = len(line) - len(rest)
             number = offset + first_line
-            clause = _CLAUSE.match(rest)
+            clause = CLAUSE_HEAD.match(rest)
             if clause:
                 col = content_indent + 1 + (len(clause.group(1)) if clause.group(1) else 0)
                 position = Position(number, col)

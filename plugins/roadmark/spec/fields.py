@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 from ..text.printable import UNPRINTABLE
-from ..text.suggest import a, did_you_mean
-from .clauses import LOCAL_ID
+from ..text.suggest import did_you_mean
+from ..text.words import with_article
 from .frontmatter import FrontMatter
+from .ids import is_address, is_id
 from .model import Item, Position
-from .settings import ID_PATTERN, ID_SYNTAX, PAGE_KEYS, FieldSpec, Settings
+from .settings import PAGE_KEYS, FieldSpec, Settings
 
 Report = Callable[[str, Position, str], None]
 """Reports a problem: rule code, where, message."""
@@ -26,8 +27,6 @@ Report = Callable[[str, Position, str], None]
 SPEC_MARKERS = ("id", "kind", "status")
 """Front matter with any of these fields makes a file a spec; without, it is a plain page."""
 
-ADDRESS = re.compile(rf"({ID_SYNTAX})/({LOCAL_ID})")
-"""A requirement address such as `PRD-1/R-2`; always `fullmatch` (see ID_PATTERN)."""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _METRIC_KEYS = ("name", "baseline", "target")
 _TOO_LARGE = "a number too large to show"
@@ -62,7 +61,7 @@ def is_bounded(value: Any) -> bool:
 
 def is_spec(data: dict[str, Any] | None) -> bool:
     """Whether front matter `data` describes a spec item rather than a plain page."""
-    return bool(data) and any(marker in data for marker in SPEC_MARKERS)
+    return data is not None and any(marker in data for marker in SPEC_MARKERS)
 
 
 def build_item(path: str, front: FrontMatter, settings: Settings, report: Report) -> Item:
@@ -86,7 +85,7 @@ def build_item(path: str, front: FrontMatter, settings: Settings, report: Report
         if value is None or _blank(value) or (value == [] and not spec.required):
             continue  # blank is absent: `id: ''` is one missing field, not also an invalid id
         try:
-            typed[name] = _check(spec, value, front, name, settings, kind)
+            typed[name] = _check(spec, value, settings, kind)
         except _Invalid as problem:
             report(problem.code, front.positions[name], f"{name}: {problem.message}")
     for spec in allowed.values():
@@ -140,9 +139,7 @@ def _unknown_field(name: str, kind: str, settings: Settings) -> str:
     return f"unknown field '{name}'{did_you_mean(name, choices)}"
 
 
-def _check(
-    spec: FieldSpec, value: Any, front: FrontMatter, name: str, settings: Settings, kind: str
-) -> Any:
+def _check(spec: FieldSpec, value: Any, settings: Settings, kind: str) -> Any:
     if spec.type == "id":
         return _id(value)
     if spec.type == "kind":
@@ -154,7 +151,8 @@ def _check(
             hint = did_you_mean(status, statuses)
             raise _Invalid(
                 "RM006",
-                f"'{status}' is not {a(kind)} status{hint}; use one of {', '.join(statuses)}",
+                f"'{status}' is not {with_article(kind)} status{hint}; "
+                f"use one of {', '.join(statuses)}",
             )
         return status
     if spec.type == "list":
@@ -187,7 +185,7 @@ def _scalar(spec: FieldSpec, type_: str, value: Any) -> Any:
         return _id(value)
     if type_ == "address":
         text = _string(value)
-        if not ADDRESS.fullmatch(text):
+        if not is_address(text):
             raise _Invalid("RM005", f"'{text}' is not a requirement address like PRD-1/R-2")
         return text
     if type_ == "metric":
@@ -258,7 +256,7 @@ def _string(value: Any) -> str:
 def _id(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("RM017", f"expected an id such as STORY-1, got {_show(value)}")
-    if not ID_PATTERN.fullmatch(value):
+    if not is_id(value):
         raise _Invalid(
             "RM017",
             f"'{value}' is not a valid id (a letter, then letters, digits, '.', '_' or '-')",

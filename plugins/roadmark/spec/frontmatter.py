@@ -14,8 +14,13 @@ from .model import Position
 
 try:  # libyaml is about 8x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _BaseLoader
+
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    # The stubs make CSafeLoader and SafeLoader unrelated classes; either is the base here.
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+    _LIBYAML = False
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -25,7 +30,7 @@ _STR = "tag:yaml.org,2002:str"
 _MAYBE_TYPED = frozenset("yYnNtTfFoO~-+0123456789.<=")
 
 
-class _SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _SpecLoader(_BaseLoader):
     """A safe loader that keeps dates as text, so a bad date is a located problem."""
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
@@ -37,13 +42,16 @@ class _SpecLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             plain = implicit[0]
             if not plain or (value and value[0] not in _MAYBE_TYPED):
                 return _STR
-        return super().resolve(kind, value, implicit)
+        # types-PyYAML leaves BaseResolver.resolve unannotated; it returns the tag, a str.
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
 
 
-_SpecLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda loader, node: loader.construct_scalar(node),
-)
+def _timestamp_as_text(loader: _SpecLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 _DIGITS = re.compile(r"[-+]?[0-9][0-9_]*")
 
@@ -178,16 +186,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            # An unclosed quote or bracket "ends" at the closing fence; point at its start.
-            mark = exc.context_mark
-        where = at(mark) if mark else Position(2, 1)
-        context = exc.context
-        if context and exc.context_mark is not None and at(exc.context_mark).line != where.line:
-            context += f" (from line {at(exc.context_mark).line})"
-        message = " ".join(filter(None, (context, exc.problem))) or "invalid YAML"
-        result.error = (where, f"invalid YAML: {message}")
+        result.error = _marked_error(exc, at)
         return result
     except yaml.reader.ReaderError as exc:
         # A character YAML forbids, e.g. NUL: still the author's text, so locate it.
@@ -203,27 +202,56 @@ def parse_front_matter(text: str) -> FrontMatter:
     if not isinstance(node, yaml.MappingNode):
         result.error = (Position(2, 1), "front matter must be a mapping of field names to values")
         return result
-    marks: dict[str, tuple[yaml.Mark, yaml.Mark, tuple[yaml.Mark, ...]]] = {}
+    marks, result.error = _field_marks(node, at)
+    if result.error is not None:
+        return result
+    result.positions = NodePositions(marks, at)
+    result.key_positions = NodePositions(marks, at, keys=True)
+    result.data = data
+    return result
+
+
+def _marked_error(
+    exc: yaml.MarkedYAMLError, at: Callable[[yaml.Mark], Position]
+) -> tuple[Position, str]:
+    """Where a YAML syntax error is, and what it says, in the author's terms."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        # An unclosed quote or bracket "ends" at the closing fence; point at its start.
+        mark = exc.context_mark
+    where = at(mark) if mark else Position(2, 1)
+    context = exc.context
+    if context and exc.context_mark is not None and at(exc.context_mark).line != where.line:
+        context += f" (from line {at(exc.context_mark).line})"
+    message = " ".join(filter(None, (context, exc.problem))) or "invalid YAML"
+    return where, f"invalid YAML: {message}"
+
+
+_FieldMarks = dict[str, tuple[yaml.Mark, yaml.Mark, tuple[yaml.Mark, ...]]]
+"""Where each field's name, value and list elements start, by field name."""
+
+
+def _field_marks(
+    node: yaml.MappingNode, at: Callable[[yaml.Mark], Position]
+) -> tuple[_FieldMarks, tuple[Position, str] | None]:
+    """Where each field's name, value and list elements start; or the first field name that
+    is not text or is given twice, with where it is."""
+    marks: _FieldMarks = {}
     for key_node, value_node in node.value:
         key = key_node.value
         if not isinstance(key, str) or key_node.tag != _STR:
-            result.error = (at(key_node.start_mark), f"field names must be text, not {key!r}")
-            return result
+            return marks, (at(key_node.start_mark), f"field names must be text, not {key!r}")
         if key in marks:
             first = at(marks[key][0]).line
             message = f"field '{key}' is given twice (first on line {first})"
-            result.error = (at(key_node.start_mark), message)
-            return result
+            return marks, (at(key_node.start_mark), message)
         elements = (
             tuple(element.start_mark for element in value_node.value)
             if isinstance(value_node, yaml.SequenceNode)
             else ()
         )
         marks[key] = (key_node.start_mark, value_node.start_mark, elements)
-    result.positions = NodePositions(marks, at)
-    result.key_positions = NodePositions(marks, at, keys=True)
-    result.data = data
-    return result
+    return marks, None
 
 
 def _construct(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -235,7 +263,9 @@ def _construct(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     data: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
-            return loader.construct_document(node)  # merge keys, odd keys: PyYAML decides
+            # Merge keys, odd keys: PyYAML decides; a mapping node constructs a dict.
+            document: dict[Any, Any] = loader.construct_document(node)
+            return document
         if value_node.tag == _STR and isinstance(value_node, yaml.ScalarNode):
             value: Any = value_node.value
         elif value_node.tag == _SEQ and all(
@@ -280,7 +310,7 @@ def _locator(source: str) -> Callable[[yaml.Mark], Position]:
 
 def _at_offset(source: str, offset: int) -> Position:
     """The file position of the reader's `offset` into the YAML `source`."""
-    if _BaseLoader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, PyYAML characters
+    if _LIBYAML:  # libyaml counts UTF-8 bytes, PyYAML characters
         before = source.encode("utf-8")[:offset].decode("utf-8", "replace")
     else:  # pragma: no cover - depends on how PyYAML was built
         before = source[:offset]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .fields import ADDRESS
+from .ids import split_address
 from .model import Clause, Item
 from .settings import Settings
 
@@ -51,9 +51,9 @@ def references(item: Item, settings: Settings) -> Iterator[Reference]:
                 yield Reference(item.id, name, index, target, kind)
         elif spec.type == "list" and spec.items == "address":
             for index, address in enumerate(value):
-                match = ADDRESS.fullmatch(address)
-                if match:
-                    yield Reference(item.id, name, index, match[1], "prd", match[2])
+                parts = split_address(address)
+                if parts:
+                    yield Reference(item.id, name, index, parts[0], "prd", parts[1])
 
 
 @dataclass(slots=True)
@@ -190,4 +190,5 @@ def _id_order(item: Item) -> tuple[str, list[int | str], str]:
 
 def natural_key(text: str) -> list[int | str]:
     """A sort key that orders digit runs by value; ids start with a letter, so parts alternate."""
-    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
+    # isdecimal, not isdigit: "²" is a digit that `\d` does not match and int() refuses.
+    return [int(part) if part.isdecimal() else part for part in _DIGITS.split(text)]

@@ -43,16 +43,17 @@ def load_text(path: str, text: str, settings: Settings) -> LoadedFile:
     if front.error is not None:
         where, message = front.error
         report("RM002", where, message)
-        return LoadedFile(SourceFile(path, text, broken_id=declared_id(text)), findings)
+        broken = SourceFile(path, text, broken_id=declared_id(text), body=front.body)
+        return LoadedFile(broken, findings)
     if not is_spec(front.data):
-        return LoadedFile(SourceFile(path, text), findings)
+        return LoadedFile(SourceFile(path, text, body=front.body), findings)
     item = build_item(path, front, settings, report)
     parsed = parse_clauses(front.body, front.body_line, item.id)
     item.requirements, item.criteria = parsed.requirements, parsed.criteria
     _report_duplicates(item.clauses, report)
     for kind, where in parsed.unnumbered:
         report("RM018", where, f"this {kind} has no id; write it as '- {TEMPLATES[kind]}'")
-    return LoadedFile(SourceFile(path, text, item), findings)
+    return LoadedFile(SourceFile(path, text, item, body=front.body), findings)
 
 
 def load_path(product_dir: Path, path: str, settings: Settings) -> LoadedFile:

@@ -6,6 +6,7 @@ front end (site, CLI, macros) shares one model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, NamedTuple
@@ -53,7 +54,7 @@ class Item:
     """Path of the file relative to the product folder, with forward slashes."""
     fields: dict[str, Any] = field(default_factory=dict)
     """Every front matter field as written (after type checks), including the above."""
-    positions: dict[str, Position] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)
     """Where each field's value starts; list elements are keyed `field[index]`."""
     requirements: list[Clause] = field(default_factory=list)
     criteria: list[Clause] = field(default_factory=list)
@@ -87,6 +88,9 @@ class SourceFile:
     item: Item | None = None
     broken_id: str | None = None
     """The id the file seems to declare when its front matter cannot be parsed."""
+    body: str = ""
+    """The text after its front matter (all of it when it has none), as the loader split it;
+    empty when the file could not be read or its front matter is never closed."""
 
 
 def plain(value: Any) -> Any:

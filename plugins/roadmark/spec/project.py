@@ -14,9 +14,8 @@ from typing import Any
 
 import yaml
 
-from ..text.suggest import did_you_mean
-from .settings import PLUGIN_OPTIONS, ConfigError, Settings, settings_from_options
-from .today import parse_today
+from .options import PluginOptions, read_options
+from .settings import ConfigError, Settings
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 PLUGIN_NAME = "roadmark"
@@ -36,8 +35,8 @@ class Project:
     root: Path
     settings: Settings
     config_file: Path | None
-    options: dict[str, Any]
-    """The raw `roadmark` plugin options, for front ends that need more than the model."""
+    options: PluginOptions
+    """The `roadmark` plugin options, for front ends that need more than the model."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -69,13 +68,6 @@ def plugin_options(config_file: Path) -> dict[str, Any]:
                 raise ConfigError(
                     f"{config_file}: the '{PLUGIN_NAME}' plugin options must be a mapping"
                 )
-            for key in options:
-                if key not in PLUGIN_OPTIONS:
-                    # MkDocs rejects it too (a warning that fails --strict); say so before.
-                    raise ConfigError(
-                        f"unknown option '{key}' of the '{PLUGIN_NAME}' plugin"
-                        + did_you_mean(str(key), sorted(PLUGIN_OPTIONS))
-                    )
             return options
     return {}
 
@@ -102,15 +94,16 @@ def load_project(
     target = (cwd / path).resolve() if path is not None else None
     if target is not None and not target.is_dir():
         raise ConfigError(f"{path}: no such folder")
+    config_file: Path | None
     if config is not None:
-        config_file: Path | None = (cwd / config).resolve()
+        config_file = (cwd / config).resolve()
         if not config_file.is_file():
             raise ConfigError(f"{config}: no such config file")
     else:
         config_file = find_config(target or cwd)
-    options = plugin_options(config_file) if config_file else {}
-    settings = settings_from_options(options)
-    parse_today(options.get("today"))  # refused here as the build refuses it
+    # Every option is read here, so a bad one is refused as the build refuses it.
+    options = read_options(plugin_options(config_file) if config_file else {})
+    settings = options.settings()
     root = config_file.parent if config_file else (target.parent if target else cwd)
     own_config = target is not None and config_file is not None and config_file.parent == target
     if target is not None and not own_config:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..text.suggest import a, did_you_mean
+from ..text.suggest import did_you_mean
+from ..text.words import with_article
 from .clauses import TEMPLATES, is_placeholder
 from .graph import Graph, Reference
 from .model import Clause, Item, Position
@@ -81,8 +82,8 @@ def _dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding
             item,
             "RM010",
             where,
-            f"{ref.field}: '{ref.target}' is {a(target.kind)}, but {ref.field} must name "
-            f"{a(ref.target_kind)}",
+            f"{ref.field}: '{ref.target}' is {with_article(target.kind)}, "
+            f"but {ref.field} must name {with_article(ref.target_kind)}",
         )
     known = ", ".join(dict.fromkeys(r.local_id for r in target.requirements)) or "none"
     return ItemFinding(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .clauses import LOCAL_ID
 from .fields import NUMBER_LIMIT
-from .settings import ID_PATTERN, ID_SYNTAX, PAGE_KEYS, FieldSpec, Settings
+from .ids import ADDRESS_PATTERN, ID_PATTERN
+from .settings import PAGE_KEYS, FieldSpec, Settings
 
-# Schema patterns are ECMA-262 regular expressions, in which `$` is the end of the text.
+# Schema patterns are ECMA-262 regular expressions, in which `$` is the end of the text:
+# the anchored texts of the checker's own patterns say the same there.
 _ID = ID_PATTERN.pattern
 _NUMBER: dict[str, Any] = {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}
 _TYPES: dict[str, dict[str, Any]] = {
@@ -21,7 +22,7 @@ _TYPES: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "id": {"type": "string", "pattern": _ID},
     "reference": {"type": "string", "pattern": _ID},
-    "address": {"type": "string", "pattern": rf"^{ID_SYNTAX}/{LOCAL_ID}$"},
+    "address": {"type": "string", "pattern": ADDRESS_PATTERN.pattern},
     "metric": {
         "type": "object",
         "required": ["name"],

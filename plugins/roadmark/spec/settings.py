@@ -6,37 +6,19 @@ CLI share one source of configuration. Imports nothing from MkDocs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..text.printable import UNPRINTABLE
+from .ids import is_id
 from .problems import RULES, Severity
-
-ID_SYNTAX = r"[A-Za-z][A-Za-z0-9._-]*"
-"""What an id looks like, unanchored, for building other patterns (addresses, the schema)."""
-
-ID_PATTERN = re.compile(f"^{ID_SYNTAX}$")
-"""Ids, kind and field names. Check with `fullmatch`: with `match`, `$` also matches before a
-final newline, and `STORY-1\\n` would pass as another id than `STORY-1` that prints the same.
-The text is also the JSON schema's pattern, where (in ECMA-262) `$` is the end of the text."""
 
 FIELD_TYPES = ("string", "number", "date", "enum", "list", "reference")
 """Types users may give extra fields."""
 
 PAGE_KEYS = frozenset({"hide", "search", "description", "subtitle", "render_macros", "comments"})
 """Front matter keys of MkDocs, Material and macros that specs may carry through to their page."""
-
-PLUGIN_OPTIONS = frozenset(
-    {
-        *("product_dir", "prefix", "nav", "nav_title", "kinds", "fields", "rules", "export"),
-        *("roadmap", "today", "risk_window_days", "risk_threshold"),
-        *("test_results", "test_results_required", "match_test_names"),
-    }
-)
-"""Every option of the `roadmark` plugin. `site/config.py` declares their types for MkDocs,
-which the CLI does not import; a test keeps the two lists equal."""
 
 
 class ConfigError(Exception):
@@ -217,7 +199,11 @@ class Settings:
 
 
 def settings_from_options(options: Mapping[str, Any] | None) -> Settings:
-    """Build settings from the `roadmark` plugin options, raising ConfigError when invalid."""
+    """Build settings from the `roadmark` plugin options, raising ConfigError when invalid.
+
+    `PluginOptions.settings` (`options.py`) calls it once each option is read: what kinds,
+    fields and rules say is checked here, in full and against each other.
+    """
     options = options or {}
     product_dir = options.get("product_dir", "product")
     if not isinstance(product_dir, str) or not product_dir.strip():
@@ -263,7 +249,7 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 def _kind(name: str, raw: Any, default: KindSpec | None) -> KindSpec:
     where = f"kinds.{name}"
-    if not ID_PATTERN.fullmatch(name):
+    if not is_id(name):
         raise ConfigError(f"{where}: {name!r} is not a valid kind name")
     raw = _mapping(raw, where)
     unknown = set(raw) - {"statuses", "closed", "criteria_from"}
@@ -292,7 +278,7 @@ def _kind(name: str, raw: Any, default: KindSpec | None) -> KindSpec:
 
 def _field(name: str, raw: Any, kinds: Mapping[str, KindSpec]) -> FieldSpec:
     where = f"fields.{name}"
-    if not ID_PATTERN.fullmatch(name):
+    if not is_id(name):
         raise ConfigError(f"{where}: {name!r} is not a valid field name")
     raw = _mapping(raw, where)
     unknown = set(raw) - {"type", "kinds", "required", "values", "kind", "items", "description"}

@@ -35,8 +35,3 @@ def _one_edit(word: str, choices: Iterable[str]) -> set[str]:
     variants |= {a + c + b for a, b in splits for c in alphabet}
     variants.discard(word)
     return variants
-
-
-def a(noun: str) -> str:
-    """`noun` with its indefinite article: 'an epic', 'a story'."""
-    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

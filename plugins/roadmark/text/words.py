@@ -1,4 +1,4 @@
-"""English for reports and pages: plurals, counts and numbers."""
+"""English for messages and pages: plurals, articles, counts and numbers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ def plural(word: str) -> str:
     if word.endswith(("s", "x", "ch", "sh")):
         return word + "es"
     return word + "s"
+
+
+def with_article(noun: str) -> str:
+    """`noun` with its indefinite article: 'an epic', 'a story'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def count(number: float, noun: str) -> str:

@@ -100,7 +100,7 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class PrdTrace:
     """The trace of one PRD, or of the stories outside every PRD when `prd` is None."""
 
     prd: Item | None
@@ -121,18 +121,16 @@ class Trace:
     """The whole product's trace, with lookups for item pages."""
 
     coverage: Coverage
-    sections: list[Section]
+    prds: list[PrdTrace]
+    """The trace of each PRD (or other item with requirements), then of the stories outside
+    every PRD."""
     requirements: dict[str, RequirementTrace] = field(default_factory=dict)
     stories: dict[str, StoryTrace] = field(default_factory=dict)
     criteria: dict[str, CriterionTrace] = field(default_factory=dict)
     """Every criterion of every active item, by address."""
     evidence: Evidence = field(default_factory=Evidence)
-    by_prd: dict[str, Section] = field(default_factory=dict)
-    """The sections of PRDs (and of other items with requirements), by id."""
-
-    def section_of(self, prd_id: str) -> Section | None:
-        """The section of a PRD, if it has one."""
-        return self.by_prd.get(prd_id)
+    by_prd: dict[str, PrdTrace] = field(default_factory=dict)
+    """The traces of PRDs (and of other items with requirements), by id."""
 
 
 def verdict(tests: Sequence[RecordedTest]) -> State:
@@ -189,8 +187,8 @@ def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
             in_scope[scope].append(story)
         if not placed:
             outside.append(story)
-    sections = [
-        _section(
+    prd_traces = [
+        _prd_trace(
             owner,
             [requirements[a] for a in dict.fromkeys(c.address for c in owner.requirements)],
             in_scope[owner.id],
@@ -198,16 +196,16 @@ def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
         for owner in owners
     ]
     if outside:
-        sections.append(_section(None, [], outside))
+        prd_traces.append(_prd_trace(None, [], outside))
     overall = coverage_of(list(requirements.values()), list(stories.values()))
-    by_prd = {s.prd.id: s for s in sections if s.prd is not None}
-    return Trace(overall, sections, requirements, stories, criteria, evidence, by_prd)
+    by_prd = {s.prd.id: s for s in prd_traces if s.prd is not None}
+    return Trace(overall, prd_traces, requirements, stories, criteria, evidence, by_prd)
 
 
-def _section(
+def _prd_trace(
     prd: Item | None, requirements: list[RequirementTrace], stories: list[StoryTrace]
-) -> Section:
-    return Section(prd, tuple(requirements), tuple(stories), coverage_of(requirements, stories))
+) -> PrdTrace:
+    return PrdTrace(prd, tuple(requirements), tuple(stories), coverage_of(requirements, stories))
 
 
 def coverage_of(
@@ -241,7 +239,7 @@ class MatrixRow:
     """One row of the traceability matrix: requirement × story × criterion, with its tests.
 
     A requirement with no story, a story with no criteria, a story implementing none of the
-    section's requirements and tests naming a requirement directly each get a row too.
+    PRD's requirements and tests naming a requirement directly each get a row too.
     """
 
     requirement: Clause | None
@@ -257,16 +255,16 @@ class MatrixRow:
         return verdict(self.tests) if self.tests else None
 
 
-def matrix(section: Section) -> list[MatrixRow]:
-    """The section's matrix rows: by requirement, then the stories implementing none of them."""
+def matrix(prd_trace: PrdTrace) -> list[MatrixRow]:
+    """A PRD's matrix rows: by requirement, then the stories implementing none of them."""
     rows: list[MatrixRow] = []
-    for requirement in section.requirements:
+    for requirement in prd_trace.requirements:
         clause = requirement.clause
         if requirement.tests or not requirement.stories:
             rows.append(MatrixRow(clause, None, None, requirement.tests))
         for story in requirement.stories:
             rows.extend(_story_rows(clause, story))
-    for story in section.unlinked:
+    for story in prd_trace.unlinked:
         rows.extend(_story_rows(None, story))
     return rows
 

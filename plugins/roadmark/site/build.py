@@ -1,0 +1,290 @@
+"""One build of the site: what Roadmark learns and makes between `on_config` and the last page.
+
+The plugin creates a `SiteBuild` in each `on_config` and hands every later event to it.
+`mkdocs serve` keeps the plugin instance across rebuilds but loads a fresh config each
+time, so each rebuild gets a new `SiteBuild`: nothing of the last one (its product,
+pages, files or link targets) can reach the next. What must outlive a build, the
+parsed-spec cache and whether we are serving, stays on the plugin and is handed in.
+
+The Markdown extensions are registered, per config, with this build's `targets` and
+`clause_anchors`; those stay empty until `on_files` fills them, and the extensions
+read them while rendering, after `on_files`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..extensions.autolink import AutolinkExtension, LinkTarget
+from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
+from ..plan.progress import progress_by_item
+from ..plan.roadmap import plan_product
+from ..plan.schedule import RoadmapOptions
+from ..render.deferred import fill_parts, has_parts, section_heading
+from ..render.export import export_json
+from ..render.item_page import clause_anchors, frame_item_page
+from ..render.roadmap import roadmap_page
+from ..render.site_pages import ProductPage, SiteLayout, SitePage, page_path, page_prefix, plan_site
+from ..render.trace import TITLE as TRACE_TITLE
+from ..render.trace import render_trace_page, trace_parts
+from ..spec.loader import SpecCache, asset_paths
+from ..spec.options import PluginOptions
+from ..spec.product import Product, load_product
+from ..spec.settings import ConfigError
+from ..spec.today import resolve_today
+from ..trace.coverage import Trace, build_trace, coverage_of
+from ..trace.evidence import read_evidence
+from .files import drop_foreign, edit_uri, href_from, link_targets
+from .log import log, log_problems
+from .nav import hub_section, with_section
+from .preview import spare_problems_from_strict
+from .toc import add_sections, permalinks_from
+
+if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+ASSETS = Path(__file__).parent.parent / "assets"
+ASSET_URIS = ("assets/roadmark/roadmark.css", "assets/roadmark/roadmark.js")
+EXPORT_URI = "roadmark.json"
+
+
+class SiteBuild:
+    """The options, product, trace, pages and files of one build, and its steps."""
+
+    def __init__(
+        self, options: PluginOptions, config: MkDocsConfig, cache: SpecCache, *, serving: bool
+    ) -> None:
+        """Read the settings and today's date; PluginError when they are invalid."""
+        self.options = options
+        self._config = config
+        self._cache = cache
+        self._serving = serving
+        try:
+            self.settings = options.settings()
+            self.today, source = resolve_today(options.today)
+        except ConfigError as exc:
+            raise PluginError(f"roadmark: {exc}") from None
+        log.info(f"Roadmap date: {self.today.isoformat()} (from {source})")
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.product_dir = self.root / self.settings.product_dir
+        self.prefix = page_prefix(options.prefix, self.settings)
+        # Material writes a page's title as its heading; other themes need it in the page.
+        self.title_headings = config.theme.name != "material"
+        self.permalinks = permalinks_from(config.mdx_configs.get("toc"))
+        # Filled by `on_files`, read by the Markdown extensions while pages render.
+        self.targets: dict[str, LinkTarget] = {}
+        self.clause_anchors: dict[str, dict[str, ClauseAnchor]] = {}
+        self.product: Product | None = None
+        self.trace = Trace(coverage_of((), ()), [])
+        self.layout: SiteLayout | None = None
+        self.pages: dict[str, SitePage] = {}
+        """The generated pages by source path."""
+        self.files: dict[str, File] = {}
+        """The files of the generated pages that made it into the site, by source path."""
+        self.section_anchors: dict[str, dict[str, str]] = {}
+        """The anchors of each item page's sections, as the TOC extension made them unique."""
+
+    # --- on_config ---------------------------------------------------------------------------
+
+    def configure(self, config: MkDocsConfig) -> None:
+        """Register the Markdown extensions and our CSS and JS; refuse a product_dir in docs_dir."""
+        if self._serving and config.strict and not spare_problems_from_strict():
+            log.debug("MkDocs' strict-mode counter was not found; spec problems abort rebuilds")
+        docs_dir = Path(config.docs_dir).resolve()
+        product_dir = self.product_dir.resolve()
+        if product_dir == docs_dir or docs_dir in product_dir.parents:
+            raise PluginError(
+                f"roadmark: product_dir '{self.settings.product_dir}' is inside docs_dir; "
+                "move it next to docs_dir (its pages are generated from it)"
+            )
+        if "md_in_html" not in config.markdown_extensions:
+            config.markdown_extensions.append("md_in_html")
+        ours = AutolinkExtension(targets=self.targets), ClauseAnchorExtension(self.clause_anchors)
+        # MkDocs types the option list[str], yet takes Extension instances as Markdown does.
+        config.markdown_extensions.extend(ours)  # type: ignore[arg-type]  # instances: see above
+        config.extra_css.append(ASSET_URIS[0])
+        config.extra_javascript.append(ASSET_URIS[1])
+
+    # --- on_files, in the order the plugin calls them ----------------------------------------
+
+    def drop_foreign_files(self, files: Files) -> None:
+        """Take links out of the project and special files out of the docs pages."""
+        drop_foreign(files, self._config, self.root, self.settings)
+
+    def load_product(self) -> None:
+        """Load and check the whole product once, and log its problems."""
+        try:
+            # A one-shot build may keep its objects out of the collector's way; a preview
+            # that rebuilds all day must let each build's garbage go.
+            product = load_product(
+                self.root, self.settings, self._cache, one_shot=not self._serving
+            )
+        except ConfigError as exc:
+            raise PluginError(f"roadmark: {exc}") from None
+        log_problems(product.problems)
+        if self._serving and self._config.strict and product.problems:
+            log.info(
+                "the preview shows pages with spec problems; `mkdocs build --strict` fails on them"
+            )
+        self.product = product
+
+    def read_test_results(self) -> None:
+        """Read the test results once, log their problems, and trace the product."""
+        product = self._loaded()
+        evidence = read_evidence(
+            self.root,
+            self.options.test_results,
+            product.graph,
+            self.settings,
+            required=self.options.test_results_required,
+            names=self.options.match_test_names,
+        )
+        log_problems(evidence.problems)
+        for note in evidence.notes:
+            log.info(note)
+        self.trace = build_trace(product, evidence)
+
+    def plan_pages(self) -> None:
+        """Lay out and render every generated page (their deferred parts come later)."""
+        product = self._loaded()
+        graph = product.graph
+        progress = progress_by_item(graph.items.values(), graph, product.settings)
+        self.layout = plan_site(product, self.prefix, progress, self._product_pages(), self.trace)
+        self.pages = {page.src_uri: page for page in self.layout.pages}
+
+    def add_pages(self, files: Files) -> None:
+        """Add the generated pages, unless a docs page of the same path hides one."""
+        for page in self.pages.values():
+            if files.get_file_from_path(page.src_uri) is not None:
+                log.warning(
+                    f"'{page.src_uri}' exists in docs_dir and hides the generated page; "
+                    "rename it or set the plugin's 'prefix' option"
+                )
+                continue
+            file = File.generated(
+                self._config,
+                page.src_uri,
+                content=page.content,
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+            if page.source is not None:
+                file.edit_uri = edit_uri(self.root, self._config, self.settings, page.source)
+            files.append(file)
+            self.files[page.src_uri] = file
+
+    def add_product_assets(self, files: Files) -> None:
+        """Add the images and other files of the product folder beside its pages."""
+        # Only files inside the project that can be read: the problems of the others are logged.
+        for path in asset_paths(self.root, self.settings.product_dir):
+            uri = page_path(self.prefix, path)
+            if files.get_file_from_path(uri) is None:
+                source = str(self.product_dir / path)
+                files.append(File.generated(self._config, uri, abs_src_path=source))
+
+    def publish_link_targets(self, files: Files) -> None:
+        """Tell the Markdown extensions where each id and clause links to, now URLs are known."""
+        product = self._loaded()
+        if self.layout is None:
+            return
+        items = product.graph.items
+        self.targets.update(link_targets(product, self.layout, files))
+        self.clause_anchors.update(
+            (src_uri, clause_anchors(items[item_id], self.trace))
+            for item_id, src_uri in self.layout.item_pages.items()
+            if src_uri in self.files and items[item_id].clauses
+        )
+
+    def add_own_files(self, files: Files) -> None:
+        """Add our CSS and JS, and `roadmark.json` unless the `export` option is off."""
+        for uri in ASSET_URIS:
+            asset = ASSETS / posixpath.basename(uri)
+            files.append(File.generated(self._config, uri, abs_src_path=str(asset)))
+        if self.options.export:
+            content = export_json(self._loaded(), self.trace)
+            files.append(File.generated(self._config, EXPORT_URI, content=content))
+
+    # --- on_nav, on_page_content, on_post_page -----------------------------------------------
+
+    def nav(self, nav: Navigation) -> Navigation:
+        """Add the hub section unless the user's nav already places the product pages."""
+        if not self.options.nav or self.layout is None:
+            return nav
+        ours = {id(file.page) for file in self.files.values() if file.page is not None}
+        if any(id(page) in ours for page in nav.pages):
+            return nav
+        return with_section(nav, hub_section(self.options.nav_title, self.layout, self._page_of))
+
+    def page_content(self, html: str, page: Page) -> str:
+        """Frame an item page's body with its title and parts, listing its sections in the TOC."""
+        site_page = self.pages.get(page.file.src_uri)
+        if site_page is None or site_page.item is None:
+            return html
+        if self.files.get(site_page.src_uri) is not page.file:
+            return html  # a page of docs_dir hides ours: it is left as its author wrote it
+        if site_page.sections:
+            self.section_anchors[site_page.src_uri] = add_sections(page, site_page.sections)
+        return frame_item_page(
+            html, site_page.title, site_page.sections, title_heading=self.title_headings
+        )
+
+    def post_page(self, output: str, page: Page) -> str:
+        """Fill the deferred parts of our pages, now that every page has its URL."""
+        if self.layout is None or not has_parts(output):
+            return output
+        href = href_from(page.file, self.files, self.layout.item_pages)
+        filled: dict[str, str] = {}
+        site_page = self.pages.get(page.file.src_uri)
+        if site_page is not None and site_page.parts is not None:
+            filled.update(site_page.parts(href))
+            anchors = self.section_anchors.get(site_page.src_uri, {})
+            for section in site_page.sections:
+                anchor = anchors.get(section.key, section.key)
+                heading = section_heading(section.title, anchor, self.permalinks)
+                filled[section.key] = heading + filled.get(section.key, "")
+        return fill_parts(output, filled)
+
+    # --- What the macros read, through the plugin ---------------------------------------------
+
+    @property
+    def item_pages(self) -> dict[str, str]:
+        """The source path of each item's page by id, relative to the docs folder."""
+        return self.layout.item_pages if self.layout is not None else {}
+
+    def roadmap_options(self) -> RoadmapOptions:
+        """Today and the at-risk options, as the roadmap page and the macros use them."""
+        return RoadmapOptions(
+            today=self.today,
+            window_days=self.options.risk_window_days,
+            threshold=self.options.risk_threshold,
+        )
+
+    # --- Helpers ------------------------------------------------------------------------------
+
+    def _loaded(self) -> Product:
+        if self.product is None:
+            raise RuntimeError("SiteBuild.load_product() has not run")
+        return self.product
+
+    def _product_pages(self) -> list[ProductPage]:
+        """The pages over the whole product, in navigation order."""
+        product = self._loaded()
+        pages: list[ProductPage] = []
+        if self.options.roadmap:
+            plan = plan_product(product.graph, product.settings, self.roadmap_options())
+            pages.append(roadmap_page(plan))
+        trace = self.trace
+        render = partial(render_trace_page, trace)
+        pages.append(ProductPage("trace", TRACE_TITLE, render, parts=partial(trace_parts, trace)))
+        return pages
+
+    def _page_of(self, page: SitePage) -> Page | None:
+        file = self.files.get(page.src_uri)
+        return file.page if file is not None else None

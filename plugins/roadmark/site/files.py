@@ -1,0 +1,85 @@
+"""The site's files as MkDocs holds them: which docs pages are refused, where a generated
+page's "edit" button leads, and the built URLs that links to item pages point to."""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.structure.files import File, Files
+
+from ..extensions.autolink import LinkTarget, relative_path
+from ..render.deferred import Href
+from ..render.site_pages import SiteLayout
+from ..spec.entries import foreign_finding, project_bounds
+from ..spec.links import within
+from ..spec.problems import Problem, Severity
+from ..spec.product import Product
+from ..spec.settings import Settings
+from .log import log_problems
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+
+def drop_foreign(files: Files, config: MkDocsConfig, root: Path, settings: Settings) -> None:
+    """Take out of the site the docs pages that are links out of the project or not files.
+
+    Whatever the rule's severity: `off` silences the problem, not the protection.
+    """
+    docs_dir = os.path.normpath(config.docs_dir)
+    bounds = project_bounds(root, settings.product_dir)
+    for file in list(files):
+        source = file.abs_src_path
+        if file.generated_by is not None or not source or not within(source, (docs_dir,)):
+            continue  # the theme's files, and what plugins made
+        finding = foreign_finding(Path(source), bounds)
+        if finding is None:
+            continue
+        files.remove(file)
+        severity = settings.severity(finding.code)
+        if severity is not Severity.OFF:
+            path = Path(os.path.relpath(source, root)).as_posix()
+            log_problems([Problem(finding.code, severity, path, 1, 1, finding.message)])
+
+
+def edit_uri(root: Path, config: MkDocsConfig, settings: Settings, source: str) -> str | None:
+    """The spec's path relative to the docs folder, so "edit" opens the real file."""
+    if not config.repo_url or not (config.edit_uri or config.edit_uri_template):
+        return None
+    docs_dir = Path(config.docs_dir).resolve()
+    spec = (root / settings.product_dir / source).resolve()
+    return Path(posixpath.relpath(spec.as_posix(), docs_dir.as_posix())).as_posix()
+
+
+def link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str, LinkTarget]:
+    """What the cross-link extension links each id and address to, with its built URL."""
+    targets: dict[str, LinkTarget] = {}
+    for item_id, src_uri in layout.item_pages.items():
+        item = product.graph.items[item_id]
+        file = files.get_file_from_path(src_uri)
+        url = file.url if file is not None else None
+        targets[item_id] = LinkTarget(src_uri, None, item.title, url)
+        for clause in item.clauses:
+            targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text, url)
+    return targets
+
+
+def href_from(page: File, files: Mapping[str, File], item_pages: Mapping[str, str]) -> Href:
+    """Links from `page` to item pages (and anchors) by their built URLs."""
+
+    @functools.cache  # per page: matrices link the same items again and again
+    def href(item_id: str, anchor: str | None = None) -> str | None:
+        target = files.get(item_pages.get(item_id, ""))
+        if target is None:
+            return None
+        url = relative_path(target.url, page.url)
+        if anchor:
+            return f"{url}#{anchor}"
+        return url or "./"  # the page itself
+
+    return href
