@@ -54,6 +54,10 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("test_results", ["reports/*.xml", 1]),
     ("test_results_required", "no"),
     ("match_test_names", 1),
+    ("index_columns", ["status"]),
+    ("index_columns", {"story": "status"}),
+    ("index_columns", {"story": ["estimat"]}),  # its shape is right; no such column
+    ("index_columns", {"storey": ["status"]}),
 ]
 """At least one wrong value (type, range, content) per option."""
 

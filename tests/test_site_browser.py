@@ -193,7 +193,7 @@ def test_clicking_a_column_heading_sorts_the_index(tab: Tab) -> None:
     expect(ids).to_have_text(["STORY-3", "STORY-2", "STORY-1", "STORY-4"])
     expect(heading).to_have_attribute("aria-sort", "descending")
     page.locator("article table thead th", has_text="Owner").click()
-    expect(page.locator("article table tbody tr td:nth-child(4)")).to_have_text(
+    expect(page.locator("article table tbody tr td:nth-child(5)")).to_have_text(
         ["alex", "alex", "bo", "bo"]
     )
     tab.assert_clean()

@@ -14,7 +14,6 @@ The fixture `tests/fixtures/trace` has known answers:
 
 from __future__ import annotations
 
-import html
 import json
 import shutil
 from pathlib import Path
@@ -24,7 +23,6 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
-from roadmark.render.trace import mermaid_label
 from roadmark.spec.product import load_product
 from roadmark.spec.settings import settings_from_options
 from roadmark.trace.coverage import Coverage, Trace, build_trace
@@ -36,6 +34,8 @@ if TYPE_CHECKING:
 
 FIXTURE = Path(__file__).parent / "fixtures" / "trace"
 TRACE = "product/trace.md"
+TRACE_PRD_1 = "product/trace/PRD-1.md"
+TRACE_PRD_2 = "product/trace/PRD-2.md"
 STORY_1 = "product/stories/STORY-1.md"
 
 
@@ -194,7 +194,14 @@ def test_the_trace_page_shows_the_figures_overall_and_per_prd(site: Site) -> Non
         "1 of 3 (33%)",
         "1 of 1 (100%)",
     ]
-    prd_2 = section(article, "prd-2-publishing-specs")
+    # Each PRD's figures head its own page, which the PRD column links to.
+    links = section(article, "by-prd").find("table").links  # type: ignore[union-attr]
+    assert [href for _, href, _ in site.links_to(TRACE, links)] == [
+        "product/trace/PRD-1/index.html",
+        "product/trace/PRD-2/index.html",
+        "product/trace/no-prd/index.html",
+    ]
+    prd_2 = section(site.article(TRACE_PRD_2), "coverage")
     assert table(prd_2).column("Count") == ["1 of 1", "2 of 2", "2 of 3", "1 of 3"]
     assert "Test results: 8 test cases read from reports/junit.xml" in article.text
 
@@ -223,27 +230,51 @@ def test_the_trace_page_lists_the_gaps_as_links(site: Site) -> None:
 
 
 def test_the_matrix_shows_each_criterion_with_its_tests_and_results(site: Site) -> None:
-    matrix = table(section(site.article(TRACE), "prd-1-checking-specs").find_all("table")[1])
-    rows = [
-        [" ".join(" ".join(map(_text, cell.children)).split()) for cell in row]
-        for row in matrix.rows
-    ]
-    assert rows == [
-        ["R-1", "STORY-1", "AC-1", "verified", "test_reads_every_file passed"],
-        [
-            "R-1",
-            "STORY-1",
-            "AC-2",
-            "failing",
-            "test_reads_every_file passed test_reports_the_line failed",
-        ],
-        ["R-1", "STORY-1", "AC-3", "skipped", "test_is_fast skipped"],
-        ["R-1", "STORY-2", "AC-1", "verified", "test_cycle_reported[STORY-2/AC-1] passed"],
-        ["R-1", "STORY-2", "AC-2", "untested", ""],
-        ["R-2", "no story", "", "", ""],
-        ["R-3", "", "", "verified", "test_offline passed"],
-        ["–", "STORY-3", "no criteria", "", ""],
-    ]
+    """A PRD's page holds its matrix: a table per requirement (its text shown once, above
+    it), a row per criterion of each story implementing it (the story's title on its first
+    row), then the stories implementing none of the PRD's requirements."""
+    blocks = section(site.article(TRACE_PRD_1), "matrix").find_all(cls="roadmark-matrix")
+    found = {}
+    for block in blocks:
+        head = block.find(cls="roadmark-matrix__requirement")
+        assert head is not None
+        grid = block.find("table")
+        rows = (
+            []
+            if grid is None
+            else [
+                [" ".join(" ".join(map(_text, cell.children)).split()) for cell in row]
+                for row in table(grid).rows
+            ]
+        )
+        found[head.text.split(" ")[0]] = (rows, block.find(cls="roadmark-matrix__none") is not None)
+    at = "tests.test_check · reports/junit.xml · 2026-11-30 09:15"
+    assert found == {
+        "R-1": (
+            [
+                ["STORY-1 Check a folder", "AC-1 Given a folder, when it is checked, then every "
+                 "file is read.", "verified", f"test_reads_every_file passed {at}"],
+                ["STORY-1", "AC-2 Given a broken file, when it is checked, then "
+                 "its line is reported.", "failing", f"test_reads_every_file passed {at} "
+                 f"test_reports_the_line failed {at} Message expected line 3, got 4"],
+                ["STORY-1", "AC-3 Given a huge folder, when it is checked, then "
+                 "it takes under a second.", "skipped", f"test_is_fast skipped {at} Skipped "
+                 "because benchmarks run nightly"],
+                ['STORY-2 Report <\u2060cycles> "and [brackets]" in C#', "AC-1 Given a dependency "
+                 "cycle, when checked, then the cycle is reported.", "verified",
+                 f"test_cycle_reported[STORY-2/AC-1] passed {at}"],
+                ["STORY-2", "AC-2 Given no cycle, "
+                 "when checked, then nothing is reported.", "untested", ""],
+            ],
+            False,
+        ),
+        "R-2": ([], True),
+        "R-3": (
+            [["the requirement itself", "", "verified", f"test_offline passed {at}"]],
+            True,
+        ),
+        "Stories": ([["STORY-3 Explain rules", "no criteria", "", ""]], False),
+    }  # fmt: skip
 
 
 def _text(child: object) -> str:
@@ -282,33 +313,28 @@ def test_the_prd_page_marks_a_requirement_without_story(site: Site) -> None:
 
 @pytest.mark.roadmark("STORY-36/AC-1", "STORY-36/AC-2")
 def test_an_epic_page_charts_its_stories_dependencies(site: Site) -> None:
-    """A node per story, an edge per dependency, labels escaped for Mermaid and for HTML."""
+    """A node per story, an edge per dependency, titles escaped in the SVG."""
+    chart = site.article("product/epics/EPIC-1.md").find("svg", cls="roadmark-deps__chart")
+    assert chart is not None
+    nodes = {
+        node.attrs["data-roadmark-id"]: node for node in chart.find_all(cls="roadmark-deps__node")
+    }
+    assert list(nodes) == ["STORY-1", "STORY-2", "STORY-3", "STORY-5"]
+    # A column per step of the chain STORY-1 → STORY-2 → STORY-3; STORY-5 depends on nothing.
+    left = {key: int(node.find("rect").attrs["x"]) for key, node in nodes.items()}  # type: ignore[union-attr]
+    assert left["STORY-1"] == left["STORY-5"] < left["STORY-2"] < left["STORY-3"]
+    assert len(chart.find_all(cls="roadmark-deps__edge")) == 2
+    title = nodes["STORY-2"].find("title")
+    assert title is not None
+    assert title.text.startswith('STORY-2 · Report <\u2060cycles> "and [brackets]" in C#')
+    assert "roadmark-deps--cancelled" in nodes["STORY-5"].classes
     page = site.html("product/epics/EPIC-1.md")
-    assert site.article("product/epics/EPIC-1.md").find("pre", cls="mermaid") is not None
-    source = page.split('<pre class="mermaid roadmark-dependencies"><code>')[1].split("</code>")[0]
-    assert "<" not in source and '"' in source
-    lines = [line.strip() for line in html.unescape(source).splitlines()]
-    assert lines[:7] == [
-        "flowchart LR",
-        's0["STORY-1 · Check a folder"]',
-        's1["STORY-2 · Report #60;cycles#62; #34;and #91;brackets#93;#34; in C#35;"]',
-        's2["STORY-3 · Explain rules"]',
-        's3["STORY-5 · Explain in French"]',
-        "s0 --> s1",
-        "s1 --> s2",
-    ]
-    assert "class s3 status_cancelled" in lines
+    assert "<cycles>" not in page and "mermaid" not in page
 
 
 @pytest.mark.roadmark("STORY-36/AC-3")
 def test_an_epic_without_dependencies_has_no_chart(site: Site) -> None:
-    assert site.article("product/epics/EPIC-2.md").find("pre", cls="mermaid") is None
-
-
-def test_mermaid_labels_escape_what_would_break_the_chart() -> None:
-    assert mermaid_label('a "b" [c] #d <e> {f} |g| `h` & i;\n j') == (
-        "a #34;b#34; #91;c#93; #35;d #60;e#62; #123;f#125; #124;g#124; #96;h#96; #38; i#59; j"
-    )
+    assert site.article("product/epics/EPIC-2.md").find("svg", cls="roadmark-deps__chart") is None
 
 
 # --- Missing results -----------------------------------------------------------------------
@@ -342,5 +368,12 @@ def test_optional_results_build_strict_and_the_page_says_none_were_read(
     article = site.article(TRACE)
     assert article.find(cls="admonition").text.startswith("No test results")  # type: ignore[union-attr]
     assert table(section(article, "coverage")).column("Count")[2] == "0 of 7"
-    # No results at all: criteria carry no badge rather than a wall of "untested".
+    # No results at all: criteria carry no badge rather than a wall of "untested", and the
+    # lists of untested criteria say why they are empty.
+    untested = site.article("product/trace/untested-criteria.md").text
+    assert "No test results were read, so none is listed." in untested
+    assert site.article(TRACE_PRD_1).find("tr") is not None  # the matrix is still there
+    assert (
+        "No test results were read." in section(site.article(TRACE_PRD_1), "untested-criteria").text
+    )
     assert site.article(STORY_1).find("li").find(cls="roadmark-result") is None  # type: ignore[union-attr]

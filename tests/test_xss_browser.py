@@ -199,9 +199,12 @@ PAGES = (
     "index.md", "tags.md", PRD, EPIC, STORY, OPTED_IN, RELEASE,
     "product/index.md", "product/prds.md", "product/epics.md", "product/stories.md",
     "product/releases.md", "product/roadmap.md", "product/trace.md",
+    "product/trace/PRD-1.md", "product/trace/failing-criteria.md",
+    "product/trace/untested-criteria.md",
 )  # fmt: skip
 """Every kind of page: docs pages with cross-links and macros, each kind's item page, the
-overview, each index, the roadmap and the traceability page."""
+overview, each index, the roadmap and the traceability pages (the hub, a PRD's matrix with
+its test messages, the failing and untested lists)."""
 
 LIVE = re.compile(r"""<img\b[^>]*\bonerror|<script>alert|href=["']?javascript:""", re.I)
 """A payload standing as markup in serialized HTML (escaped text has `&lt;` instead)."""

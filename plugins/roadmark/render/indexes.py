@@ -2,57 +2,168 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
+from ..plan.health import Health
 from ..plan.progress import Progress
+from ..spec.columns import index_columns
 from ..spec.graph import Graph
+from ..spec.model import Item
 from ..spec.problems import Problem, Severity
-from ..spec.settings import Settings
+from ..spec.settings import FieldSpec, Settings
 from ..text.words import number
 from .deferred import placeholder
-from .html import Markup
+from .filters import filter_controls, row_count
+from .health import health_cell
+from .html import HtmlLinker, attr, escape, slug
 from .markdown import Linker, badge, field_label, kind_label, progress_bar, table, text
 
-INDEX_COLUMNS = ("status", "owner", "release", "priority", "estimate")
+FILTERED = ("status", "release", "owner", "team")
+"""Columns with a select of their values above the table, where the index shows them."""
+
+_WRAPS = frozenset({"health", "theme"})
+"""Columns of prose that may wrap; other values (ids, names, dates, sprints) are short and
+read badly broken over lines, so they stay on one and the title column takes the slack."""
 
 
 def render_kind_index(kind: str, graph: Graph) -> str:
-    """The index page of one kind; its table is the deferred part `index`."""
+    """The index page of one kind; its table, count and filters are the deferred part `index`."""
     title = kind_label(kind, plural=True)
-    items = graph.of_kind(kind)
-    if not items:
+    if not graph.of_kind(kind):
         return f"# {title}\n\nNo {title.lower()} yet.\n"
-    count = f"{len(items)} {kind_label(kind, plural=len(items) != 1).lower()}."
-    return f"# {title}\n\n{count} Click a column heading to sort.\n\n" + placeholder("index")
+    return f"# {title}\n\nClick a column heading to sort.\n\n" + placeholder("index")
 
 
 def kind_index_table(
-    kind: str, graph: Graph, settings: Settings, progress: Mapping[str, Progress], linker: Markup
+    kind: str,
+    graph: Graph,
+    settings: Settings,
+    progress: Mapping[str, Progress],
+    linker: HtmlLinker,
+    health: Health | None = None,
+    columns: Sequence[str] | None = None,
 ) -> str:
-    """Every item of one kind with its main fields and progress (planned, by id), in id order."""
+    """Every item of one kind, in id order, as a sortable, filterable table with its count.
+
+    `columns` (after id and title) as `spec.columns.index_columns` resolved them; by default
+    the kind's. `progress` is planned by id; with `health`, the release index flags each
+    release at risk and says why. Cells whose text does not sort as people think carry a
+    `data-sort` key: statuses in workflow order, enums (priorities) in their declared
+    order, progress by percentage, dates as a number.
+    """
+    if columns is None:
+        columns = index_columns({}, settings)[kind]
     specs = settings.fields_for(kind)
-    columns = [name for name in INDEX_COLUMNS if name in specs]
-    with_progress = kind != "story"
-    headers = ["Id", "Title", *(field_label(name) for name in columns)]
-    if with_progress:
-        headers.append("Progress")
-    rows = []
-    for item in graph.of_kind(kind):
-        row = [linker.link(item.id), linker.text(item.title)]
-        for name in columns:
+    items = graph.of_kind(kind)
+    table_id = f"roadmark-index-{slug(kind)}"
+    one, many = kind_label(kind).lower(), kind_label(kind, plural=True).lower()
+    cells = [_column(name, kind, settings, specs, progress, linker, health) for name in columns]
+    head = "<th>Id</th><th>Title</th>" + "".join(
+        f'<th data-roadmark-column="{attr(name)}">{escape(_heading(name))}</th>' for name in columns
+    )
+    body = "".join(
+        f"<tr><td>{linker.link(item.id)}</td><td>{linker.text(item.title)}</td>"
+        + "".join(cell(item) for cell in cells)
+        + "</tr>\n"
+        for item in items
+    )
+    # A select offering nothing but "All" is left out.
+    selects = [
+        (index + 2, _heading(name), values)
+        for index, name in enumerate(columns)
+        if name in FILTERED and (values := _values(name, items, settings, kind))
+    ]
+    return (
+        filter_controls(table_id, many, selects)
+        + row_count(table_id, len(items), one, many)
+        + f'<div class="roadmark-index">\n<table id="{table_id}" data-roadmark-filterable>\n'
+        + f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n</div>\n"
+    )
+
+
+def _heading(name: str) -> str:
+    return "Health" if name == "health" else field_label(name)
+
+
+def _column(
+    name: str,
+    kind: str,
+    settings: Settings,
+    specs: Mapping[str, FieldSpec],
+    progress: Mapping[str, Progress],
+    linker: HtmlLinker,
+    health: Health | None,
+) -> Callable[[Item], str]:
+    """How one column writes an item's cell; decided once per column, not per row."""
+    field = specs.get(name)
+    type_ = field.type if field is not None else "string"
+    wraps = name in _WRAPS or type_ == "list"
+    wrap = "" if wraps else ' class="roadmark-nowrap"'
+    if name == "progress":
+
+        def progress_cell(item: Item) -> str:
+            found = progress.get(item.id)
+            if found is None:
+                return f'<td{wrap} data-sort=""></td>'
+            return f'<td{wrap} data-sort="{found.ratio * 100:.2f}">{progress_bar(found)}</td>'
+
+        return progress_cell
+    if name == "health":
+        releases = health.releases if health is not None else {}
+        return lambda item: f"<td>{health_cell(releases.get(item.id), linker)}</td>"
+    if name == "status":
+        workflow = settings.kinds[kind].all_statuses
+        order = {status: f'"{rank}"' for rank, status in enumerate(workflow)}
+        last = f'"{len(order)}"'
+        return lambda item: (
+            f"<td{wrap} data-sort={order.get(item.status, last)}>{badge(item.status)}</td>"
+        )
+    if type_ == "enum" and field is not None:
+        ranks = {value: f'"{rank}"' for rank, value in enumerate(field.values)}
+
+        def enum_cell(item: Item) -> str:
             value = item.get(name)
-            if name == "status":
-                row.append(badge(item.status))
-            elif name == "release" and value:
-                row.append(linker.link(value))
-            elif name == "estimate":
-                row.append(number(value))
-            else:
-                row.append("" if value is None else linker.text(value))
-        if with_progress:
-            row.append(progress_bar(progress[item.id]) if item.id in progress else "")
-        rows.append(row)
-    return linker.table(headers, rows)
+            if value is None:
+                return f'<td{wrap} data-sort=""></td>'
+            rank = ranks.get(value, '""')
+            return f"<td{wrap} data-sort={rank}>{linker.text(value)}</td>"
+
+        return enum_cell
+    if type_ == "date":
+
+        def date_cell(item: Item) -> str:
+            value = item.get(name)
+            if value is None:
+                return f'<td{wrap} data-sort=""></td>'
+            shown = str(value)
+            # As a number: the sort script would read "2026-03-01" as the number 2026.
+            return f'<td{wrap} data-sort="{attr(shown.replace("-", ""))}">{linker.text(shown)}</td>'
+
+        return date_cell
+    return lambda item: f"<td{wrap}>{_value(item.get(name), type_, linker)}</td>"
+
+
+def _value(value: object, type_: str, linker: HtmlLinker) -> str:
+    if value is None:
+        return ""
+    if type_ == "reference" and isinstance(value, str):
+        return linker.link(value)
+    if type_ == "number":
+        return number(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(linker.text(element) for element in value)
+    return linker.text(value)
+
+
+def _values(name: str, items: Sequence[Item], settings: Settings, kind: str) -> list[str]:
+    """The values a column's select offers: statuses in workflow order, others sorted."""
+    present = {str(value) for item in items if (value := item.get(name)) is not None}
+    if name == "status":
+        workflow = settings.kinds[kind].all_statuses
+        return [status for status in workflow if status in present] + sorted(
+            present.difference(workflow)
+        )
+    return sorted(present)
 
 
 def render_overview(

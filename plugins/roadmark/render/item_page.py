@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..extensions.clause_anchors import ClauseAnchor
+from ..plan.health import Health
 from ..plan.progress import Progress, is_closed
 from ..spec.graph import Graph
 from ..spec.model import Item
@@ -16,6 +17,7 @@ from ..spec.settings import FieldSpec, Settings
 from ..text.words import number
 from ..trace.coverage import Trace
 from .deferred import Href, Section, placeholder
+from .health import health_row, health_warning
 from .html import HtmlLinker, Markup, escape, strip_controls
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
 from .trace import TITLE as TRACE_TITLE
@@ -79,9 +81,14 @@ def item_parts(
     trace: Trace | None,
     sections: Sequence[Section],
     href: Href,
+    *,
+    health: Health | None = None,
 ) -> dict[str, str]:
     """The deferred parts of an item's page as HTML: its head (problems, parent chain, card)
-    and each of its `sections` (from `item_sections`); `progress` is each item's, by id."""
+    and each of its `sections` (from `item_sections`); `progress` is each item's, by id.
+
+    With `health`, a release's card, and an epic's or a PRD's, shows its releases' health.
+    """
     linker = HtmlLinker(href)
     head = [problems_admonition(problems)] if problems else []
     chain = graph.ancestors(item)
@@ -90,7 +97,12 @@ def item_parts(
         head.append(
             f'<p class="roadmark-chain">{trail} › <strong>{linker.text(item.id)}</strong></p>'
         )
-    head.append(render_card(item, settings, progress.get(item.id), linker))
+    plans = health.releases_of(item) if health is not None else []
+    row = health_row(item, plans, linker)
+    head.append(render_card(item, settings, progress.get(item.id), linker, [row] if row else []))
+    warning = health_warning(item, plans, linker)
+    if warning:
+        head.append(warning)
     renderers: dict[str, Callable[[], str]] = {
         "coverage": lambda: _requirement_coverage(item, graph, linker),
         "children": lambda: _children(children_of(item, graph), settings, progress, linker),
@@ -112,8 +124,15 @@ def problems_admonition(problems: Iterable[Problem]) -> str:
     return admonition("failure", "Problems in this spec", f"<ul>{lines}</ul>")
 
 
-def render_card(item: Item, settings: Settings, progress: Progress | None, linker: Markup) -> str:
-    """The metadata card: every set field, references as links, and the item's progress."""
+def render_card(
+    item: Item,
+    settings: Settings,
+    progress: Progress | None,
+    linker: Markup,
+    extra: Sequence[list[str]] = (),
+) -> str:
+    """The metadata card: every set field, references as links, the item's progress, then
+    the `extra` rows (label and cell, already escaped)."""
     specs = settings.fields_for(item.kind)
     names = [name for name in CARD_ORDER if name in specs]
     names += [name for name in specs if name not in names and name not in _SKIPPED]
@@ -124,6 +143,7 @@ def render_card(item: Item, settings: Settings, progress: Progress | None, linke
     ]
     if progress is not None:
         rows.append(["Progress", progress_bar(progress)])
+    rows.extend(extra)
     rows.insert(0, ["Kind", linker.text(kind_label(item.kind))])
     return f'<div class="roadmark-card">\n{linker.table(["Field", "Value"], rows)}</div>\n'
 

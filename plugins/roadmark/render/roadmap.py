@@ -17,15 +17,14 @@ from ..plan.horizons import COLUMNS
 from ..plan.progress import Progress
 from ..plan.roadmap import PrdRoadmap, ProductRoadmap, ReleasePlan, Roadmap
 from ..text.words import count, number
+from .health import MAX_REASONS
+from .health import flag as _flag
 from .markdown import Linker, badge, progress_bar, table, text
 from .site_pages import ProductPage
 from .timeline import render_timeline
 
 VIEWS = ("releases", "board", "timeline", "backlog")
 """The parts of a roadmap, in page order."""
-
-MAX_REASONS = 10
-"""Risk reasons listed per release; a release with many late dependencies says how many more."""
 
 _COLUMN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
 
@@ -285,7 +284,3 @@ def _dates(start: date | None, due: date | None) -> str:
     if due is None:
         return "no date"
     return f"{start.isoformat()} → {due.isoformat()}" if start else f"due {due.isoformat()}"
-
-
-def _flag(kind: str, label: str) -> str:
-    return f'<span class="roadmark-flag roadmark-flag--{kind}">{label}</span>'

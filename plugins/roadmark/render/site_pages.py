@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from ..plan.health import Health
 from ..plan.progress import Progress
 from ..spec.model import Item, SourceFile
 from ..spec.product import Product
@@ -41,6 +42,9 @@ class ProductPage:
     """Renders the page's Markdown, linking from the page's own location."""
     parts: Parts | None = None
     """Renders its deferred parts, if it leaves any."""
+    listed: bool = True
+    """Whether the navigation lists it; pages reached from a listed one (a PRD's trace, of
+    which a big product has hundreds) are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ class SiteLayout:
     pages: list[SitePage]
     overview: SitePage
     product_pages: list[SitePage]
-    """The pages over the whole product, in the order given."""
+    """The pages over the whole product that the navigation lists, in the order given."""
     indexes: dict[str, SitePage]
     """Index page by kind."""
     item_pages: dict[str, str]
@@ -84,11 +88,16 @@ def plan_site(
     progress: Mapping[str, Progress],
     product_pages: Sequence[ProductPage] = (),
     trace: Trace | None = None,
+    health: Health | None = None,
+    columns: Mapping[str, Sequence[str]] | None = None,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
     `progress` is each item's, as `plan.progress.progress_by_item` plans it. With `trace`,
-    item pages show their trace panel and each criterion's test verdict.
+    item pages show their trace panel and each criterion's test verdict. With `health`
+    (`plan.health.plan_health`), release, epic and PRD cards and the release index show
+    which releases are at risk, and why. `columns` are each index's, as
+    `spec.columns.index_columns` resolves the option (default: each kind's defaults).
     """
     item_pages = item_paths(product, prefix)
     own_index = any(source.path == "index.md" for source in product.files)
@@ -97,20 +106,23 @@ def plan_site(
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
     pages = [
-        _file_page(source, product, prefix, item_pages, progress, trace) for source in product.files
+        _file_page(source, product, prefix, item_pages, progress, trace, health)
+        for source in product.files
     ]
     indexes = {}
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
         title = kind_label(kind, plural=True)
-        parts = _index_parts(kind, product, progress)
-        indexes[kind] = SitePage(
-            src_uri, _front(title, search_exclude=True) + content, title, parts=parts
-        )
+        parts = _index_parts(kind, product, progress, health, columns)
+        # A wide table needs the width the (empty) table of contents would take.
+        front = _front(title, search_exclude=True, hide=("toc",))
+        indexes[kind] = SitePage(src_uri, front + content, title, parts=parts)
     pages.extend(indexes.values())
     names = {posixpath.splitext(path)[0] for path in taken}
     over_product = [_product_page(page, prefix, names, item_pages) for page in product_pages]
     pages.extend(over_product)
+    pairs = zip(product_pages, over_product, strict=True)
+    over_product = [made for page, made in pairs if page.listed]
     overview_uri = page_path(prefix, "index.md")
     if own_index:
         overview = next(page for page in pages if page.src_uri == overview_uri)
@@ -144,6 +156,7 @@ def _file_page(
     item_pages: dict[str, str],
     progress: Mapping[str, Progress],
     trace: Trace | None,
+    health: Health | None,
 ) -> SitePage:
     src_uri = page_path(prefix, source.path)
     problems = product.problems_in(source.path)
@@ -153,7 +166,15 @@ def _file_page(
         title = f"{item.id} · {item.title}"
         sections = tuple(item_sections(item, product.graph, trace))
         parts = partial(
-            item_parts, item, product.graph, product.settings, progress, problems, trace, sections
+            item_parts,
+            item,
+            product.graph,
+            product.settings,
+            progress,
+            problems,
+            trace,
+            sections,
+            health=health,
         )
         return SitePage(
             src_uri, _item_front(item, title) + body, title, source.path, item, parts, sections
@@ -185,11 +206,13 @@ def _item_front(item: Item, title: str) -> str:
     return _yaml_front(meta)
 
 
-def _front(title: str, *, search_exclude: bool = False) -> str:
+def _front(title: str, *, search_exclude: bool = False, hide: Sequence[str] = ()) -> str:
     # Generated pages are never templates: their text comes from specs.
     meta: dict[str, object] = {"title": _meta_title(title), "render_macros": False}
     if search_exclude:
         meta["search"] = {"exclude": True}
+    if hide:
+        meta["hide"] = list(hide)
     return _yaml_front(meta)
 
 
@@ -230,10 +253,20 @@ def item_paths(product: Product, prefix: str) -> dict[str, str]:
     return {item.id: page_path(prefix, item.path) for item in product.graph.items.values()}
 
 
-def _index_parts(kind: str, product: Product, progress: Mapping[str, Progress]) -> Parts:
+def _index_parts(
+    kind: str,
+    product: Product,
+    progress: Mapping[str, Progress],
+    health: Health | None,
+    columns: Mapping[str, Sequence[str]] | None,
+) -> Parts:
+    shown = columns.get(kind) if columns is not None else None
+
     def parts(href: Href) -> dict[str, str]:
         linker = HtmlLinker(href)
-        return {"index": kind_index_table(kind, product.graph, product.settings, progress, linker)}
+        graph, settings = product.graph, product.settings
+        table = kind_index_table(kind, graph, settings, progress, linker, health, shown)
+        return {"index": table}
 
     return parts
 

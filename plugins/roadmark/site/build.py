@@ -14,7 +14,6 @@ read them while rendering, after `on_files`.
 from __future__ import annotations
 
 import posixpath
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,16 +22,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..extensions.autolink import AutolinkExtension, LinkTarget
 from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
+from ..plan.dependencies import plan_dependencies
+from ..plan.health import plan_health
 from ..plan.progress import progress_by_item
-from ..plan.roadmap import plan_product
-from ..plan.schedule import RoadmapOptions
+from ..plan.roadmap import ProductRoadmap, plan_product
+from ..plan.schedule import RoadmapOptions, Schedule
 from ..render.deferred import fill_parts, has_parts, section_heading
+from ..render.dependencies import dependencies_page
 from ..render.export import export_json
 from ..render.item_page import clause_anchors, frame_item_page
 from ..render.roadmap import roadmap_page
 from ..render.site_pages import ProductPage, SiteLayout, SitePage, page_path, page_prefix, plan_site
-from ..render.trace import TITLE as TRACE_TITLE
-from ..render.trace import render_trace_page, trace_parts
+from ..render.trace_pages import trace_pages
+from ..spec.columns import index_columns
 from ..spec.loader import SpecCache, asset_paths
 from ..spec.options import PluginOptions
 from ..spec.product import Product, load_product
@@ -40,10 +42,12 @@ from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
 from ..trace.coverage import Trace, build_trace, coverage_of
 from ..trace.evidence import read_evidence
+from ..trace.lists import plan_lists
 from .files import drop_foreign, edit_uri, href_from, link_targets
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
+from .search import add_ids_to_index, material_search_enabled
 from .toc import add_sections, permalinks_from
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
@@ -69,6 +73,7 @@ class SiteBuild:
         self._serving = serving
         try:
             self.settings = options.settings()
+            self.index_columns = index_columns(options.index_columns, self.settings)
             self.today, source = resolve_today(options.today)
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
@@ -157,7 +162,17 @@ class SiteBuild:
         product = self._loaded()
         graph = product.graph
         progress = progress_by_item(graph.items.values(), graph, product.settings)
-        self.layout = plan_site(product, self.prefix, progress, self._product_pages(), self.trace)
+        # Planned once: the roadmap page and every page that shows a release's health read it.
+        roadmap = plan_product(graph, product.settings, self.roadmap_options())
+        self.layout = plan_site(
+            product,
+            self.prefix,
+            progress,
+            self._product_pages(roadmap),
+            self.trace,
+            plan_health(roadmap),
+            self.index_columns,
+        )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
     def add_pages(self, files: Files) -> None:
@@ -251,6 +266,13 @@ class SiteBuild:
                 filled[section.key] = heading + filled.get(section.key, "")
         return fill_parts(output, filled)
 
+    # --- on_post_build ------------------------------------------------------------------------
+
+    def index_ids(self) -> None:
+        """Let Material's search find an item by its id and a clause by its address."""
+        if material_search_enabled(self._config) and self.targets:
+            add_ids_to_index(Path(self._config.site_dir), self.targets)
+
     # --- What the macros read, through the plugin ---------------------------------------------
 
     @property
@@ -273,16 +295,15 @@ class SiteBuild:
             raise RuntimeError("SiteBuild.load_product() has not run")
         return self.product
 
-    def _product_pages(self) -> list[ProductPage]:
+    def _product_pages(self, roadmap: ProductRoadmap) -> list[ProductPage]:
         """The pages over the whole product, in navigation order."""
-        product = self._loaded()
         pages: list[ProductPage] = []
         if self.options.roadmap:
-            plan = plan_product(product.graph, product.settings, self.roadmap_options())
-            pages.append(roadmap_page(plan))
-        trace = self.trace
-        render = partial(render_trace_page, trace)
-        pages.append(ProductPage("trace", TRACE_TITLE, render, parts=partial(trace_parts, trace)))
+            pages.append(roadmap_page(roadmap))
+        product = self._loaded()
+        pages.extend(trace_pages(self.trace, plan_lists(self.trace, product.graph)))
+        schedule = Schedule(product.graph, product.settings, self.roadmap_options())
+        pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
         return pages
 
     def _page_of(self, page: SitePage) -> Page | None:

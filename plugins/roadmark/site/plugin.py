@@ -24,6 +24,9 @@ Events used, in build order:
 - `on_post_page`: fills the deferred parts of our pages (placeholders until then):
   cards, backlinks, children, trace panels, indexes and matrices, rendered as HTML
   rather than Markdown because they are made of links; search does not index them.
+- `on_post_build`: after Material's search plugin has written its index (and before its
+  offline plugin copies it), adds an entry per item and per clause on its page, so that
+  an id or an address typed into the search comes first (`search.py`).
 - `on_serve`: watches the product folder.
 """
 
@@ -102,6 +105,11 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
         return self._current.post_page(output, page)
+
+    @event_priority(-50)  # after Material's search (0) writes its index; before offline (-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Let Material's search find items by id and clauses by address."""
+        self._current.index_ids()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., object]

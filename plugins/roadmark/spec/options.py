@@ -69,6 +69,25 @@ def _table(name: str, value: object) -> Mapping[str, Any]:
     return value
 
 
+def _columns(name: str, value: object) -> Mapping[str, tuple[str, ...]]:
+    """Lists of column names by kind; which kinds and columns exist is checked by
+    `columns.index_columns`, against the configured kinds and fields."""
+    expected = f"'{name}' must be a mapping of kinds to lists of column names"
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{expected}, not {shown(value)}")
+    read: dict[str, tuple[str, ...]] = {}
+    for kind, names in value.items():
+        if not isinstance(kind, str) or not isinstance(names, list | tuple):
+            raise ConfigError(f"{expected}; {shown(kind)}: {shown(names)} is not one")
+        for column in names:
+            if not isinstance(column, str):
+                raise ConfigError(f"{expected}; {shown(column)} under '{kind}' is not a name")
+        if len(set(names)) != len(names):
+            raise ConfigError(f"'{name}': the columns of '{kind}' repeat a name")
+        read[kind] = tuple(names)
+    return read
+
+
 def _days(name: str, value: object) -> int:
     # Not int(value): that would take 14.7, "14" and true (a bool is an int).
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -195,6 +214,10 @@ class PluginOptions:
     test_results_required: bool = _option(True, _flag)
     """Whether a `test_results` glob matching no file is a warning (RM021); when false it is
     logged at info level, so `--strict` builds pass before the tests have run."""
+
+    index_columns: Mapping[str, tuple[str, ...]] = _table_option(_columns)
+    """The columns of each kind's index page after id and title, by kind: `{story: [status,
+    epic, sprint]}`. A kind not listed keeps its default columns (`columns.DEFAULT_COLUMNS`)."""
 
     match_test_names: bool = _option(True, _flag)
     """Whether an address in a test case's name (`test_x[STORY-1/AC-1]`) links it when the case

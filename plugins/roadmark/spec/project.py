@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .columns import index_columns
 from .options import PluginOptions, read_options
 from .settings import ConfigError, Settings
 
@@ -104,6 +105,7 @@ def load_project(
     # Every option is read here, so a bad one is refused as the build refuses it.
     options = read_options(plugin_options(config_file) if config_file else {})
     settings = options.settings()
+    index_columns(options.index_columns, settings)  # refused here as the build refuses it
     root = config_file.parent if config_file else (target.parent if target else cwd)
     own_config = target is not None and config_file is not None and config_file.parent == target
     if target is not None and not own_config:

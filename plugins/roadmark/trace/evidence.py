@@ -45,6 +45,8 @@ class RecordedTest:
     """The failure, error or skip message, shortened."""
     addresses: tuple[str, ...] = ()
     """The known requirement and criterion addresses it verifies, in the order written."""
+    timestamp: str = ""
+    """When its report ran (the JUnit `timestamp` of its suite), as written; empty if unknown."""
 
     @property
     def title(self) -> str:
@@ -66,6 +68,9 @@ class Evidence:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things worth an info line but not a problem, e.g. results not produced yet."""
+    timestamps: dict[str, str] = field(default_factory=dict)
+    """When each results file ran (the latest suite `timestamp` in it), by file; files
+    without a valid timestamp are left out."""
 
     def tests_of(self, address: str) -> list[RecordedTest]:
         """The tests verifying `address`."""
@@ -110,6 +115,9 @@ def read_evidence(
             continue
         evidence.sources.append(shown)
         evidence.cases += len(cases)
+        stamps = [case.timestamp for case in cases if case.timestamp]
+        if stamps:
+            evidence.timestamps[shown] = max(stamps)
         for case in cases:
             test = linker.link(case, shown, report)
             if test.addresses:
@@ -183,6 +191,7 @@ class _AddressFinder:
             result=case.result,
             message=case.message,
             addresses=tuple(addresses),
+            timestamp=case.timestamp,
         )
 
     def in_name(self, name: str) -> Iterable[str]:

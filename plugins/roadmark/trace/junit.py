@@ -13,6 +13,7 @@ cannot hang the build. `evidence.py` links the cases to the clauses they verify.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,6 +28,10 @@ _SEVERITY: dict[Result, int] = {"passed": 0, "skipped": 1, "failed": 2, "error":
 """When a test case carries several outcomes (a failure, then a teardown error), the worst wins."""
 _ROOTS = ("testsuites", "testsuite")
 _MESSAGE_LIMIT = 300
+# A report's `timestamp` is shown as written, so only an ISO 8601 date-time is kept: anything
+# else (a runner's free text, a megabyte-long attribute) is dropped rather than shown.
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?")  # fmt: skip
 
 RESULTS_LIMIT = 256 * 1024 * 1024
 """The largest test results file read, in bytes: a big suite with captured output stays far
@@ -46,6 +51,9 @@ class ParsedCase:
     message: str
     properties: tuple[str, ...]
     """Values of its `roadmark` properties, as written."""
+    timestamp: str = ""
+    """When its report ran: the `timestamp` of the innermost test suite (or suites) that
+    has a valid one, as written; empty when none has."""
 
 
 class JUnitError(Exception):
@@ -99,6 +107,7 @@ class _OpenCase:
     col: int
     depth: int
     attrs: dict[str, str]
+    timestamp: str
     result: Result = "passed"
     message: str = ""
     properties: list[str] = field(default_factory=list)
@@ -113,6 +122,7 @@ class _OpenCase:
             result=self.result,
             message=self.message,
             properties=tuple(self.properties),
+            timestamp=self.timestamp,
         )
 
 
@@ -133,6 +143,8 @@ class _JUnitReader:
         self._depth = 0
         self._case: _OpenCase | None = None
         self._property: list[str] | None = None
+        # The valid `timestamp` of each open suite element, innermost last, with its depth.
+        self._stamps: list[tuple[int, str]] = []
 
     def _where(self) -> tuple[int, int]:
         return self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1
@@ -152,7 +164,12 @@ class _JUnitReader:
         case = self._case
         if case is None:
             if tag == "testcase":
-                self._case = _OpenCase(*self._where(), self._depth, attrs)
+                stamp = self._stamps[-1][1] if self._stamps else ""
+                self._case = _OpenCase(*self._where(), self._depth, attrs, stamp)
+            elif tag in _ROOTS:
+                stamp = _timestamp(attrs.get("timestamp", ""))
+                if stamp:
+                    self._stamps.append((self._depth, stamp))
             return
         outcome = _OUTCOMES.get(tag)
         if outcome is not None and self._depth == case.depth + 1:
@@ -177,9 +194,17 @@ class _JUnitReader:
         if case is not None and tag == "testcase" and self._depth == case.depth:
             self.cases.append(case.close())
             self._case = None
+        if self._stamps and self._stamps[-1][0] == self._depth:
+            self._stamps.pop()
         self._depth -= 1
 
 
 def _shorten(message: str) -> str:
     flat = " ".join(message.split())
     return flat if len(flat) <= _MESSAGE_LIMIT else flat[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def _timestamp(value: str) -> str:
+    """`value` when it is an ISO 8601 date or date-time, else empty."""
+    value = value.strip()
+    return value if len(value) <= 40 and _TIMESTAMP.fullmatch(value) else ""

@@ -1,0 +1,75 @@
+"""Dependencies across the product: every `depends_on` link, and whether it is late.
+
+A dependency is *late* when the work depended on is scheduled in a later release than
+the work that needs it (Jira Plans' rule): the dependant cannot ship as planned. It is
+decided here, once, so the dependency page and any other view agree. As for at-risk
+releases (`risks.py`), finished or cancelled work on either side makes no conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..spec.model import Item
+from .progress import is_closed, is_done
+from .schedule import Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """`item` depends on `target` (`item.depends_on` names it)."""
+
+    item: Item
+    target: Item
+    item_release: str | None
+    """The release `item` ships in, inherited from its epic or PRD."""
+    target_release: str | None
+    late: bool
+    """`target` is scheduled in a release after `item`'s."""
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyPlan:
+    """Every dependency between items of the product, in id order of the dependant."""
+
+    dependencies: tuple[Dependency, ...]
+
+    @property
+    def late(self) -> tuple[Dependency, ...]:
+        """The dependencies on work scheduled in a later release."""
+        return tuple(dependency for dependency in self.dependencies if dependency.late)
+
+    @property
+    def late_items(self) -> frozenset[str]:
+        """The ids of the items that depend on work scheduled in a later release."""
+        return frozenset(dependency.item.id for dependency in self.late)
+
+
+def plan_dependencies(schedule: Schedule) -> DependencyPlan:
+    """Each `depends_on` link of the product, flagged when it points to a later release.
+
+    Dangling references and self-references are left out: rules report them.
+    """
+    graph = schedule.graph
+    found = []
+    for item in sorted(graph.items.values(), key=graph.rank):
+        # A list may name a target twice; it is still one dependency.
+        for target_id in dict.fromkeys(item.get("depends_on") or ()):
+            target = graph.items.get(target_id)
+            if target is None or target is item:
+                continue
+            item_release, target_release = schedule.release_of(item), schedule.release_of(target)
+            late = _later(schedule, item_release, target_release) and not any(
+                is_done(end, schedule.settings) or is_closed(end, schedule.settings)
+                for end in (item, target)
+            )
+            found.append(Dependency(item, target, item_release, target_release, late))
+    return DependencyPlan(tuple(found))
+
+
+def _later(schedule: Schedule, item_release: str | None, target_release: str | None) -> bool:
+    """Whether `target_release` comes after `item_release`, both being known releases."""
+    if item_release is None or target_release is None:
+        return False
+    mine, theirs = schedule.rank.get(item_release), schedule.rank.get(target_release)
+    return mine is not None and theirs is not None and theirs > mine

@@ -1,0 +1,133 @@
+"""Ids and addresses in Material's search: typed whole, the item (or its clause) comes first.
+
+Material's search client can neither be told to keep `STORY-3` whole nor to rank an
+exact word above a longer one, so the fix lives in the index it downloads (written
+by its search plugin; we add to it after, and before its offline plugin copies it):
+
+- Its query parser always splits a query at hyphens and makes the last word a prefix:
+  `STORY-3` becomes the words `story` and `3*`. A `separator` that keeps ids whole in
+  the index would find nothing (the index would have `story-3`, the query `3*`), so
+  the separator is left as the user set it.
+- `3*` matches `3`, `35` and `300` alike, and lunr weighs a match by the rarity of the
+  word matched: `35` is rarer than `3` (a number prose uses), so STORY-35 used to win.
+
+So each item gets an entry of its own on its page (at `#`, the page's top), whose
+`roadmark` field holds the id's leading words (`STORY-`, split by the client just as
+it splits the query) and words made for it alone that start with its last word
+(`3story3`, `3story3a`, ...). Each such word is in one entry only, so all weigh the
+same, and an id gets one more of them for each digit its number is shorter than the
+longest: on `STORY-3`, STORY-3 beats STORY-35, which beats STORY-350, and STORY-35's
+own query does not match STORY-3 at all. Each clause (`PRD-1/R-2`) gets an entry at
+its anchor, with its text, one word lighter than an id, and with only the owner's kind
+(`PRD`) among its heavy words: the rest (`1/r`) weighs in its title only, or the `3*`
+of `STORY-3` would rank STORY-38/AC-3 first. The entries are sections of the item's
+page, as Material groups them, so the page itself stays the first link of its result.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..extensions.autolink import LinkTarget
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+FIELD = "roadmark"
+"""The field of Material's index that holds the id words of our entries."""
+BOOST = 1e5
+"""Above a title (1e3), so an id typed whole outweighs the titles that mention it;
+below Material's tags (1e6)."""
+ADDRESS_WORDS = 4
+"""Own words of an address whose last word is as long as the longest; an id gets one more.
+
+Enough for `STORY-3/AC-2` to beat `STORY-2`, which matches two of its three words."""
+INDEX_URI = "search/search_index.json"
+"""Where Material's search plugin writes its index, relative to the site folder."""
+DEFAULT_SEPARATOR = r"[\s\-]+"
+_HYPHENS = re.compile(r"-+")
+"""Where lunr's query parser always splits a query, whatever the separator."""
+_SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
+
+
+def material_search_enabled(config: MkDocsConfig) -> bool:
+    """Whether Material's search plugin runs in this build (MkDocs' own search is left alone)."""
+    for plugin in config.plugins.values():
+        # By module, not by key: the key is `search` or `material/search` as the user wrote it.
+        if type(plugin).__module__.startswith("material.plugins.search"):
+            return bool(plugin.config.get("enabled", True))
+    return False
+
+
+def add_ids_to_index(site_dir: Path, targets: Mapping[str, LinkTarget]) -> bool:
+    """Add the id words to the index Material wrote into `site_dir`; False when there is none."""
+    path = site_dir / INDEX_URI
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
+        return False
+    with_ids(index, targets)
+    # Compact, as Material writes it: the client downloads this file on every visit.
+    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    return True
+
+
+def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
+    """Add an entry per id and per address to Material's `index`, on the page they lead to."""
+    config = index.setdefault("config", {})
+    config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
+    split = _splitter(config.get("separator"))
+    docs: list[dict[str, Any]] = index["docs"]
+    indexed = {doc.get("location") for doc in docs if isinstance(doc, dict)}
+    found = [(name, target) for name, target in sorted(targets.items()) if target.url in indexed]
+    # Only numbers count: a release's `R2026.3` has no longer neighbours to lose against.
+    lasts = (split(name)[1] for name, _ in found)
+    longest = max((len(last) for last in lasts if last.isdigit()), default=1)
+    for name, target in found:
+        head, last = split(name)
+        count = ADDRESS_WORDS + max(0, longest - len(last))
+        if target.anchor is None:
+            words, location = id_words(name, head, last, count + 1), f"{target.url}#"
+        else:
+            # Only the owner's kind weighs: `38/ac` (of STORY-38/AC-3) would otherwise be
+            # matched by the `3*` of `STORY-3`; it still counts, lightly, in the title.
+            kind = _HYPHENS.split(name, maxsplit=1)[0]
+            words, location = id_words(name, kind, last, count), f"{target.url}#{target.anchor}"
+        docs.append(
+            {
+                "location": location,
+                "title": html.escape(name),
+                "text": html.escape(target.title) if target.anchor else "",
+                FIELD: words,
+            }
+        )
+
+
+def id_words(name: str, head: str, last: str, count: int) -> str:
+    """The id's leading words as written, then `count` words of its own starting with `last`."""
+    own = last.lower() + "".join(char for char in name.lower() if char.isalnum())
+    words = [own + _SUFFIXES[:n] for n in range(count)]  # "3story3", "3story3a", "3story3ab"
+    return " ".join([head, *words]).strip()
+
+
+def _splitter(separator: object) -> Callable[[str], tuple[str, str]]:
+    """Split an id into its leading text and its last word, as the search client would."""
+    try:
+        pattern = re.compile(separator if isinstance(separator, str) else DEFAULT_SEPARATOR)
+    except re.error:  # a JavaScript-only pattern: hyphens still split a query
+        pattern = _HYPHENS
+
+    def split(name: str) -> tuple[str, str]:
+        ends = [match.end() for match in pattern.finditer(name)]
+        ends += [match.end() for match in _HYPHENS.finditer(name)]
+        cut = max((end for end in ends if end < len(name)), default=0)
+        return name[:cut], name[cut:]
+
+    return split
