@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import chromium, served
+from browsers import served
 from sites import PRODUCT, build, mkdocs_config, spec, write_project
 
 if TYPE_CHECKING:
@@ -52,12 +52,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(root)
     with served(site.site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as started:
-        yield started
 
 
 def open_stories(browser: Browser, base_url: str, width: int, height: int = 900) -> Page:

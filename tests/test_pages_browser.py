@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from browsers import chromium, served
+from browsers import served
 from sites import build, write_project
 
 if TYPE_CHECKING:
@@ -76,13 +76,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
         chosen[kind] = matching[0]
     with served(site.site_dir) as url:
         yield url, chosen
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium, or a skip (a failure under CI) when it cannot be started."""
-    with chromium() as started:
-        yield started
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browsers import chromium, served
+from browsers import served
 from roadmaps import FILES, ROADMAP, roadmap_config
 from sites import build, write_project
 
@@ -34,13 +34,6 @@ def roadmap_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(root, strict=True)
     with served(site.site_dir) as base:
         yield base + site.output(ROADMAP)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium."""
-    with chromium() as started:
-        yield started
 
 
 def open_offline(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browsers import chromium, served
+from browsers import served
 from roadmark.extensions.autolink import LinkTarget
 from roadmark.site.search import FIELD, INDEX_URI, with_ids
 from sites import DOCS, PRODUCT, build, mkdocs_config, write_project
@@ -44,13 +44,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(root)
     with served(site.site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium, or a skip (a failure under CI) when it cannot be started."""
-    with chromium() as started:
-        yield started
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import chromium, served, unavailable
+from browsers import served, unavailable
 from sites import DOCS, PRODUCT, USER_NAV, build, mkdocs_config, write_project
 
 if TYPE_CHECKING:
@@ -35,13 +35,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(root)
     with served(site.site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium, or a skip (a failure under CI) when it cannot be started."""
-    with chromium() as started:
-        yield started
 
 
 @dataclass

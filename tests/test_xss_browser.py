@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import chromium, served
+from browsers import served
 from roadmark.render.html import WORD_JOINER
 from sites import Site, build, md, mkdocs_config, spec, write_project
 
@@ -278,13 +278,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     root = tmp_path_factory.mktemp("hostile")
     write_project(root, FILES, CONFIG)
     return build(root)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium, or a skip (a failure under CI) when it cannot be started."""
-    with chromium() as started:
-        yield started
 
 
 @pytest.fixture
