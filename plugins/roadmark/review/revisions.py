@@ -131,7 +131,7 @@ def in_working_tree(root: Path, cache: ParseCache) -> Snapshot:
             return load_path(product_dir, path, settings)
         return cache.load(path, data)
 
-    loaded = load_folder(root, settings.product_dir, load) if product_dir.is_dir() else []
+    loaded = load_folder(root, settings.product_dir, load)[0] if product_dir.is_dir() else []
     return Snapshot("working tree", None, assemble(root, settings, loaded))
 
 

@@ -35,7 +35,7 @@ from ..render.roadmap import roadmap_page
 from ..render.site_pages import ProductPage, SiteLayout, SitePage, page_path, page_prefix, plan_site
 from ..render.trace_pages import trace_pages
 from ..spec.columns import index_columns
-from ..spec.loader import SpecCache, asset_paths
+from ..spec.loader import SpecCache
 from ..spec.options import PluginOptions
 from ..spec.product import Product, load_product
 from ..spec.settings import ConfigError
@@ -198,7 +198,7 @@ class SiteBuild:
     def add_product_assets(self, files: Files) -> None:
         """Add the images and other files of the product folder beside its pages."""
         # Only files inside the project that can be read: the problems of the others are logged.
-        for path in asset_paths(self.root, self.settings.product_dir):
+        for path in self._loaded().assets:
             uri = page_path(self.prefix, path)
             if files.get_file_from_path(uri) is None:
                 source = str(self.product_dir / path)

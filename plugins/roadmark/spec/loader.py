@@ -101,25 +101,20 @@ def _hidden_file(name: str) -> bool:
     return name.startswith(".")
 
 
-def asset_paths(root: Path, product_dir: str) -> list[str]:
-    """Other files of the product folder (images, attachments) that the site may publish as
-    they are: regular files inside the project that can be read, relative and sorted."""
-    return [
-        entry.path for entry in scan(root, product_dir) if not entry.is_spec and not entry.finding
-    ]
-
-
 def load_folder(
     root: Path, product_dir: str, load_spec: Callable[[str], LoadedFile]
-) -> list[LoadedFile]:
+) -> tuple[list[LoadedFile], list[str]]:
     """Every spec of the product folder as `load_spec` loads it by its relative path, and
-    every refused or unreadable file with its finding; attachments that may be published
-    are left out."""
-    return [
+    every refused or unreadable file with its finding; then, apart, the attachments (images
+    and other files) that the site may publish as they are, from the same one walk."""
+    entries = scan(root, product_dir)
+    loaded = [
         load_spec(entry.path) if entry.finding is None else unusable(entry.path, entry.finding)
-        for entry in scan(root, product_dir)
+        for entry in entries
         if entry.finding is not None or entry.is_spec
     ]
+    assets = [entry.path for entry in entries if not entry.is_spec and entry.finding is None]
+    return loaded, assets
 
 
 def unusable(path: str, finding: Finding) -> LoadedFile:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +29,9 @@ class Product:
     refused: list[str] = field(default_factory=list)
     """Files refused unread (links leading outside the project, special or oversized files,
     unreadable attachments), relative to the product folder; their problems are in `problems`."""
+    assets: list[str] = field(default_factory=list)
+    """Attachments (images, other files) the site may publish as they are: regular files
+    inside the project that can be read, relative to the product folder, sorted."""
     _by_path: dict[str, list[Problem]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -60,7 +63,8 @@ def load_product(
     that loads again and again (`mkdocs serve`) leaves it False.
     """
     with _collector_paused(freeze=one_shot):
-        return assemble(root, settings, _read(root, settings, cache))
+        loaded, assets = _read(root, settings, cache)
+        return assemble(root, settings, loaded, assets)
 
 
 def load_files(
@@ -68,10 +72,12 @@ def load_files(
 ) -> list[LoadedFile]:
     """Read every file of the product folder of the project at `root`, not yet checked."""
     with _collector_paused(freeze=one_shot):
-        return _read(root, settings, cache)
+        return _read(root, settings, cache)[0]
 
 
-def _read(root: Path, settings: Settings, cache: SpecCache | None) -> list[LoadedFile]:
+def _read(
+    root: Path, settings: Settings, cache: SpecCache | None
+) -> tuple[list[LoadedFile], list[str]]:
     product_dir = root / settings.product_dir
     if not product_dir.is_dir():
         raise ConfigError(f"product folder '{settings.product_dir}' not found in {root}")
@@ -101,7 +107,9 @@ def _collector_paused(*, freeze: bool) -> Iterator[None]:
             gc.enable()
 
 
-def assemble(root: Path, settings: Settings, loaded: list[LoadedFile]) -> Product:
+def assemble(
+    root: Path, settings: Settings, loaded: list[LoadedFile], assets: Sequence[str] = ()
+) -> Product:
     """Check already parsed files together and build their graph.
 
     The files may come from disk or from elsewhere, e.g. a git revision.
@@ -128,4 +136,4 @@ def assemble(root: Path, settings: Settings, loaded: list[LoadedFile]) -> Produc
         add(found.code, found.item.path, found.position.line, found.position.col, found.message)
     problems.sort(key=Problem.sort_key)
     refused = [entry.source.path for entry in loaded if entry.refused]
-    return Product(root, settings, files, graph, problems, refused)
+    return Product(root, settings, files, graph, problems, refused, list(assets))
