@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from roadmark.cli.scaffold import site_files
+from roadmark.spec.options import parse_today
 from roadmark.spec.settings import ConfigError
-from roadmark.spec.today import parse_today
 from roadmark.trace.junit import JUnitError, parse_junit, read_results_file
 from sites import EPOCH, LINE, TOOL_ENV, console_script, run_tool, write_project
 

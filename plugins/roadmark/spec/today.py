@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from .options import parse_today
 from .settings import ConfigError
 
-__all__ = ["parse_today", "resolve_today"]
+__all__ = ["resolve_today"]
 
 _EPOCH = re.compile(r"-?[0-9]+")
 """Seconds as `date +%s` writes them: not `int()`'s " 1_790 ", "+1790" or Arabic digits."""
