@@ -92,6 +92,18 @@ def write_project(
     return root
 
 
+def generated_corpus(folder: Path, stories: int) -> Path:
+    """The benchmark corpus of `stories` stories (`benchmarks/corpus.py`, seed 1) in `folder`."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus.py"
+    subprocess.run(
+        [sys.executable, str(script), str(folder), "--stories", str(stories)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return folder
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under `folder`: its modification time (ns) and bytes, by relative path."""
     return {

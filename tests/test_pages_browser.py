@@ -5,8 +5,6 @@ overflows sideways. A screenshot of each is kept under `reports/screenshots/` fo
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,13 +13,12 @@ import pytest
 import yaml
 
 from browsers import served
-from sites import build, write_project
+from sites import build, generated_corpus, write_project
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "benchmarks" / "corpus.py"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 WIDTHS = (1400, 390)
 
@@ -50,12 +47,7 @@ KINDS = {
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """The 300-story benchmark corpus, built and served; with one page path per kind."""
     root = tmp_path_factory.mktemp("pages") / "project"
-    subprocess.run(
-        [sys.executable, str(CORPUS), str(root), "--stories", "300"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    generated_corpus(root, 300)
     # Material loads Google Fonts unless told not to (or given its privacy plugin): the
     # reader's choice, not Roadmark's; every other request must stay on the machine.
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))

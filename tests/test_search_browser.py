@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,13 +18,12 @@ import pytest
 from browsers import served
 from roadmark.extensions.autolink import LinkTarget
 from roadmark.site.search import FIELD, INDEX_URI, with_ids
-from sites import DOCS, PRODUCT, build, mkdocs_config, write_project
+from sites import DOCS, PRODUCT, build, generated_corpus, mkdocs_config, write_project
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, Route
 
 TIMEOUT_MS = 15_000
-CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus.py"
 RESULT = ".md-search-result__item"
 LINK = "a.md-search-result__link"
 
@@ -35,12 +32,7 @@ LINK = "a.md-search-result__link"
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The benchmark corpus of 300 stories (STORY-3 and STORY-30..39, 300), built and served."""
     root = tmp_path_factory.mktemp("search") / "project"
-    subprocess.run(
-        [sys.executable, str(CORPUS), str(root), "--stories", "300"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    generated_corpus(root, 300)
     site = build(root)
     with served(site.site_dir) as url:
         yield url

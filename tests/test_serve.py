@@ -7,7 +7,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from sites import DOCS, EPOCH, PRODUCT, TOOL_ENV, console_script, mkdocs_config, write_project
+from sites import (
+    DOCS,
+    EPOCH,
+    PRODUCT,
+    TOOL_ENV,
+    console_script,
+    generated_corpus,
+    mkdocs_config,
+    write_project,
+)
 
 DEADLINE = 35.0
 """Seconds the test may wait in all before it gives up; stopping the server adds at most 15."""
@@ -146,14 +154,7 @@ def test_serve_rebuilds_on_edit_and_survives_broken_yaml(server: Server, tmp_pat
 
 def generated_product(folder: Path, stories: int) -> Path:
     """A benchmark corpus of `stories` stories, served with `strict: true` as we recommend."""
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "corpus.py"
-    subprocess.run(
-        [sys.executable, str(script), str(folder), "--stories", str(stories)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    config = folder / "mkdocs.yml"
+    config = generated_corpus(folder, stories) / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "strict: true\n", encoding="utf-8")
     return folder
 
