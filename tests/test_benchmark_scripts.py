@@ -105,3 +105,29 @@ def test_the_build_benchmark_prints_the_roadmap_cost_as_a_number(tmp_path: Path)
     assert -100 < float(figure[1]) < 100, done.stdout
     assert not (tmp_path / "work" / "no-roadmap" / "site" / "product" / "roadmap").exists()
     assert (tmp_path / "work" / "roadmark" / "site" / "product" / "roadmap" / "index.html").exists()
+
+
+@pytest.mark.roadmark("STORY-82/AC-3")
+def test_the_history_benchmark_times_builds_and_reads_with_and_without_history(
+    tmp_path: Path,
+) -> None:
+    done = run_benchmark("bench_history.py", "--small", "--dir", tmp_path / "work", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "history: 30 commits written" in done.stdout
+    builds = re.findall(r"(?m)^  build (.+): \d+\.\d\d s wall, \d+\.\d\d s CPU$", done.stdout)
+    assert builds == ["cold, with history", "without history", "one new commit, with history"]
+    reads = re.findall(
+        r"(?m)^  read_history (cold|after one new commit): \d+\.\d\d s wall, \d+\.\d\d s CPU,"
+        r" (\d+) items; target <= [\d.]+ s: (ok|OVER)$",
+        done.stdout,
+    )
+    assert [(name, items) for name, items, _ in reads] == [
+        ("cold", "56"),
+        ("after one new commit", "56"),
+    ], done.stdout
+    project = tmp_path / "work" / "project"
+    log = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=project, capture_output=True, text=True
+    )
+    assert log.stdout.strip() == "32"  # 30, the one of the warm build, the one of the read
+    assert not (project / "site" / ".cache").exists()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 if TYPE_CHECKING:
     from conftest import RunCli, WriteProduct
@@ -132,3 +133,28 @@ def test_the_hook_fails_on_a_staged_spec_missing_its_title(
     assert result.out.splitlines() == [
         "product/stories/STORY-2.md:1:1: error RM003: missing required field 'title'"
     ]
+
+
+def installed_from(run: str) -> list[Requirement]:
+    """The requirements a `pip install …` step asks for, options left out."""
+    program, command, *args = shlex.split(run)
+    assert (program, command) == ("pip", "install"), run
+    return [Requirement(arg) for arg in args if not arg.startswith("-")]
+
+
+def installs_without_an_index(requirement: Requirement) -> bool:
+    """Whether Roadmark comes from its git URL, as it must until it is on PyPI."""
+    return requirement.name == "roadmark" and (requirement.url or "").startswith("git+https://")
+
+
+@pytest.mark.roadmark("STORY-80/AC-1")
+def test_the_workflow_installs_roadmark_from_its_git_url_not_from_an_index() -> None:
+    (job,) = documented_workflow()["jobs"].values()
+    (install,) = [s for s in job["steps"] if s.get("run", "").startswith("pip install")]
+    (requirement,) = installed_from(install["run"])
+    assert installs_without_an_index(requirement), install["run"]
+    assert requirement.url == "git+https://github.com/OWNER/roadmark@TAG"
+    assert "replace OWNER and TAG" in (ROOT / "docs/ci.md").read_text(encoding="utf-8")
+    # What the recipe said before: a name only an index could serve.
+    (bare,) = installed_from("pip install roadmark")
+    assert not installs_without_an_index(bare)

@@ -102,21 +102,42 @@ def test_the_dependency_page_flags_work_depending_on_a_later_release(site: Site)
         ("STORY-3", "STORY-4", "R2")
     ]
     assert rows[0]["Item"].find(cls="roadmark-deps__flag") is not None
-    charts = article.find_all("svg", cls="roadmark-deps__chart")
-    assert len(charts) == 2  # one per epic whose stories have dependencies
-    flagged = {
-        key
-        for chart in charts
-        for key, node in _nodes(chart).items()
-        if "roadmark-deps__node--late" in node.classes
-    }
-    assert flagged == {"STORY-3"}  # STORY-5 depends on earlier work: not flagged
-    late_edges = [e for chart in charts for e in chart.find_all(cls="roadmark-deps__edge--late")]
-    assert len(late_edges) == 2  # the same link, drawn in both epics' charts
-    # Stories of another epic are drawn at the edge of a chart, dashed, and still link.
-    outside = _nodes(charts[0])["STORY-4"]
-    assert "roadmark-deps__node--outside" in outside.classes
-    assert _target(site, DEPENDENCIES, outside) == site.output("product/stories/STORY-4.md")
+    # Links across epics are listed, the late one flagged: STORY-5 depends on earlier work.
+    across = article.find(cls="roadmark-deps__across")
+    assert across is not None
+    listed = table(across).as_dicts()
+    assert [[cell.text for cell in row.values()] for row in listed] == [
+        ["STORY-3", "EPIC-1", "STORY-4", "EPIC-2", "R2"],
+        ["STORY-5", "EPIC-2", "STORY-1", "EPIC-1", "R1"],
+    ]
+    flagged = [row["Story"].text for row in listed if row["Story"].find(cls="roadmark-deps__flag")]
+    assert flagged == ["STORY-3"]
+    story_4 = listed[0]["Depends on"].find("a")
+    assert story_4 is not None
+    assert site.resolve(DEPENDENCIES, story_4.get("href"))[0] == site.output(
+        "product/stories/STORY-4.md"
+    )
+
+
+@pytest.mark.roadmark("STORY-73/AC-1")
+def test_the_dependency_page_leads_to_each_epics_own_chart(site: Site) -> None:
+    """An epic's page charts its stories; the product-wide page leads there, not repeats it."""
+    article = site.article(DEPENDENCIES)
+    assert article.find_all("svg", cls="roadmark-deps__chart") == []  # no epic-level links
+    by_epic = article.find(cls="roadmark-deps__by-epic")
+    assert by_epic is not None
+    rows = table(by_epic).as_dicts()
+    assert [(r["Epic"].text, r["Stories linked"].text, r["Dependencies"].text) for r in rows] == [
+        ("EPIC-1", "2", "1")  # STORY-2 on STORY-1; the links across epics are listed above
+    ]
+    link = rows[0]["Epic"].find("a")
+    assert link is not None
+    page, fragment = site.resolve(DEPENDENCIES, link.get("href"))
+    assert page == site.output(EPIC_1)
+    epic_page = site.article(EPIC_1)
+    assert fragment and epic_page.find(id=fragment) is not None
+    charts = epic_page.find_all("svg", cls="roadmark-deps__chart")
+    assert [set(_nodes(chart)) for chart in charts] == [{"STORY-1", "STORY-2", "STORY-3"}]
 
 
 def test_the_dependency_page_is_in_the_product_section(site: Site) -> None:

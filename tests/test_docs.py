@@ -240,3 +240,74 @@ def test_the_documented_schema_flags_an_unknown_field(
     assert all("estimat" in error.message for error in errors), [e.message for e in errors]
     front = yaml.safe_load("id: EPIC-1\nkind: epic\ntitle: E\nstatus: planned\nestimate: 3\n")
     assert any("estimate" in error.message for error in validator.iter_errors(front))
+
+
+# --- Install lines that work before Roadmark is on PyPI (STORY-80) -------------------------
+
+PIP_INSTALL = re.compile(r"pip install ([^`#\n]*)")
+"""A `pip install` command in a line of Markdown, up to a comment or the end of a code span."""
+
+
+def unpublished_install_problems(text: str) -> list[str]:
+    """The `pip install` arguments in `text` that ask for Roadmark from a package index.
+
+    Until it is published, Roadmark installs from a checkout (`./roadmark`, with extras
+    `./roadmark[macros]`) or from a git URL (`roadmark @ git+https://…`); a bare `roadmark`,
+    `roadmark[xlsx]` or a `git+` URL without a name fails or guesses.
+    """
+    wrong: list[str] = []
+    for line in text.splitlines():
+        for command in PIP_INSTALL.finditer(line):
+            try:
+                args = shlex.split(command[1])
+            except ValueError:
+                wrong.append(line.strip())
+                continue
+            for arg in args:
+                if arg.startswith("-") or ("roadmark" not in arg.lower() and "git+" not in arg):
+                    continue  # an option, or another package (pre-commit, `-e .`)
+                if arg.startswith(("./", "../", "/")):
+                    continue  # a checkout of the repository
+                if not re.fullmatch(r"roadmark(\[[\w,]+\])? @ git\+https://\S+", arg):
+                    wrong.append(arg)
+    return wrong
+
+
+def test_the_install_check_refuses_what_an_index_would_have_to_serve() -> None:
+    refused = "\n".join(
+        [
+            "pip install roadmark",
+            "pip install 'roadmark[xlsx]'",
+            "run: pip install -U roadmark==0.1.0",
+            "pip install ./roadmark  # or: pip install git+https://github.com/OWNER/roadmark",
+            "`pip install roadmark`",
+        ]
+    )
+    assert unpublished_install_problems(refused) == [
+        "roadmark",
+        "roadmark[xlsx]",
+        "roadmark==0.1.0",
+        "git+https://github.com/OWNER/roadmark",
+        "roadmark",
+    ]
+    accepted = (
+        "pip install ./roadmark \"./roadmark[macros]\" -e '.[test]' pre-commit\n"
+        'run: pip install "roadmark[macros] @ git+https://github.com/OWNER/roadmark@TAG"\n'
+    )
+    assert unpublished_install_problems(accepted) == []
+
+
+@pytest.mark.roadmark("STORY-80/AC-1")
+def test_every_install_line_of_the_readme_and_the_docs_works_before_publication() -> None:
+    pages = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted(DOCS.rglob("*.md"))]
+    wrong = {
+        page.relative_to(ROOT).as_posix(): problems
+        for page in pages
+        if (problems := unpublished_install_problems(read(page)))
+    }
+    assert wrong == {}
+    # Both working forms are shown where users start.
+    for page in ("README.md", "docs/getting-started.md"):
+        text = read(ROOT / page)
+        assert "pip install ./roadmark" in text, page
+        assert 'pip install "roadmark @ git+https://github.com/OWNER/roadmark@TAG"' in text, page

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from roadmark.render.export import FORMULA_STARTS, csv_cell
+from roadmark.render.export_csv import FORMULA_STARTS, csv_cell
 from roadmark.render.html import WORD_JOINER, attr, escape, plain, strip_controls, title_attr
 from sites import build, md, mkdocs_config, parse, spec, table, write_project
 

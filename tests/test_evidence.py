@@ -314,3 +314,38 @@ def test_roadmark_check_reports_test_results_problems(
         "but STORY-1 has no AC-3 (it has AC-1, AC-2)\n"
     )
     assert "Traceback" not in result.err
+
+
+@pytest.mark.roadmark("STORY-81/AC-3")
+def test_an_address_in_a_tests_class_links_it_as_one_in_its_name_does(
+    write_product: WriteProduct,
+) -> None:
+    """Jest puts a `describe` block's title in the class; a typo there says where it is."""
+    root = write_product(
+        {
+            **PRODUCT,
+            "r.xml": junit(
+                '<testcase classname="STORY-1/AC-2 totals" name="sums the lines"/>',
+                '<testcase classname="STORY-1/AC-2 totals" name="STORY-1/AC-1 rounds"/>',
+                '<testcase classname="STORY-1/AC-7 totals" name="empty"/>',
+                f'<testcase classname="STORY-1/AC-2 x" name="y">{prop("STORY-1/AC-1")}</testcase>',
+            ),
+        }
+    )
+    evidence = read(root, "r.xml")
+    linked = {address: [t.name for t in tests] for address, tests in evidence.by_address.items()}
+    assert linked == {
+        "STORY-1/AC-2": ["sums the lines", "STORY-1/AC-1 rounds"],
+        "STORY-1/AC-1": ["STORY-1/AC-1 rounds", "y"],
+    }
+    assert evidence.tests[1].addresses == ("STORY-1/AC-1", "STORY-1/AC-2")  # the name first
+    (problem,) = evidence.problems
+    assert (problem.line, problem.message) == (
+        5,
+        "test 'STORY-1/AC-7 totals::empty' names 'STORY-1/AC-7', but STORY-1 has no AC-7 "
+        "(it has AC-1, AC-2) (in its class; set match_test_names: false if names hold other data)",
+    )
+    settings = settings_from_options({})
+    product = load_product(root, settings)
+    off = read_evidence(root, ["r.xml"], product.graph, settings, names=False)
+    assert (list(off.by_address), off.problems) == (["STORY-1/AC-1"], [])

@@ -17,7 +17,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "roadmark"
 
-STAGES = ("text", "spec", "plan", "trace", "extensions", "review", "render", "site", "cli")
+STAGES = (
+    "text",
+    "spec",
+    "plan",
+    "trace",
+    "extensions",
+    "review",
+    "history",
+    "render",
+    "site",
+    "cli",
+)
 """The packages of the pipeline's stages; every module lives in one of them."""
 
 TOP_LEVEL = ("__init__.py", "macros.py", "pytest_plugin.py")

@@ -54,6 +54,11 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("test_results", ["reports/*.xml", 1]),
     ("test_results_required", "no"),
     ("match_test_names", 1),
+    ("test_property", ""),
+    ("test_property", ["roadmark"]),
+    ("history", "yes"),
+    ("history_ref", ""),
+    ("history_ref", "--output=x"),
     ("index_columns", ["status"]),
     ("index_columns", {"story": "status"}),
     ("index_columns", {"story": ["estimat"]}),  # its shape is right; no such column

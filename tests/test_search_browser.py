@@ -14,10 +14,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from browsers import served
 from roadmark.extensions.autolink import LinkTarget
-from roadmark.site.search import FIELD, INDEX_URI, with_ids
+from roadmark.site.search import (
+    DEFAULT_SEPARATOR,
+    FIELD,
+    INDEX_URI,
+    _head,
+    _splitter,
+    add_ids_to_index,
+    with_ids,
+)
+from roadmark.spec.ids import ADDRESS_PATTERN, ID_PATTERN
 from sites import DOCS, PRODUCT, build, generated_corpus, mkdocs_config, write_project
 
 if TYPE_CHECKING:
@@ -227,6 +238,14 @@ def test_the_users_separator_is_kept_and_splits_the_ids_as_the_client_will() -> 
     )
 
 
+@given(st.from_regex(ADDRESS_PATTERN, fullmatch=True) | st.from_regex(ID_PATTERN, fullmatch=True))
+def test_the_default_separator_splits_an_id_where_its_pattern_does(name: str) -> None:
+    """The shortcut for Material's default separator agrees with the pattern itself."""
+    default = _splitter(DEFAULT_SEPARATOR)
+    by_pattern = _splitter(DEFAULT_SEPARATOR + "|(?!)")  # the same pattern, not recognised
+    assert default(name) == by_pattern(name)
+
+
 @pytest.mark.roadmark("STORY-72/AC-1")
 def test_the_built_index_holds_the_ids_and_addresses(tmp_path: Path) -> None:
     write_project(tmp_path, PRODUCT | DOCS, mkdocs_config())
@@ -237,6 +256,46 @@ def test_the_built_index_holds_the_ids_and_addresses(tmp_path: Path) -> None:
     assert entries["product/stories/STORY-1/#"]["title"] == "STORY-1"
     assert entries["product/stories/STORY-1/#ac-2"]["title"] == "STORY-1/AC-2"
     assert "product/stories/STORY-1/" in {doc["location"] for doc in index["docs"]}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param({"separators": (",", ":")}, id="as-material-writes-it"),
+        pytest.param({"indent": 1, "ensure_ascii": False}, id="rewritten-by-another-plugin"),
+        pytest.param({"separators": (",", ":")}, id="no-entries-yet"),
+    ],
+)
+def test_the_index_file_is_the_index_with_the_entries_compact(
+    tmp_path: Path, request: pytest.FixtureRequest, written: dict[str, Any]
+) -> None:
+    """Material's entries are kept as written (not encoded again) when the file is as
+    Material writes it; either way the file is the whole index, compact."""
+    index = material_index()
+    index["docs"][0]["text"] = "Préférences \u2028 <b>"  # non-ASCII and escapes, as written
+    if request.node.callspec.id == "no-entries-yet":
+        index["docs"] = []
+    path = tmp_path / INDEX_URI
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(index, **written), encoding="utf-8")
+    assert add_ids_to_index(tmp_path, TARGETS)
+    with_ids(index, TARGETS)
+    assert path.read_text(encoding="utf-8") == json.dumps(index, separators=(",", ":"))
+
+
+def test_material_writes_its_index_as_the_splice_expects(tmp_path: Path) -> None:
+    """Fails when a Material release changes how it writes the index: the entries would then
+    be encoded whole again (correct, but slower)."""
+    write_project(tmp_path, DOCS, mkdocs_config(["search"]))  # no items: Material's own file
+    written = (build(tmp_path).site_dir / INDEX_URI).read_text(encoding="utf-8")
+    head = _head(json.loads(written))
+    assert head is not None and written.startswith(head) and written.endswith("]}")
+
+
+def test_the_built_index_is_the_same_as_encoded_whole(tmp_path: Path) -> None:
+    write_project(tmp_path, PRODUCT | DOCS, mkdocs_config())
+    written = (build(tmp_path).site_dir / INDEX_URI).read_text(encoding="utf-8")
+    assert written == json.dumps(json.loads(written), separators=(",", ":"))
 
 
 def test_mkdocs_own_search_index_is_left_alone(tmp_path: Path) -> None:

@@ -23,10 +23,11 @@ from ..review.change_report import FORMATS, render
 from ..review.changes import compare
 from ..review.git import GitError, Repository, open_repository
 from ..review.revisions import ParseCache, Snapshot, at_revision, in_working_tree
-from ..spec.project import Project, load_project
+from ..spec.project import Project
 from ..spec.settings import ConfigError
 from ..text.printable import printable
 from .check import add_config_argument
+from .config import load_project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

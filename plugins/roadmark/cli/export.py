@@ -1,38 +1,98 @@
-"""Export the whole spec graph as JSON or CSV, without building the site.
+"""Export the whole spec graph as JSON, CSV, XLSX or a sphinx-needs needs.json.
 
 The JSON is the same document the site publishes as `roadmark.json`: every
 item, field, requirement, criterion, resolved link and problem, and the trace
 from requirements to tests. `--view trace` exports the traceability matrix
-alone: as CSV, one row per requirement × story × criterion × test.
+alone: as CSV or XLSX, one row per requirement × story × criterion × test.
+`--format needs` writes the items as sphinx-needs needs (its `needimport` reads them).
 Test results come from the `test_results` option in mkdocs.yml, or `--test-results`.
+Columns, schemas and the sphinx-needs setup are in docs/exports.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from ..render.export import export_csv, export_json, export_trace_csv, export_trace_json
-from ..spec.product import load_product
-from ..spec.project import load_project
-from ..trace.coverage import build_trace
-from .atomic import write_atomic
+from ..history.export import COLUMNS as HISTORY_COLUMNS
+from ..history.export import history_cells, history_json, project_history
+from ..plan.health import plan_health
+from ..plan.progress import progress_by_item
+from ..plan.roadmap import plan_product
+from ..plan.schedule import RoadmapOptions
+from ..render.export import export_json, export_trace_json
+from ..render.export_csv import table_csv
+from ..render.export_needs import NeedsOptions, export_needs
+from ..render.export_table import Table, item_table, trace_table
+from ..render.export_xlsx import MissingExtra, table_xlsx
+from ..spec.product import Product, load_product
+from ..spec.project import Project
+from ..spec.settings import ConfigError
+from ..spec.today import resolve_today
+from ..trace.coverage import Trace, build_trace
+from .atomic import CannotWrite, write_atomic
 from .check import add_config_argument, add_path_argument
+from .config import load_project
 from .problem_formats import display_path, format_problems
 from .results import add_results_argument, load_evidence
+
+FORMATS = ("json", "csv", "xlsx", "needs")
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What every view is made from: loaded, planned and traced once."""
+
+    project: Project
+    product: Product
+    trace: Trace
+    today: date
+
+
+TABLES: dict[str, Callable[[Export], Table]] = {
+    "items": lambda export: _items(export),
+    "trace": lambda export: trace_table(export.trace),
+    "history": lambda export: Table(
+        HISTORY_COLUMNS, history_cells(project_history(export.project, export.today))
+    ),
+}
+"""The table of each view, for CSV and XLSX. A new view adds its table here."""
+JSON: dict[str, Callable[[Export], str]] = {
+    "items": lambda export: export_json(export.product, export.trace),
+    "trace": lambda export: export_trace_json(export.trace),
+    "history": lambda export: history_json(project_history(export.project, export.today)),
+}
+"""The JSON of each view (its schema is in `render/export_schema.py`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of `roadmark export`."""
     add_path_argument(parser)
     add_config_argument(parser)
-    parser.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="default: json; xlsx needs --output and the xlsx extra; needs: items only",
+    )
     parser.add_argument(
         "--view",
-        choices=("items", "trace"),
+        choices=tuple(TABLES),
         default="items",
-        help="items (default): every item; trace: the traceability matrix",
+        help="items (default): every item; trace: the traceability matrix;"
+        " history: every value each field took, by commit, read from git",
+    )
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: a UTF-8 byte order mark and CRLF line ends",
     )
     add_results_argument(parser, "the test_results option in mkdocs.yml")
     parser.add_argument(
@@ -42,6 +102,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the export; problems in the specs are included, not fatal."""
+    _check_usage(args)
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
     product = load_product(project.root, project.settings, one_shot=True)
@@ -49,13 +110,76 @@ def run(args: argparse.Namespace) -> int:
     # Problems in the test results go to stderr, so stdout stays a clean export.
     show = format_problems(evidence.problems, "text", lambda p: display_path(project.root, p, cwd))
     sys.stderr.write(show)
-    trace = build_trace(product, evidence)
-    if args.view == "trace":
-        text = export_trace_json(trace) if args.format == "json" else export_trace_csv(trace)
-    else:
-        text = export_json(product, trace) if args.format == "json" else export_csv(product)
+    today, _ = resolve_today(project.options.today)
+    export = Export(project, product, build_trace(product, evidence), today)
+    if args.format == "xlsx":
+        try:
+            data = table_xlsx(TABLES[args.view](export), today, args.view)
+        except MissingExtra as exc:
+            raise ConfigError(str(exc)) from None
+        _write_bytes(args.output, data)
+        return 0
+    text = _text(export, args.format, args.view, excel=args.excel)
     if args.output:
         write_atomic(args.output, text)  # a failed export leaves the previous one whole
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    """Refuse the combinations no export has, before anything is read."""
+    if args.format == "xlsx" and args.output is None:
+        raise ConfigError("--format xlsx writes a file: give it with --output FILE")
+    if args.format == "needs" and args.view != "items":
+        raise ConfigError("--format needs exports the items view only")
+    if args.excel and args.format != "csv":
+        raise ConfigError("--excel is for --format csv")
+
+
+def _text(export: Export, format_: str, view: str, *, excel: bool) -> str:
+    """The export as text, in any format but XLSX."""
+    if format_ == "csv":
+        return table_csv(TABLES[view](export), excel=excel)
+    if format_ == "needs":
+        # sphinx-needs shows the project's name; the folder of mkdocs.yml is the nearest one.
+        name = export.project.root.name
+        return export_needs(export.product, NeedsOptions(name, export.today))
+    return JSON[view](export)
+
+
+def _items(export: Export) -> Table:
+    """The items view, with progress and risk as the roadmap plans them."""
+    options = export.project.options
+    graph, settings = export.product.graph, export.product.settings
+    roadmap_options = RoadmapOptions(
+        today=export.today, window_days=options.risk_window_days, threshold=options.risk_threshold
+    )
+    health = plan_health(plan_product(graph, settings, roadmap_options))
+    progress = progress_by_item(graph.items.values(), graph, settings)
+    return item_table(export.product, health, progress)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write a binary export whole or not at all, as `write_atomic` writes text: into a
+    temporary file beside it, renamed over it once complete."""
+    if path.is_dir():
+        raise CannotWrite(str(path), "it is a folder")
+    temporary: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as file:
+            temporary = Path(file.name)
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        temporary.chmod(0o644)
+        temporary.replace(path)
+        temporary = None
+    except OSError as exc:
+        raise CannotWrite.of(path, exc) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()

@@ -19,11 +19,11 @@ from ..spec.ids import is_id
 from ..spec.loader import load_text
 from ..spec.problems import Severity
 from ..spec.product import assemble, load_files
-from ..spec.project import load_project
 from ..spec.settings import ConfigError
 from ..text.printable import printable
 from .atomic import CannotWrite
 from .check import add_config_argument
+from .config import load_project
 from .problem_formats import display_path, format_problems
 from .scaffold import kind_folder, next_id, spec_text, write_new
 

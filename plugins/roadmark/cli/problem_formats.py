@@ -1,4 +1,5 @@
-"""Format problems for people (text), programs (JSON) and GitHub Actions (annotations)."""
+"""Format problems for people (text), programs (JSON), GitHub Actions (annotations) and
+code scanning (SARIF)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 from ..spec.problems import Problem, Severity
 from ..text.printable import printable
 from ..text.words import count
+from .sarif import sarif_log
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def display_path(root: Path, path: str, cwd: Path) -> str:
@@ -33,6 +35,8 @@ def format_problems(problems: Sequence[Problem], fmt: str, show_path: Callable[[
         return json.dumps([p.as_data(show_path(p.path)) for p in problems], indent=2) + "\n"
     if fmt == "github":
         return "".join(_annotation(p, show_path(p.path)) + "\n" for p in problems)
+    if fmt == "sarif":
+        return sarif_log(problems, show_path)
     # One line per problem, whatever the spec text in its path or message.
     return "".join(
         printable(f"{show_path(p.path)}:{p.line}:{p.col}: {p.severity} {p.code}: {p.message}")

@@ -56,4 +56,5 @@ def load_evidence(
         project.settings,
         required=required,
         names=options.match_test_names,
+        property_name=options.test_property,
     )

@@ -4,6 +4,9 @@ The schema is generated from the configured model (kinds, workflows, extra
 fields in mkdocs.yml), so completion and validation in the editor match
 `roadmark check`. Write it to a file and point your editor at it; see the
 configuration guide.
+
+`--export VIEW` prints instead the JSON Schema (draft 2020-12) of a JSON export:
+`items` (`roadmark.json`, `roadmark export`) or `trace` (`roadmark export --view trace`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..render.export_schema import SCHEMAS, schema_json
 from ..spec.project import load_project
 from ..spec.schema import front_matter_schema
 from .atomic import write_files
@@ -23,14 +27,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of `roadmark schema`."""
     add_config_argument(parser)
     parser.add_argument(
+        "--export",
+        choices=tuple(SCHEMAS),
+        metavar="VIEW",
+        help="the schema of a JSON export instead: " + ", ".join(SCHEMAS),
+    )
+    parser.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Print (or write) the schema."""
-    project = load_project(None, args.config)
-    text = json.dumps(front_matter_schema(project.settings), indent=2) + "\n"
+    if args.export is not None:
+        text = schema_json(args.export)  # the same whatever the configuration
+    else:
+        project = load_project(None, args.config)
+        text = json.dumps(front_matter_schema(project.settings), indent=2) + "\n"
     if args.output:
         # The documented place, `.roadmark/schema.json`, is in a folder that may not exist yet.
         write_files({args.output: text}, overwrite=True)

@@ -20,6 +20,8 @@ class Commit:
     day: date
     """The committer date, in UTC."""
     subject: str
+    time: int = 0
+    """The committer time in seconds since the epoch (UTC), to compare with test reports."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,9 @@ class History:
     suspects: tuple[Suspect, ...] = ()
     skipped: int = 0
     """File versions that failed to parse at some commit and were passed over."""
+    reworded: dict[str, Commit] = field(default_factory=dict)
+    """The last commit that reworded each requirement or criterion (by address, e.g.
+    `PRD-2/R-1`) and each item's prose (by id), for the suspects of test reports."""
 
 
 UNAVAILABLE_NOTE = "History unavailable"

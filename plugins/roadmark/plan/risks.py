@@ -1,10 +1,12 @@
-"""When a release is at risk, and why: the three rules of the roadmap.
+"""When a release is at risk, and why: the four rules of the roadmap.
 
 1. **overdue**: its date has passed and it is not released.
 2. **behind**: it is due within the window (`risk_window_days`, default 14) and its
    progress is below the threshold (`risk_threshold`, default 50 %).
 3. **dependency**: an unfinished item scheduled in it depends on an unfinished item
    scheduled in a later release, or in none.
+4. **forecast**: the forecast from recent throughput (its p50, read from git history)
+   finishes after its date: more likely late than not.
 
 Each rule gives a reason in words, naming dates, figures and items.
 """
@@ -21,7 +23,7 @@ from ..spec.model import Item
 from ..spec.settings import Settings
 from .progress import Progress, is_closed, is_done
 
-RiskRule = Literal["overdue", "behind", "dependency"]
+RiskRule = Literal["overdue", "behind", "dependency", "forecast"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,18 @@ def behind(
         "behind",
         f"{when}, within the {window_days}-day window, at {progress.percent}% progress, "
         f"below the {threshold * 100:g}% threshold",
+    )
+
+
+def late_forecast(due: date | None, forecast: date | None) -> Risk | None:
+    """Rule 4, for an unreleased release: the p50 forecast is after its date."""
+    if due is None or forecast is None or forecast <= due:
+        return None
+    days = (forecast - due).days
+    return Risk(
+        "forecast",
+        f"forecast to be done by {forecast.isoformat()} (p50), {_days(days)} after its date "
+        f"{due.isoformat()}",
     )
 
 

@@ -22,7 +22,7 @@ from .backlog import BacklogGroup, BacklogStory, plan_backlog
 from .board import Card, plan_board
 from .horizons import Column
 from .progress import Progress, is_closed, is_done, progress_of
-from .risks import Risk, behind, dependency_risks, overdue
+from .risks import Risk, behind, dependency_risks, late_forecast, overdue
 from .schedule import EpicSpan, RoadmapOptions, Schedule, Span, as_date, epic_spans, id_rank
 
 
@@ -234,6 +234,7 @@ def _risks(
         for risk in (
             overdue(due, options.today),
             behind(due, progress, options.today, options.window_days, options.threshold),
+            late_forecast(due, dict(options.forecasts).get(release.id)),
         )
         if risk is not None
     ]

@@ -31,6 +31,9 @@ class RoadmapOptions:
     """The progress (0–1) a release due within the window must have reached."""
     quick_win_priorities: tuple[str, ...] = ("P0", "P1")
     quick_win_max_estimate: float = 2
+    forecasts: tuple[tuple[str, date], ...] = ()
+    """(release id, forecast date) pairs: the p50 completion date that history forecasts
+    from recent throughput (plain dates, so `plan/` needs nothing of `history/`)."""
 
 
 @dataclass(frozen=True, slots=True)

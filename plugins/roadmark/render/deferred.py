@@ -61,6 +61,11 @@ def has_parts(page_html: str) -> bool:
     return _MARKER in page_html
 
 
+def part_keys(page_html: str) -> frozenset[str]:
+    """The keys of the placeholders in a page, to tell later whether one went missing."""
+    return frozenset(_PLACEHOLDERS.findall(page_html))
+
+
 def fill_parts(page_html: str, parts: Mapping[str, str]) -> str:
     """The built page with its placeholders replaced by their HTML."""
     return _PLACEHOLDERS.sub(lambda match: parts.get(match[1], ""), page_html)

@@ -1,14 +1,18 @@
-"""The product-wide dependency page: late dependencies first, then a chart per group.
+"""The product-wide dependency page: late dependencies first, then what crosses epics.
 
-One chart of everything would be unreadable past a few dozen items, so the page has a
-table of the dependencies on work scheduled in a later release (decided in
-`plan/dependencies.py`), a chart of the epics' own dependencies, and one chart per
-epic of its stories with, at the edge, the stories of other epics (and teams) they
-are linked to. Charts are deferred parts: their links are written with built URLs.
+One chart of everything would be unreadable past a few dozen items, and a chart per
+epic would repeat, page after page, the chart each epic's own page shows (at 200 epics
+the page grew to 2.5 MB). So the page has a table of the dependencies on work scheduled
+in a later release (decided in `plan/dependencies.py`), a chart of the epics' own
+dependencies, a table of the stories' dependencies that cross from one epic to
+another, and, per epic, how many of its stories' links stay inside it, leading to the
+chart on its page. Stories in no epic have no page of their own to chart them, so
+their chart is here. Charts and tables are deferred parts, written with built URLs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -16,9 +20,9 @@ from ..plan.dependencies import Dependency, DependencyPlan
 from ..spec.graph import Graph
 from ..spec.model import Item
 from .deferred import Href, placeholder
-from .dependency_chart import layout, render_chart
+from .dependency_chart import CHART_ANCHOR, layout, render_chart
 from .html import HtmlLinker, escape
-from .markdown import Linker, text
+from .markdown import Linker
 from .site_pages import ProductPage
 
 TITLE = "Dependencies"
@@ -30,8 +34,6 @@ class _Group:
 
     key: str
     """Its placeholder's key."""
-    epic: Item | None
-    """The epic whose stories it charts; None for the epics' chart or stories of no epic."""
     members: frozenset[str]
     """The ids the chart is about; the other ends of its links are drawn as outside."""
     dependencies: tuple[Dependency, ...]
@@ -55,19 +57,18 @@ def render_dependencies_page(plan: DependencyPlan, groups: list[_Group], linker:
         parts.append("*No item depends on another yet.*\n")
         return "\n".join(parts)
     parts.append("## Dependencies on later releases\n\n" + placeholder("late"))
-    stories = False
-    for group in groups:
-        if group.key == "epics":
-            parts.append("## Between epics\n\n" + placeholder(group.key))
-            continue
-        if not stories:
-            parts.append("## Stories by epic\n")
-            stories = True
-        if group.epic is None:
-            heading = "Stories in no epic"
-        else:
-            heading = f"{linker.link(group.epic.id)} {text(group.epic.title)}"
-        parts.append(f"### {heading}\n\n" + placeholder(group.key))
+    keys = {group.key for group in groups}
+    if "epics" in keys:
+        parts.append("## Between epics\n\n" + placeholder("epics"))
+    if "across" in keys:
+        parts.append("## Stories depending on another epic\n\n" + placeholder("across"))
+    if "by-epic" in keys:
+        parts.append(
+            "## Stories within each epic\n\nEach epic's page charts the dependencies "
+            "among its stories.\n\n" + placeholder("by-epic")
+        )
+    if "no-epic" in keys:
+        parts.append("## Stories in no epic\n\n" + placeholder("no-epic"))
     return "\n".join(parts)
 
 
@@ -75,7 +76,12 @@ def _parts(plan: DependencyPlan, groups: list[_Group], graph: Graph, href: Href)
     linker = HtmlLinker(href)
     parts = {"late": _late_table(plan, linker)}
     for group in groups:
-        parts[group.key] = _chart(group, graph, linker)
+        if group.key == "across":
+            parts[group.key] = _across_table(group.dependencies, graph, linker)
+        elif group.key == "by-epic":
+            parts[group.key] = _by_epic_table(group.dependencies, graph, linker)
+        else:
+            parts[group.key] = _chart(group, graph, linker)
     return parts
 
 
@@ -85,7 +91,7 @@ def _late_table(plan: DependencyPlan, linker: HtmlLinker) -> str:
         return "<p>No item depends on work scheduled in a later release.</p>\n"
     rows = [
         [
-            f'<span class="roadmark-deps__flag">{linker.link(d.item.id)}</span>',
+            _flagged(linker.link(d.item.id), True),
             linker.text(d.item.get("team") or ""),
             _release(d.item_release, linker),
             linker.link(d.target.id),
@@ -114,37 +120,82 @@ def _chart(group: _Group, graph: Graph, linker: HtmlLinker) -> str:
         replace(node, late=node.item.id in late_items, outside=node.item.id not in group.members)
         for node in layout(list(ends.values()), edges, graph)
     ]
-    label = f"Dependencies of the stories of {group.epic.id}" if group.epic else "Dependencies"
+    label = "Dependencies of stories in no epic" if group.key == "no-epic" else "Dependencies"
     return render_chart(nodes, edges, linker.href, label, late_edges=late_edges)
 
 
 def _groups(plan: DependencyPlan, graph: Graph) -> list[_Group]:
-    """The epics' chart, then one per epic (in id order) whose stories have dependencies."""
+    """The epics' chart, the stories' links across epics, those within each epic (a table:
+    each epic's page has their chart), and the chart of stories in no epic."""
     epics = tuple(d for d in plan.dependencies if d.item.kind == "epic")
     groups = []
     if epics:
         members = frozenset(i.id for d in epics for i in (d.item, d.target))
-        groups.append(_Group("epics", None, members, epics))
-    by_epic: dict[str | None, list[Dependency]] = {}
+        groups.append(_Group("epics", members, epics))
+    across, within, loose = [], [], []
     for d in plan.dependencies:
         if d.item.kind != "story":
             continue
-        # A link across epics is shown in both: each epic's readers see what it touches.
-        homes = dict.fromkeys(_epic_id(end, graph) for end in (d.item, d.target))
-        for home in homes:
-            by_epic.setdefault(home, []).append(d)
-    order = sorted(by_epic, key=lambda key: (key is None, graph.ranks.get(key or "", 0)))
-    for index, home in enumerate(order):
-        dependencies = by_epic[home]
-        members = frozenset(
-            end.id
-            for d in dependencies
-            for end in (d.item, d.target)
-            if _epic_id(end, graph) == home
-        )
-        epic = graph.items[home] if home is not None else None
-        groups.append(_Group(f"epic-{index}", epic, members, tuple(dependencies)))
+        homes = (_epic_id(d.item, graph), _epic_id(d.target, graph))
+        if homes[0] is None and (homes[1] is None or d.target.kind != "story"):
+            loose.append(d)
+        elif homes[0] != homes[1]:
+            across.append(d)
+        else:
+            within.append(d)
+    for key, found in (("across", across), ("by-epic", within)):
+        if found:
+            groups.append(_Group(key, frozenset(), tuple(found)))
+    if loose:
+        members = frozenset(d.item.id for d in loose)
+        groups.append(_Group("no-epic", members, tuple(loose)))
     return groups
+
+
+def _across_table(dependencies: Sequence[Dependency], graph: Graph, linker: HtmlLinker) -> str:
+    rows = [
+        [
+            _flagged(linker.link(d.item.id), d.late),
+            _epic_link(d.item, graph, linker),
+            linker.link(d.target.id),
+            _epic_link(d.target, graph, linker),
+            _release(d.target_release, linker),
+        ]
+        for d in dependencies
+    ]
+    headers = ["Story", "Its epic", "Depends on", "That item's epic", "Its release"]
+    return f'<div class="roadmark-deps__across">\n{linker.table(headers, rows)}</div>\n'
+
+
+def _by_epic_table(dependencies: Sequence[Dependency], graph: Graph, linker: HtmlLinker) -> str:
+    counts: dict[str, list[Dependency]] = {}
+    for d in dependencies:
+        counts.setdefault(_epic_id(d.item, graph) or "", []).append(d)
+    rows = []
+    for epic_id in sorted(counts, key=lambda key: graph.ranks.get(key, 0)):
+        links = counts[epic_id]
+        stories = {end.id for d in links for end in (d.item, d.target)}
+        rows.append(
+            [
+                linker.link(epic_id, anchor=CHART_ANCHOR),
+                linker.text(graph.items[epic_id].title),
+                str(len(stories)),
+                str(len(links)),
+            ]
+        )
+    headers = ["Epic", "Title", "Stories linked", "Dependencies"]
+    return f'<div class="roadmark-deps__by-epic">\n{linker.table(headers, rows)}</div>\n'
+
+
+def _flagged(link: str, late: bool) -> str:
+    return f'<span class="roadmark-deps__flag">{link}</span>' if late else link
+
+
+def _epic_link(item: Item, graph: Graph, linker: HtmlLinker) -> str:
+    epic = _epic_id(item, graph)
+    if epic is not None:
+        return linker.link(epic)
+    return linker.text(item.kind) if item.kind != "story" else escape("none")
 
 
 def _epic_id(story: Item, graph: Graph) -> str | None:

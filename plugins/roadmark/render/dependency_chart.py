@@ -23,6 +23,8 @@ NODE_HEIGHT = 48
 COLUMN_GAP = 64
 ROW_GAP = 16
 MARGIN = 4
+CHART_ANCHOR = "roadmark-dependencies"
+"""The anchor of the chart on an epic's page (its heading, `Dependencies`)."""
 TITLE_CHARS = 28
 """Longer titles are cut with an ellipsis (the whole title is the node's tooltip)."""
 

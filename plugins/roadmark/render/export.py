@@ -1,36 +1,24 @@
-"""The machine-readable export of the whole graph, as JSON or CSV.
+"""The machine-readable export of the whole graph as JSON.
 
 The same functions write `roadmark.json` into the built site and back
-`roadmark export`, so both always agree.
-
-CSV is opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@`
-as a formula (`=HYPERLINK(…)`, `=cmd|…`): every text cell that would is written with a
-leading `'`, as OWASP advises for CSV injection. Numbers stay numbers.
+`roadmark export`, so both always agree. Each document names the version of its
+published schema (`export_schema`) in `schema_version`. The tables (CSV, XLSX) are in
+`export_table`, `export_csv` and `export_xlsx`; the sphinx-needs file in `export_needs`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from ..spec.model import Clause, Item, plain
 from ..spec.product import Product
-from ..trace.coverage import Coverage, Figure, Trace, matrix
+from ..trace.coverage import Coverage, Figure, Trace
 from ..trace.evidence import RecordedTest
 
-EXPORT_VERSION = 1
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-"""What a spreadsheet may read as the start of a formula: OWASP's list, plus the line feed
-and NUL (named by OWASP's ASVS), which some applications skip before looking."""
-CSV_COLUMNS = ("id", "kind", "title", "status", "path", "parent", "release", "owner", "priority")
-TRACE_COLUMNS = (
-    "prd", "requirement", "story", "story_status", "criterion", "verdict",
-    "test", "result", "results_file",
-)  # fmt: skip
-"""Columns of the traceability matrix CSV: one row per requirement × story × criterion × test."""
+SCHEMA_VERSION = "1"
+"""The version of the export's JSON Schemas, carried by every JSON document written here.
+Raised when a key is removed or changes meaning; a key added keeps it."""
 
 
 def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
@@ -39,8 +27,8 @@ def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
     With `trace`, also the trace links, coverage and test results (key `trace`).
     """
     graph = product.graph
-    data = {
-        "version": EXPORT_VERSION,
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
         "product_dir": product.settings.product_dir,
         "items": [_item(item, product) for item in graph.items.values()],
         "links": [
@@ -67,27 +55,6 @@ def export_json(product: Product, trace: Trace | None = None) -> str:
 def _json(data: Any) -> str:
     # Compact: Python's JSON encoder is written in C only for output without indentation.
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def export_csv(product: Product) -> str:
-    """One row per item with its main fields."""
-    out = _Csv(CSV_COLUMNS)
-    for item in product.graph.items.values():
-        parent = product.graph.parent(item)
-        out.row(
-            [
-                item.id,
-                item.kind,
-                item.title,
-                item.status,
-                product.settings.source_path(item.path),
-                parent.id if parent else "",
-                item.get("release", ""),
-                item.get("owner", ""),
-                item.get("priority", ""),
-            ]
-        )
-    return out.text()
 
 
 def _item(item: Item, product: Product) -> dict[str, Any]:
@@ -151,63 +118,7 @@ def trace_data(trace: Trace) -> dict[str, Any]:
 
 def export_trace_json(trace: Trace) -> str:
     """The trace alone as stable, compact JSON (`roadmark export --view trace`)."""
-    return _json(trace_data(trace))
-
-
-def export_trace_csv(trace: Trace) -> str:
-    """The traceability matrix, one row per requirement × story × criterion × test."""
-    out = _Csv(TRACE_COLUMNS)
-    for prd_trace in trace.prds:
-        prd = prd_trace.prd.id if prd_trace.prd else ""
-        for row in matrix(prd_trace):
-            start = [
-                prd,
-                row.requirement.address if row.requirement else "",
-                row.story.id if row.story else "",
-                row.story.status if row.story else "",
-                row.criterion.clause.address if row.criterion else "",
-                row.state or "",
-            ]
-            if not row.tests:
-                out.row([*start, "", "", ""])
-            for test in row.tests:
-                out.row([*start, test.title, test.result, test.source])
-    return out.text()
-
-
-def csv_cell(value: object) -> str | int | float:
-    """A CSV cell no spreadsheet runs as a formula: text starting like one gets a `'`.
-
-    A number stays a number, negative or not: a spreadsheet reads it as a value, and
-    a `'` would make it text.
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Csv:
-    """CSV text written a row at a time, each cell through `csv_cell`."""
-
-    def __init__(self, header: Iterable[str]) -> None:
-        self._buffer = io.StringIO()
-        self._minimal = csv.writer(self._buffer, lineterminator="\n")
-        # Python's writer quotes a cell holding a line feed (our line end) but not one holding
-        # a lone carriage return, which readers take for a line end too: the rest of such a
-        # cell would open a record of its own, formula and all. Such rows are quoted whole.
-        self._quoted = csv.writer(self._buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        self._minimal.writerow(header)
-
-    def row(self, cells: Iterable[object]) -> None:
-        """Write one record."""
-        shown = [csv_cell(cell) for cell in cells]
-        carriage = any(isinstance(cell, str) and "\r" in cell for cell in shown)
-        (self._quoted if carriage else self._minimal).writerow(shown)
-
-    def text(self) -> str:
-        """Everything written so far."""
-        return self._buffer.getvalue()
+    return _json({"schema_version": SCHEMA_VERSION, **trace_data(trace)})
 
 
 def _coverage(coverage: Coverage) -> dict[str, Any]:

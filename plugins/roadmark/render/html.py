@@ -56,7 +56,7 @@ def escape(value: object) -> str:
 
 def attr(value: object) -> str:
     """A value for a double-quoted HTML attribute."""
-    return html.escape(plain(value), quote=True)
+    return _attr(str(value))
 
 
 def title_attr(value: object) -> str:
@@ -109,6 +109,11 @@ class HtmlLinker:
 
 Markup: TypeAlias = "Linker | HtmlLinker"
 """Where links and text are written: Markdown for a page, HTML for its deferred parts."""
+
+
+@functools.lru_cache(maxsize=8192)  # links to the same pages recur on page after page
+def _attr(value: str) -> str:
+    return html.escape(plain(value), quote=True)
 
 
 @functools.lru_cache(maxsize=8192)  # titles and statuses recur on page after page

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..extensions.clause_anchors import ClauseAnchor
+from ..history.model import History
 from ..plan.health import Health
 from ..plan.progress import Progress, is_closed
 from ..spec.graph import Graph
@@ -18,6 +19,8 @@ from ..text.words import number
 from ..trace.coverage import Trace
 from .deferred import Href, Section, placeholder
 from .health import health_row, health_warning
+from .history_item import TITLE as HISTORY_TITLE
+from .history_item import history_section, suspect_warning
 from .html import HtmlLinker, Markup, escape, strip_controls
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
 from .trace import TITLE as TRACE_TITLE
@@ -57,8 +60,11 @@ def frame_item_page(
     return f"{heading}{placeholder('head')}{content}\n{places}"
 
 
-def item_sections(item: Item, graph: Graph, trace: Trace | None = None) -> list[Section]:
-    """The sections after an item's body: coverage, children, trace panel, backlinks."""
+def item_sections(
+    item: Item, graph: Graph, trace: Trace | None = None, history: History | None = None
+) -> list[Section]:
+    """The sections after an item's body: coverage, children, trace panel, backlinks, and
+    history when `history` is given (read or not)."""
     sections = []
     if item.requirements:
         sections.append(Section("coverage", "Implemented by"))
@@ -69,6 +75,8 @@ def item_sections(item: Item, graph: Graph, trace: Trace | None = None) -> list[
         sections.append(Section("trace", TRACE_TITLE))
     if graph.referrers(item.id):
         sections.append(Section("referenced-by", "Referenced by"))
+    if history is not None:
+        sections.append(Section("history", HISTORY_TITLE))
     return sections
 
 
@@ -83,11 +91,14 @@ def item_parts(
     href: Href,
     *,
     health: Health | None = None,
+    history: History | None = None,
+    repo_url: str | None = None,
 ) -> dict[str, str]:
     """The deferred parts of an item's page as HTML: its head (problems, parent chain, card)
     and each of its `sections` (from `item_sections`); `progress` is each item's, by id.
 
     With `health`, a release's card, and an epic's or a PRD's, shows its releases' health.
+    With `history`, a suspect item is flagged under its card; commits link into `repo_url`.
     """
     linker = HtmlLinker(href)
     head = [problems_admonition(problems)] if problems else []
@@ -103,11 +114,15 @@ def item_parts(
     warning = health_warning(item, plans, linker)
     if warning:
         head.append(warning)
+    suspect = suspect_warning(item.id, history.suspects, linker, repo_url) if history else ""
+    if suspect:
+        head.append(suspect)
     renderers: dict[str, Callable[[], str]] = {
         "coverage": lambda: _requirement_coverage(item, graph, linker),
         "children": lambda: _children(children_of(item, graph), settings, progress, linker),
         "trace": lambda: trace_panel(item, trace, graph, linker) if trace is not None else "",
         "referenced-by": lambda: _referenced_by(item, graph, linker),
+        "history": lambda: history_section(item, history, linker, repo_url) if history else "",
     }
     parts = {"head": "\n".join(head)}
     for section in sections:

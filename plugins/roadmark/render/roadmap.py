@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from ..history.model import History
 from ..plan.backlog import BacklogGroup, BacklogStory
 from ..plan.board import Card
 from ..plan.horizons import COLUMNS
 from ..plan.progress import Progress
 from ..plan.roadmap import PrdRoadmap, ProductRoadmap, ReleasePlan, Roadmap
 from ..text.words import count, number
+from .burnup import burnup_section
+from .deferred import Href, placeholder
 from .health import MAX_REASONS
 from .health import flag as _flag
+from .html import HtmlLinker
 from .markdown import Linker, badge, progress_bar, table, text
 from .site_pages import ProductPage
 from .timeline import render_timeline
@@ -26,24 +30,42 @@ from .timeline import render_timeline
 VIEWS = ("releases", "board", "timeline", "backlog")
 """The parts of a roadmap, in page order."""
 
+FORECAST_RULE = "; or when its forecast (p50) from git history is after its date"
+
 _COLUMN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
 
 
-def roadmap_page(product_roadmap: ProductRoadmap) -> ProductPage:
+def roadmap_page(product_roadmap: ProductRoadmap, history: History | None = None) -> ProductPage:
     """The planned roadmap as a generated page of the site, `roadmap.md` under the product
-    prefix."""
+    prefix; with `history` (read or not), the burn-up of each release not yet released."""
+    if history is None:
+        return ProductPage(
+            "roadmap", "Roadmap", lambda linker: render_roadmap_page(product_roadmap, linker)
+        )
+    releases = product_roadmap.whole.releases
+    unreleased = [(plan.release.id, plan.due) for plan in releases if not plan.released]
+
+    def parts(href: Href) -> dict[str, str]:
+        return {"burnup": burnup_section(history, unreleased, HtmlLinker(href))}
+
     return ProductPage(
-        "roadmap", "Roadmap", lambda linker: render_roadmap_page(product_roadmap, linker)
+        "roadmap",
+        "Roadmap",
+        lambda linker: render_roadmap_page(product_roadmap, linker, burnup=True),
+        parts=parts,
     )
 
 
-def render_roadmap_page(product_roadmap: ProductRoadmap, linker: Linker) -> str:
-    """The Markdown of the generated roadmap page."""
+def render_roadmap_page(
+    product_roadmap: ProductRoadmap, linker: Linker, *, burnup: bool = False
+) -> str:
+    """The Markdown of the generated roadmap page; `burnup` leaves the burn-ups' place."""
     roadmap, sections = product_roadmap.whole, product_roadmap.by_prd
     parts = [
         "# Roadmap\n",
         summary(roadmap),
         render_roadmap(roadmap, linker),
+        *(["## Burn-up\n\n" + placeholder("burnup")] if burnup else []),
         "## By PRD\n",
         "Each PRD's releases, epics and backlog: only the work that delivers it.\n",
     ]
@@ -65,7 +87,9 @@ def summary(roadmap: Roadmap) -> str:
         f"{count(len(roadmap.quick_wins), 'quick win')}.\n\n"
         f"A release is at risk when its date has passed and it is not released; when it is "
         f"due within {options.window_days} days below {options.threshold * 100:g}% progress; "
-        "or when its work depends on work scheduled later or not at all.\n"
+        "or when its work depends on work scheduled later or not at all"
+        + (FORECAST_RULE if options.forecasts else "")
+        + ".\n"
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from ..history.model import History
 from ..plan.health import Health
 from ..plan.progress import Progress
 from ..spec.model import Item, SourceFile
@@ -90,6 +91,9 @@ def plan_site(
     trace: Trace | None = None,
     health: Health | None = None,
     columns: Mapping[str, Sequence[str]] | None = None,
+    *,
+    history: History | None = None,
+    repo_url: str | None = None,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
@@ -98,6 +102,8 @@ def plan_site(
     (`plan.health.plan_health`), release, epic and PRD cards and the release index show
     which releases are at risk, and why. `columns` are each index's, as
     `spec.columns.index_columns` resolves the option (default: each kind's defaults).
+    With `history` (read or not), item pages show their history and suspect flags, with
+    commits linked into `repo_url`.
     """
     item_pages = item_paths(product, prefix)
     own_index = any(source.path == "index.md" for source in product.files)
@@ -105,8 +111,9 @@ def plan_site(
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
+    history_of = _HistoryOf(history, repo_url)
     pages = [
-        _file_page(source, product, prefix, item_pages, progress, trace, health)
+        _file_page(source, product, prefix, item_pages, progress, trace, health, history_of)
         for source in product.files
     ]
     indexes = {}
@@ -157,6 +164,7 @@ def _file_page(
     progress: Mapping[str, Progress],
     trace: Trace | None,
     health: Health | None,
+    history_of: _HistoryOf,
 ) -> SitePage:
     src_uri = page_path(prefix, source.path)
     problems = product.problems_in(source.path)
@@ -164,7 +172,7 @@ def _file_page(
     if item is not None and item_pages.get(item.id) in (src_uri, None):
         body = render_item_page(item)
         title = f"{item.id} · {item.title}"
-        sections = tuple(item_sections(item, product.graph, trace))
+        sections = tuple(item_sections(item, product.graph, trace, history_of.history))
         parts = partial(
             item_parts,
             item,
@@ -175,6 +183,8 @@ def _file_page(
             trace,
             sections,
             health=health,
+            history=history_of.history,
+            repo_url=history_of.repo_url,
         )
         return SitePage(
             src_uri, _item_front(item, title) + body, title, source.path, item, parts, sections
@@ -187,6 +197,14 @@ def _file_page(
     body = f"# {text(title)}\n\n" + problems_admonition(problems) + "\n"
     body += strip_controls(source.body)
     return SitePage(src_uri, _front(title) + body, title, source.path)
+
+
+@dataclass(frozen=True, slots=True)
+class _HistoryOf:
+    """What item pages show of the history, passed down as one value."""
+
+    history: History | None
+    repo_url: str | None
 
 
 def _item_front(item: Item, title: str) -> str:

@@ -96,13 +96,17 @@ def clause_text(value: str) -> str:
 
 
 def tests_cell(tests: Sequence[RecordedTest]) -> str:
-    """Each test: name, result, where it is (class or file, results file, report time), and
+    """Each test: name, result, where it is (class and file, results file, report time), and
     its message folded."""
     return "".join(test_html(test) for test in tests)
 
 
 def test_html(test: RecordedTest) -> str:
-    where = [escape(part) for part in (test.classname or test.file, test.source) if part]
+    # Its class (a JUnit 5 report's only clue to where a test is) and its file, each once:
+    # jest-junit writes the test's full title as its class too, which says nothing more.
+    classname = test.classname if test.classname != test.name else ""
+    parts = dict.fromkeys((classname, test.file, test.source))
+    where = [escape(part) for part in parts if part]
     if test.timestamp:
         where.append(report_time(test.timestamp))
     message = ""

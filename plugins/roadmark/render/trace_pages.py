@@ -18,12 +18,14 @@ import posixpath
 from collections.abc import Sequence
 from functools import partial
 
+from ..history.model import History
 from ..spec.problems import Problem
 from ..text.words import count
 from ..trace.coverage import PrdTrace, Trace
 from ..trace.lists import Group, ListedCriterion, TraceLists, WorkList
 from .deferred import Href, placeholder
 from .filters import filter_controls, row_count
+from .history_item import suspects_table
 from .html import HtmlLinker, escape
 from .markdown import Linker, admonition, table, text
 from .site_pages import ProductPage
@@ -44,12 +46,16 @@ UNTESTED = "trace/untested-criteria"
 NO_PRD = "trace/no-prd"
 
 
-def trace_pages(trace: Trace, lists: TraceLists) -> list[ProductPage]:
-    """The hub first (the one page the navigation lists), then the lists and each PRD's."""
+def trace_pages(
+    trace: Trace, lists: TraceLists, history: History | None = None, repo_url: str | None = None
+) -> list[ProductPage]:
+    """The hub first (the one page the navigation lists), then the lists and each PRD's.
+
+    With `history` (read or not), the hub lists the suspect links, commits linked into
+    `repo_url`."""
+    hub = partial(render_hub, trace, lists, suspects=history is not None)
     pages = [
-        ProductPage(
-            HUB, TITLE, partial(render_hub, trace, lists), parts=partial(_hub_parts, trace)
-        ),
+        ProductPage(HUB, TITLE, hub, parts=partial(_hub_parts, trace, history, repo_url)),
         _list_page(FAILING, "Failing criteria", lists.failing, lists.results),
         _list_page(UNTESTED, "Untested criteria", lists.untested, lists.results),
     ]
@@ -88,8 +94,8 @@ def _to(linker: Linker, own: str, other: str) -> str:
 # --- The hub -------------------------------------------------------------------------------
 
 
-def render_hub(trace: Trace, lists: TraceLists, linker: Linker) -> str:
-    """The hub: evidence read, figures, by PRD, by release, then the gaps."""
+def render_hub(trace: Trace, lists: TraceLists, linker: Linker, *, suspects: bool = False) -> str:
+    """The hub: evidence read, figures, by PRD, by release, the gaps, then the suspects."""
     failing, untested = lists.failing, lists.untested
     parts = [
         f"# {TITLE}\n",
@@ -105,12 +111,18 @@ def render_hub(trace: Trace, lists: TraceLists, linker: Linker) -> str:
         _by_prd_table(trace, lists, linker),
         _by_release_table(lists, linker),
         "## Gaps\n\n" + placeholder("gaps"),
+        "## Suspect links\n\n" + placeholder("suspects") if suspects else "",
     ]
     return "\n".join(part for part in parts if part)
 
 
-def _hub_parts(trace: Trace, href: Href) -> dict[str, str]:
-    return {"gaps": gaps_html(trace, href)}
+def _hub_parts(
+    trace: Trace, history: History | None, repo_url: str | None, href: Href
+) -> dict[str, str]:
+    parts = {"gaps": gaps_html(trace, href)}
+    if history is not None:
+        parts["suspects"] = suspects_table(history, HtmlLinker(href), repo_url)
+    return parts
 
 
 def _by_prd_table(trace: Trace, lists: TraceLists, linker: Linker) -> str:

@@ -1,8 +1,10 @@
 """Read files at a git revision straight from the object store.
 
 Only `git rev-parse`, `git merge-base`, `git ls-tree` and `git cat-file` are
-used: they read objects and never touch the working tree or the index, so a
-diff can run in the middle of someone's uncommitted work.
+used to read: they read objects and never touch the working tree or the index, so
+a diff can run in the middle of someone's uncommitted work. `git write-tree` (for
+`check --staged`) only stores the staged files' tree as an object, as `git commit`
+does.
 """
 
 from __future__ import annotations
@@ -105,6 +107,18 @@ class Repository:
             )
         return out.decode().split()[0]
 
+    def index_tree(self) -> str:
+        """The id of the tree the index holds: what `git commit` would commit now.
+
+        `git write-tree` stores the staged files' tree as an object, as `git commit` and
+        pre-commit do; the staged content and the working tree stay as they are.
+        """
+        try:
+            out = self.run("write-tree")
+        except GitError as exc:  # e.g. a merge with unresolved conflicts
+            raise GitError(f"cannot read the staged files: {exc}") from None
+        return out.decode().strip()
+
     def entries_under(
         self, commit: str, folder: str, *, folders: bool = False
     ) -> dict[str, TreeEntry]:
@@ -125,6 +139,21 @@ class Repository:
             if path.startswith(prefix):  # not `folder` itself, which `-t` lists too
                 found[path[len(prefix) :]] = TreeEntry(mode, sha, int(size) if size != "-" else 0)
         return found
+
+    def blob_sizes(self, shas: list[str]) -> dict[str, int]:
+        """The size in bytes of many blobs, by one `git cat-file --batch-check`; a missing
+        object is left out."""
+        unique = list(dict.fromkeys(shas))
+        if not unique:
+            return {}
+        request = "".join(f"{sha}\n" for sha in unique).encode()
+        out = self.run("cat-file", "--batch-check", "--buffer", stdin=request)
+        sizes: dict[str, int] = {}
+        for line in out.decode().splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "blob" and parts[2].isdecimal():
+                sizes[parts[0]] = int(parts[2])
+        return sizes
 
     def read_blobs(self, shas: list[str]) -> dict[str, bytes]:
         """The content of many blobs, read by one `git cat-file --batch` process."""

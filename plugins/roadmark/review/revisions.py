@@ -118,6 +118,15 @@ def at_revision(
     return Snapshot(label, commit, assemble(root, settings, loaded))
 
 
+def in_index(repo: Repository, root: Path, cache: ParseCache) -> Snapshot:
+    """The product as staged for the next commit: the index, not the working tree.
+
+    A change left unstaged does not count and a staged deletion does, as in the commit.
+    """
+    staged = at_revision(repo, repo.index_tree(), "staged", root, cache)
+    return Snapshot(staged.label, None, staged.product)
+
+
 def in_working_tree(root: Path, cache: ParseCache) -> Snapshot:
     """The product as it is on disk now, uncommitted and untracked files included."""
     settings = cache.settings

@@ -22,28 +22,33 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..extensions.autolink import AutolinkExtension, LinkTarget
 from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
+from ..history.model import UNAVAILABLE_NOTE, History
+from ..history.reader import read_history
 from ..plan.dependencies import plan_dependencies
 from ..plan.health import plan_health
 from ..plan.progress import progress_by_item
 from ..plan.roadmap import ProductRoadmap, plan_product
 from ..plan.schedule import RoadmapOptions, Schedule
-from ..render.deferred import fill_parts, has_parts, section_heading
+from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
 from ..render.dependencies import dependencies_page
 from ..render.export import export_json
+from ..render.export_schema import SCHEMA_FILE, schema_json
 from ..render.item_page import clause_anchors, frame_item_page
 from ..render.roadmap import roadmap_page
 from ..render.site_pages import ProductPage, SiteLayout, SitePage, page_path, page_prefix, plan_site
 from ..render.trace_pages import trace_pages
+from ..render.trends import trends_page
 from ..spec.columns import index_columns
 from ..spec.loader import SpecCache
 from ..spec.options import PluginOptions
 from ..spec.product import Product, load_product
 from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
+from ..text.words import count
 from ..trace.coverage import Trace, build_trace, coverage_of
 from ..trace.evidence import read_evidence
 from ..trace.lists import plan_lists
-from .files import drop_foreign, edit_uri, href_from, link_targets
+from .files import drop_foreign, edit_uri, href_from, link_targets, lost_parts, source_of_page
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
@@ -96,6 +101,12 @@ class SiteBuild:
         """The files of the generated pages that made it into the site, by source path."""
         self.section_anchors: dict[str, dict[str, str]] = {}
         """The anchors of each item page's sections, as the TOC extension made them unique."""
+        self.placeholders: dict[str, frozenset[str]] = {}
+        """The deferred parts each generated page had once rendered, to notice one lost later."""
+        self.history = History(False, "history has not been read yet")
+        """The plan's history from git, read once per build by `plan_pages`."""
+        self.repo_url: str | None = config.repo_url or None
+        """Where commits link to: `<repo_url>/commit/<sha>`."""
 
     # --- on_config ---------------------------------------------------------------------------
 
@@ -151,6 +162,7 @@ class SiteBuild:
             self.settings,
             required=self.options.test_results_required,
             names=self.options.match_test_names,
+            property_name=self.options.test_property,
         )
         log_problems(evidence.problems)
         for note in evidence.notes:
@@ -161,6 +173,7 @@ class SiteBuild:
         """Lay out and render every generated page (their deferred parts come later)."""
         product = self._loaded()
         graph = product.graph
+        self.history = self._read_history()
         progress = progress_by_item(graph.items.values(), graph, product.settings)
         # Planned once: the roadmap page and every page that shows a release's health read it.
         roadmap = plan_product(graph, product.settings, self.roadmap_options())
@@ -172,6 +185,8 @@ class SiteBuild:
             self.trace,
             plan_health(roadmap),
             self.index_columns,
+            history=self.history,
+            repo_url=self.repo_url,
         )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
@@ -192,6 +207,7 @@ class SiteBuild:
             )
             if page.source is not None:
                 file.edit_uri = edit_uri(self.root, self._config, self.settings, page.source)
+                source_of_page(file, self.product_dir / page.source)
             files.append(file)
             self.files[page.src_uri] = file
 
@@ -218,13 +234,16 @@ class SiteBuild:
         )
 
     def add_own_files(self, files: Files) -> None:
-        """Add our CSS and JS, and `roadmark.json` unless the `export` option is off."""
+        """Add our CSS and JS, and `roadmark.json` (with its schema) unless `export` is off."""
         for uri in ASSET_URIS:
             asset = ASSETS / posixpath.basename(uri)
             files.append(File.generated(self._config, uri, abs_src_path=str(asset)))
         if self.options.export:
             content = export_json(self._loaded(), self.trace)
             files.append(File.generated(self._config, EXPORT_URI, content=content))
+            # Its JSON Schema beside it, so a reader validates what it fetched.
+            schema = schema_json("items")
+            files.append(File.generated(self._config, SCHEMA_FILE, content=schema))
 
     # --- on_nav, on_page_content, on_post_page -----------------------------------------------
 
@@ -240,18 +259,20 @@ class SiteBuild:
     def page_content(self, html: str, page: Page) -> str:
         """Frame an item page's body with its title and parts, listing its sections in the TOC."""
         site_page = self.pages.get(page.file.src_uri)
-        if site_page is None or site_page.item is None:
-            return html
-        if self.files.get(site_page.src_uri) is not page.file:
-            return html  # a page of docs_dir hides ours: it is left as its author wrote it
-        if site_page.sections:
-            self.section_anchors[site_page.src_uri] = add_sections(page, site_page.sections)
-        return frame_item_page(
-            html, site_page.title, site_page.sections, title_heading=self.title_headings
-        )
+        if site_page is None or self.files.get(site_page.src_uri) is not page.file:
+            return html  # not ours, or a page of docs_dir hides ours: left as its author wrote it
+        if site_page.item is not None:
+            if site_page.sections:
+                self.section_anchors[site_page.src_uri] = add_sections(page, site_page.sections)
+            html = frame_item_page(
+                html, site_page.title, site_page.sections, title_heading=self.title_headings
+            )
+        self.placeholders[site_page.src_uri] = part_keys(html)
+        return html
 
     def post_page(self, output: str, page: Page) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
+        lost_parts(page.file.src_uri, self.placeholders.pop(page.file.src_uri, None), output)
         if self.layout is None or not has_parts(output):
             return output
         href = href_from(page.file, self.files, self.layout.item_pages)
@@ -286,6 +307,11 @@ class SiteBuild:
             today=self.today,
             window_days=self.options.risk_window_days,
             threshold=self.options.risk_threshold,
+            forecasts=tuple(
+                (release_id, release.forecast.p50)
+                for release_id, release in sorted(self.history.releases.items())
+                if release.forecast is not None
+            ),
         )
 
     # --- Helpers ------------------------------------------------------------------------------
@@ -299,12 +325,35 @@ class SiteBuild:
         """The pages over the whole product, in navigation order."""
         pages: list[ProductPage] = []
         if self.options.roadmap:
-            pages.append(roadmap_page(roadmap))
+            pages.append(roadmap_page(roadmap, self.history))
         product = self._loaded()
-        pages.extend(trace_pages(self.trace, plan_lists(self.trace, product.graph)))
+        lists = plan_lists(self.trace, product.graph)
+        pages.extend(trace_pages(self.trace, lists, self.history, self.repo_url))
         schedule = Schedule(product.graph, product.settings, self.roadmap_options())
         pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
+        order = [release.id for release in schedule.releases]
+        pages.append(trends_page(self.history, self.today, order, self.repo_url))
         return pages
+
+    def _read_history(self) -> History:
+        """The plan's history from git (cached by commit), or why there is none: logged once,
+        at INFO, since a site outside git (every test site) must still build with --strict."""
+        if not self.options.history:
+            history = History(False, "the `history` option is off in mkdocs.yml")
+        else:
+            history = read_history(
+                self.root,
+                self.settings,
+                ref=self.options.history_ref,
+                cache_dir=self.root / ".cache" / "roadmark",
+                today=self.today,
+            )
+        if not history.available:
+            log.info(f"{UNAVAILABLE_NOTE}: {history.reason}")
+        elif history.skipped:
+            skipped = count(history.skipped, "file version")
+            log.info(f"history: skipped {skipped} that could not be parsed")
+        return history
 
     def _page_of(self, page: SitePage) -> Page | None:
         file = self.files.get(page.src_uri)

@@ -1,5 +1,6 @@
 """The site's files as MkDocs holds them: which docs pages are refused, where a generated
-page's "edit" button leads, and the built URLs that links to item pages point to."""
+page's "edit" button leads and which spec it comes from, the built URLs that links to item
+pages point to, and the deferred parts a neighbour plugin lost."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from typing import TYPE_CHECKING
 from mkdocs.structure.files import File, Files
 
 from ..extensions.autolink import LinkTarget, relative_path
-from ..render.deferred import Href
+from ..render.deferred import Href, part_keys
 from ..render.site_pages import SiteLayout
 from ..spec.entries import foreign_finding, project_bounds
 from ..spec.links import within
 from ..spec.problems import Problem, Severity
 from ..spec.product import Product
 from ..spec.settings import Settings
-from .log import log_problems
+from .log import log, log_problems
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -54,6 +55,39 @@ def edit_uri(root: Path, config: MkDocsConfig, settings: Settings, source: str) 
     docs_dir = Path(config.docs_dir).resolve()
     spec = (root / settings.product_dir / source).resolve()
     return Path(posixpath.relpath(spec.as_posix(), docs_dir.as_posix())).as_posix()
+
+
+def source_of_page(file: File, spec: Path) -> None:
+    """Make an item page's file name its spec as its source, for plugins that read git history.
+
+    git-revision-date-localized (and its kind) date a page by `abs_src_path`, and pass over
+    any file with a `generated_by`. MkDocs reads a page's Markdown from its in-memory
+    content whenever it has one, never from `abs_src_path`, so the page stays the one we
+    generated; it is not copied (pages are rendered, not copied), and its `edit_uri` is set
+    by `edit_uri` (None without a repository), never derived from the source.
+    """
+    file.abs_src_path = str(spec)
+    file.generated_by = None
+    if "edit_uri" not in file.__dict__:
+        file.edit_uri = None  # a generated page is edited through its spec, or not at all
+
+
+def lost_parts(src_uri: str, expected: frozenset[str] | None, page_html: str) -> None:
+    """Warn (so `--strict` fails) when a page lost placeholders before they could be filled.
+
+    A plugin that rewrites a page's HTML before Roadmark fills it (one with an
+    `on_post_page` of priority above 100, or that strips comments in `on_page_content`)
+    would otherwise drop cards, panels and tables without a word.
+    """
+    if not expected:
+        return
+    lost = sorted(expected - part_keys(page_html))
+    if lost:
+        log.warning(
+            f"'{src_uri}': {len(lost)} of its generated parts ({', '.join(lost)}) were removed "
+            "from the page before Roadmark could fill them: a plugin rewrote its HTML first; "
+            "give that plugin's on_post_page a priority below 100, or remove it"
+        )
 
 
 def link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str, LinkTarget]:

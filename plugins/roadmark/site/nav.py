@@ -37,13 +37,18 @@ def hub_section(title: str, layout: SiteLayout, page_of: PageOf) -> Section:
 
 
 def with_section(nav: Navigation, section: Section) -> Navigation:
-    """`nav` with `section` appended, its parent and previous/next links made anew."""
-    items = [*nav.items, section]
+    """`nav` itself, with `section` appended and its parents and previous/next links redone.
+
+    The same object, changed in place: a plugin that kept the nav it saw (section-index
+    checks it has not been replaced) still holds the one MkDocs renders.
+    """
+    nav.items.append(section)
     pages: list[Page] = []
-    _collect(items, None, pages)
+    _collect(nav.items, None, pages)
     for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
-    return Navigation(items, pages)
+    nav.pages[:] = pages
+    return nav
 
 
 def _collect(items: list[StructureItem], parent: Section | None, pages: list[Page]) -> None:

@@ -13,16 +13,21 @@ Events used, in build order:
   cross-link Markdown extension (and `md_in_html`, which the roadmap page uses) and our
   CSS/JS; under `serve`, keeps spec problems from aborting a strict rebuild (`preview.py`).
 - `on_files`: first of all plugins, takes docs pages that are links out of the project
-  or special files out of the site (MkDocs would publish them); then, in its turn,
-  loads and checks the whole product once, reads the test results once,
-  logs every problem through MkDocs (so `--strict` fails on them), and adds the
-  generated pages with `File.generated`; nothing is written into `docs_dir` or the
-  product folder.
-- `on_nav`: appends a section of hub pages when the user's nav does not place ours.
-- `on_page_content`: frames an item page's rendered body with its title and the
-  places of its deferred parts, and lists its sections in the table of contents.
-- `on_post_page`: fills the deferred parts of our pages (placeholders until then):
-  cards, backlinks, children, trace panels, indexes and matrices, rendered as HTML
+  or special files out of the site (MkDocs would publish them); then, last of all (after
+  static-i18n re-creates the file list), loads and checks the whole product once, reads
+  the test results once, logs every problem through MkDocs (so `--strict` fails on
+  them), and adds the
+  generated pages with `File.generated`, an item page naming its spec as its source
+  (for git-date plugins); nothing is written into `docs_dir` or the product folder.
+- `on_nav`: appends a section of hub pages, in place, when the user's nav does not place
+  ours: after awesome-nav makes the nav, before section-index and static-i18n rework it.
+- `on_page_content`: first, frames an item page's rendered body with its title and the
+  places of its deferred parts, lists its sections in the table of contents, and notes
+  the placeholders of each generated page.
+- `on_post_page`: first of all plugins (before minify, glightbox, privacy or i18n rewrite
+  the HTML), fills the deferred parts of our pages (placeholders until then), and warns
+  when a placeholder noted earlier has gone, so `--strict` fails instead of losing it.
+  The parts are cards, backlinks, children, trace panels, indexes and matrices, rendered as HTML
   rather than Markdown because they are made of links; search does not index them.
 - `on_post_build`: after Material's search plugin has written its index (and before its
   offline plugin copies it), adds an entry per item and per clause on its page, so that
@@ -80,6 +85,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._current.drop_foreign_files(files)
         return files
 
+    # Last: static-i18n (-100) re-creates every file from docs_dir, dropping generated content.
+    @event_priority(-110)
     def _add_product(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Load and check the product once, and add what the site gets from it."""
         build = self._current
@@ -94,14 +101,17 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
 
     on_files = CombinedEvent(_refuse_foreign_files, _add_product)
 
+    @event_priority(50)  # after awesome-nav (100) makes the nav; before section-index (0)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Add the hub section unless the user's nav already places the product pages."""
         return self._current.nav(nav)
 
+    @event_priority(100)  # first: frame and count our placeholders before others rewrite HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Frame an item page's body with its title and parts, listing its sections in the TOC."""
         return self._current.page_content(html, page)
 
+    @event_priority(100)  # first: fill our parts before minify, glightbox or privacy rewrite it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
         return self._current.post_page(output, page)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import string
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,8 @@ DEFAULT_SEPARATOR = r"[\s\-]+"
 _HYPHENS = re.compile(r"-+")
 """Where lunr's query parser always splits a query, whatever the separator."""
 _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
+_NOT_ALNUM = str.maketrans("", "", string.punctuation + string.whitespace)
+"""Deletes what is not a letter or a digit from an id or an address (ASCII by grammar)."""
 
 
 def material_search_enabled(config: MkDocsConfig) -> bool:
@@ -68,15 +71,45 @@ def add_ids_to_index(site_dir: Path, targets: Mapping[str, LinkTarget]) -> bool:
     """Add the id words to the index Material wrote into `site_dir`; False when there is none."""
     path = site_dir / INDEX_URI
     try:
-        index = json.loads(path.read_text(encoding="utf-8"))
+        written = path.read_text(encoding="utf-8")
+        index = json.loads(written)
     except (OSError, ValueError):
         return False
     if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
         return False
+    head = _head(index)
+    ours = len(index["docs"])
     with_ids(index, targets)
-    # Compact, as Material writes it: the client downloads this file on every visit.
-    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    path.write_text(_with_entries(written, head, index, ours), encoding="utf-8")
     return True
+
+
+def _head(index: dict[str, Any]) -> str | None:
+    """How the index starts when written as Material writes it, up to its first entry;
+    None when it holds more than its config and its entries."""
+    if list(index) != ["config", "docs"]:
+        return None
+    return '{"config":' + _compact(index["config"]) + ',"docs":['
+
+
+def _with_entries(written: str, head: str | None, index: dict[str, Any], ours: int) -> str:
+    """The index as JSON: Material's entries kept as written, ours and the config encoded.
+
+    Encoding the whole index again would cost more than all our entries: the same JSON,
+    spliced, when the file is as Material writes it (compact, config then entries).
+    """
+    if head is None or not written.startswith(head) or not written.endswith("]}"):
+        return _compact(index)  # compact, as Material writes it: clients download it
+    kept = written[len(head) : -2]
+    added = ",".join(_compact(doc) for doc in index["docs"][ours:])
+    return (
+        '{"config":' + _compact(index["config"]) + ',"docs":['
+        + ",".join(part for part in (kept, added) if part) + "]}"
+    )  # fmt: skip
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
@@ -86,12 +119,14 @@ def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
     split = _splitter(config.get("separator"))
     docs: list[dict[str, Any]] = index["docs"]
     indexed = {doc.get("location") for doc in docs if isinstance(doc, dict)}
-    found = [(name, target) for name, target in sorted(targets.items()) if target.url in indexed]
+    found = [
+        (name, target, *split(name))
+        for name, target in sorted(targets.items())
+        if target.url in indexed
+    ]
     # Only numbers count: a release's `R2026.3` has no longer neighbours to lose against.
-    lasts = (split(name)[1] for name, _ in found)
-    longest = max((len(last) for last in lasts if last.isdigit()), default=1)
-    for name, target in found:
-        head, last = split(name)
+    longest = max((len(last) for *_, last in found if last.isdigit()), default=1)
+    for name, target, head, last in found:
         count = ADDRESS_WORDS + max(0, longest - len(last))
         if target.anchor is None:
             words, location = id_words(name, head, last, count + 1), f"{target.url}#"
@@ -112,22 +147,34 @@ def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
 
 def id_words(name: str, head: str, last: str, count: int) -> str:
     """The id's leading words as written, then `count` words of its own starting with `last`."""
-    own = last.lower() + "".join(char for char in name.lower() if char.isalnum())
+    own = last.lower() + name.lower().translate(_NOT_ALNUM)
     words = [own + _SUFFIXES[:n] for n in range(count)]  # "3story3", "3story3a", "3story3ab"
     return " ".join([head, *words]).strip()
 
 
 def _splitter(separator: object) -> Callable[[str], tuple[str, str]]:
     """Split an id into its leading text and its last word, as the search client would."""
+    if separator is None or separator == DEFAULT_SEPARATOR:
+        return _split_at_hyphens
     try:
         pattern = re.compile(separator if isinstance(separator, str) else DEFAULT_SEPARATOR)
     except re.error:  # a JavaScript-only pattern: hyphens still split a query
         pattern = _HYPHENS
 
     def split(name: str) -> tuple[str, str]:
-        ends = [match.end() for match in pattern.finditer(name)]
-        ends += [match.end() for match in _HYPHENS.finditer(name)]
-        cut = max((end for end in ends if end < len(name)), default=0)
+        cut = 0
+        for splitter in (pattern, _HYPHENS):
+            for match in splitter.finditer(name):
+                end = match.end()
+                if cut < end < len(name):
+                    cut = end
         return name[:cut], name[cut:]
 
     return split
+
+
+def _split_at_hyphens(name: str) -> tuple[str, str]:
+    """`split` for Material's default separator: ids and addresses hold no whitespace, so
+    the last word starts after the last hyphen that some other character follows."""
+    cut = name.rstrip("-").rfind("-") + 1
+    return name[:cut], name[cut:]

@@ -240,10 +240,11 @@ def _field_marks(
     for key_node, value_node in node.value:
         key = key_node.value
         if not isinstance(key, str) or key_node.tag != _STR:
-            return marks, (at(key_node.start_mark), f"field names must be text, not {key!r}")
+            message = f"field names must be text, not {_quoted(str(key))}"
+            return marks, (at(key_node.start_mark), message)
         if key in marks:
             first = at(marks[key][0]).line
-            message = f"field '{key}' is given twice (first on line {first})"
+            message = f"field {_quoted(key)} is given twice (first on line {first})"
             return marks, (at(key_node.start_mark), message)
         elements = (
             tuple(element.start_mark for element in value_node.value)
@@ -252,6 +253,11 @@ def _field_marks(
         )
         marks[key] = (key_node.start_mark, value_node.start_mark, elements)
     return marks, None
+
+
+def _quoted(name: str) -> str:
+    """A field name as a message quotes it: a name may be thousands of characters long."""
+    return repr(name if len(name) <= 60 else name[:57] + "...")
 
 
 def _construct(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any, Any]:

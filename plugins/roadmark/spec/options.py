@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from ..text.suggest import did_you_mean
+from .ids import JUNIT_PROPERTY
 from .settings import ConfigError, Settings, settings_from_options
 
 T = TypeVar("T")
@@ -54,6 +55,18 @@ def _text(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"'{name}' must be text, not {shown(value)}")
     return value
+
+
+def _property_name(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"'{name}' must be the name of a JUnit property, not {shown(value)}")
+    return value.strip()
+
+
+def _revision(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or value.strip().startswith("-"):
+        raise ConfigError(f"'{name}' must name a git branch, tag or commit, not {shown(value)}")
+    return value.strip()
 
 
 def _folder(name: str, value: object) -> str:
@@ -222,6 +235,17 @@ class PluginOptions:
     match_test_names: bool = _option(True, _flag)
     """Whether an address in a test case's name (`test_x[STORY-1/AC-1]`) links it when the case
     has no `roadmark` property; turn off when test names carry other ids as data."""
+
+    test_property: str = _option(JUNIT_PROPERTY, _property_name)
+    """The name of the JUnit property (of a test case or of its suite) that lists the addresses
+    a test verifies; `roadmark`, as the pytest plugin writes it, unless a runner writes another."""
+
+    history: bool = _option(True, _flag)
+    """Read the plan's history from git (timelines, burn-up, trends, suspect links); turn off
+    to leave git alone, and the pages say "History unavailable"."""
+
+    history_ref: str | None = _option(None, _revision)
+    """The git revision whose first-parent history is read; default: HEAD."""
 
     def settings(self) -> Settings:
         """The model's settings: kinds, fields and rules read in full, checked together."""

@@ -76,6 +76,12 @@ RULES: dict[str, Rule] = {
             Severity.WARNING,
             "A requirement or criterion is still template text.",
         ),
+        Rule(
+            "RM025",
+            "suspect-link",
+            Severity.ERROR,
+            "An upstream item was reworded after its downstream item last changed.",
+        ),
     )
 }
 

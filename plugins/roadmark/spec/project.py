@@ -1,14 +1,16 @@
-"""Find a project's `mkdocs.yml` and read the `roadmark` plugin options from it.
+"""Find a project's `mkdocs.yml` and take the `roadmark` plugin options from it.
 
-The CLI reads the same configuration as the site without importing MkDocs:
-`mkdocs.yml` is read with a safe loader that ignores the tags MkDocs adds
-(`!ENV`, `!!python/name:` and the like), since only plain options matter here.
+Engine-neutral: how the file is read is the caller's choice (`ConfigReader`). The CLI
+reads it as MkDocs does (`cli/config.py`: `INHERIT`, `!ENV`); the default here, for
+engines without MkDocs, is a safe loader that ignores the tags MkDocs adds (`!ENV`,
+`!!python/name:` and the like), since only plain options matter then.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,23 +51,32 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def plugin_options(config_file: Path) -> dict[str, Any]:
-    """The `roadmark` plugin's options in `config_file` ({} when it lists the plugin bare)."""
+ConfigReader = Callable[[Path], Any]
+"""Reads a whole config file into plain data; ConfigError (one line) when it cannot."""
+
+
+def read_plain(config_file: Path) -> Any:
+    """The config file as plain YAML, MkDocs' tags ignored: for engines without MkDocs."""
     try:
-        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+        return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{config_file}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{config_file}: invalid YAML: {exc}") from None
     except ValueError as exc:  # a value YAML cannot construct, e.g. `today: 2026-02-30`
         raise ConfigError(f"{config_file}: invalid YAML: {exc}") from None
+
+
+def plugin_options(config_file: Path, read: ConfigReader = read_plain) -> Mapping[str, Any]:
+    """The `roadmark` plugin's options in `config_file` ({} when it lists the plugin bare)."""
+    raw = read(config_file)
     plugins = raw.get("plugins") if isinstance(raw, dict) else None
     entries = plugins.items() if isinstance(plugins, dict) else _list_entries(plugins or [])
     for name, options in entries:
         if name == PLUGIN_NAME:
             if options is None:
                 return {}
-            if not isinstance(options, dict):
+            if not isinstance(options, Mapping):
                 raise ConfigError(
                     f"{config_file}: the '{PLUGIN_NAME}' plugin options must be a mapping"
                 )
@@ -84,12 +95,16 @@ def _list_entries(plugins: Any) -> list[tuple[str, Any]]:
 
 
 def load_project(
-    path: Path | None = None, config: Path | None = None, cwd: Path | None = None
+    path: Path | None = None,
+    config: Path | None = None,
+    cwd: Path | None = None,
+    read: ConfigReader = read_plain,
 ) -> Project:
     """Locate the project for the CLI.
 
     With `config`, that file configures it. Otherwise the nearest MkDocs config at or above
     `path` (or `cwd`) does; a `path` without one of its own is taken as the product folder.
+    The config file is read by `read` (the CLI's reads it as MkDocs does).
     """
     cwd = (cwd or Path.cwd()).resolve()
     target = (cwd / path).resolve() if path is not None else None
@@ -103,7 +118,7 @@ def load_project(
     else:
         config_file = find_config(target or cwd)
     # Every option is read here, so a bad one is refused as the build refuses it.
-    options = read_options(plugin_options(config_file) if config_file else {})
+    options = read_options(plugin_options(config_file, read) if config_file else {})
     settings = options.settings()
     index_columns(options.index_columns, settings)  # refused here as the build refuses it
     root = config_file.parent if config_file else (target.parent if target else cwd)

@@ -2,8 +2,11 @@
 
 A test case verifies the requirements or criteria named by its `roadmark`
 property (`<property name="roadmark" value="STORY-1/AC-1, PRD-1/R-2"/>`, several
-addresses comma-separated). A case without that property may name them in its
-name instead (`test_x[STORY-1/AC-1]`): names are a fallback for runners that
+addresses comma-separated; the `test_property` option renames it), and by those of
+the suites around it (`<testsuite><properties>…`), for runners that write
+properties per suite only. A case without a property of its own may name them in its
+name or its class instead (`test_x[STORY-1/AC-1]`, `@DisplayName("STORY-1/AC-1 …")`
+in JUnit 5, `it("STORY-1/AC-1 …")` in Jest): names are a fallback for runners that
 cannot write properties, and can be turned off where names carry other data.
 
 The files are read by `junit.py`, which trusts nothing in them; whatever cannot be
@@ -19,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..spec.graph import Graph
-from ..spec.ids import ID_CHARACTER, LOCAL_ID_IN_TEXT, id_prefix, split_address
+from ..spec.ids import ID_CHARACTER, JUNIT_PROPERTY, LOCAL_ID_IN_TEXT, id_prefix, split_address
 from ..spec.problems import Problem, Severity
 from ..spec.settings import Settings
-from .junit import JUnitError, ParsedCase, Result, parse_junit
+from .junit import JUnitError, ParsedCase, Result, SuiteProperty, parse_junit
 
 _LONGEST_ID = 100
 """How far back from `/` an id in a test name is looked for: ids are short, names may not be."""
@@ -39,7 +42,8 @@ class RecordedTest:
     classname: str
     name: str
     file: str
-    """The test's source file when the runner wrote one (`file` attribute), else empty."""
+    """The test's source file when the runner wrote one (`file` attribute of the case or of
+    its suite), else empty."""
     result: Result
     message: str = ""
     """The failure, error or skip message, shortened."""
@@ -85,11 +89,13 @@ def read_evidence(
     *,
     required: bool = True,
     names: bool = True,
+    property_name: str = JUNIT_PROPERTY,
 ) -> Evidence:
     """Read every JUnit file matched by `globs` (relative to `root`) and link its tests.
 
     `required`: a glob matching nothing is a warning (else a note); `names`: addresses in
-    the names of test cases without a `roadmark` property count.
+    the names and classes of test cases without a property of their own count;
+    `property_name`: the JUnit property that lists addresses (the `test_property` option).
     """
     evidence = Evidence()
     report = _Reporter(settings, evidence.problems)
@@ -109,7 +115,7 @@ def read_evidence(
     linker = _AddressFinder(graph, names)
     for shown in sorted(files):
         try:
-            cases = parse_junit(files[shown])
+            cases = parse_junit(files[shown], property_name)
         except JUnitError as exc:
             report("RM020", shown, exc.line, exc.col, exc.message)
             continue
@@ -163,24 +169,34 @@ class _AddressFinder:
         # Id shapes of items with clauses (`STORY-`, `PRD-`): an unknown `STORY-9/AC-1` in a
         # test name is a typo worth reporting; an unknown `data/v-1` is just a name.
         self.prefixes = {id_prefix(item.id) for item in graph.items.values() if item.clauses}
+        self.reported: set[tuple[str, int, int, str]] = set()
+        """The unknown addresses of suite properties already reported, by file and place."""
+        self.suites: dict[int, tuple[tuple[SuiteProperty, ...], list[str]]] = {}
+        """The known addresses of each suite's properties, by the id of the shared tuple."""
 
     def link(self, case: ParsedCase, source: str, report: _Reporter) -> RecordedTest:
         """The recorded test, with the known addresses it names; unknown ones are reported."""
-        named: list[str] = []
-        for value in case.properties:
-            named.extend(part.strip() for part in value.split(",") if part.strip())
-        from_name = not case.properties and self.names
-        if from_name:
-            named.extend(self.in_name(case.name))
-        addresses: list[str] = []
         title = f"{case.classname}::{case.name}" if case.classname else case.name
-        for address in dict.fromkeys(named):
+        # Each address named, with where: "" for a property, else the part of the case.
+        named: dict[str, str] = {}
+        for value in case.properties:
+            named.update((address, "") for address in _listed(value) if address not in named)
+        named.update(
+            (address, "")
+            for address in self._suite_addresses(case.suite_properties, source, report)
+            if address not in named
+        )
+        if not case.properties and self.names:
+            for where, text in (("in its name", case.name), ("in its class", case.classname)):
+                named.update((a, where) for a in self.in_name(text) if a not in named)
+        addresses: list[str] = []
+        for address, where in named.items():
             if address in self.graph.clauses:
                 addresses.append(address)
                 continue
             message = f"test '{title}' names {self.unknown(address)}"
-            if from_name:
-                message += " (in its name; set match_test_names: false if names hold other data)"
+            if where:
+                message += f" ({where}; set match_test_names: false if names hold other data)"
             report("RM019", source, case.line, case.col, message)
         return RecordedTest(
             source=source,
@@ -193,6 +209,32 @@ class _AddressFinder:
             addresses=tuple(addresses),
             timestamp=case.timestamp,
         )
+
+    def _suite_addresses(
+        self, props: tuple[SuiteProperty, ...], source: str, report: _Reporter
+    ) -> list[str]:
+        """The known addresses the properties of a case's suites list, worked out once per
+        suite (its cases share one tuple); an unknown one is reported once, where the
+        property is written, however many test cases the suite holds."""
+        if not props:
+            return []
+        cached = self.suites.get(id(props))
+        if cached is not None and cached[0] is props:
+            return cached[1]
+        found: list[str] = []
+        for prop in props:
+            for address in _listed(prop.value):
+                if address in self.graph.clauses:
+                    found.append(address)
+                    continue
+                key = (source, prop.line, prop.col, address)
+                if key not in self.reported:
+                    self.reported.add(key)
+                    message = f"a test suite's property names {self.unknown(address)}"
+                    report("RM019", source, prop.line, prop.col, message)
+        # The tuple is kept with its result, so its id cannot be reused by another.
+        self.suites[id(props)] = (props, found)
+        return found
 
     def in_name(self, name: str) -> Iterable[str]:
         """Addresses written in a test name, e.g. `test_cycle[STORY-9/AC-2]`."""
@@ -222,6 +264,11 @@ class _AddressFinder:
             return f"'{address}', but {item.id} has no requirements or criteria"
         listed = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
         return f"'{address}', but {item.id} has no {local} (it has {listed})"
+
+
+def _listed(value: str) -> list[str]:
+    """The addresses of a property's value: comma-separated, blanks left out."""
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _owners_before(name: str, slash: int) -> list[str]:

@@ -1,4 +1,8 @@
-"""The site builds under properdocs, the maintained MkDocs 1.6 fork, as it does under MkDocs."""
+"""The site builds under properdocs, the maintained MkDocs 1.6 fork, as it does under MkDocs.
+
+properdocs is the engine rather than a plugin beside ours: there is no order to test, so
+the same project is built by both tools and compared.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from compatibility.neighbours import PRODUCT as SMALL_PRODUCT
+from compatibility.neighbours import ROADMARK, Neighbour, assert_roadmark_content
 from sites import DOCS, PRODUCT, USER_NAV, Site, mkdocs_config, run_tool, write_project
+
+NEIGHBOUR = Neighbour(
+    "properdocs",
+    "properdocs",
+    "`properdocs build --strict` makes the same pages, links and `roadmark.json` as MkDocs",
+    "The MkDocs 1.6 fork, so an engine, not a plugin: no order applies. Roadmark registers "
+    "under its `properdocs.plugins` entry point too.",
+)
 
 
 def built_by(tool: str, root: Path) -> Site:
@@ -44,3 +58,9 @@ def test_properdocs_builds_the_same_site_strictly(tmp_path: Path) -> None:
     assert (proper.site_dir / "roadmark.json").read_bytes() == (
         reference.site_dir / "roadmark.json"
     ).read_bytes()
+
+
+@pytest.mark.roadmark("STORY-76/AC-1")
+def test_properdocs_builds_the_product_pages_strictly(tmp_path: Path) -> None:
+    write_project(tmp_path, SMALL_PRODUCT, mkdocs_config(["search", ROADMARK]))
+    assert_roadmark_content(built_by("properdocs", tmp_path))

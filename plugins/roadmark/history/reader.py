@@ -1,0 +1,247 @@
+"""Read the plan's history from git into a `History` (the contract with the renderers).
+
+What the renderers and the CLI call:
+
+- `read_history(root, settings, *, ref=None, cache_dir=None, today) -> History`: never
+  raises for a bad repository; `History(available=False, reason=...)` (the reason says the
+  fix) when git is missing, `root` is not in a repository, the clone is shallow or the ref
+  names no commit. It fills `available`, `reason`, `head`, `items` (every item at the head,
+  by current id), `releases` (burn-up, forecast, scope added and removed, per release),
+  `trends` (weekly throughput, flow, cycle times, slips), `suspects` (requirement and epic
+  rewordings; see `suspects.criterion_suspects` for test reports), `skipped` and
+  `reworded`.
+- `suspects.criterion_suspects(history, tested) -> tuple[Suspect, ...]`: criteria reworded
+  after the test report that verified them ran, from {address: ISO timestamp}.
+- `suspects.run_time(stamp) -> float | None`: a test report's timestamp, in epoch seconds.
+- `export.history_rows(history) -> list[Row]`: one row per item, field, value, commit, date.
+- `cache_folder(root) -> Path`: where the build keeps the cache (`.cache/roadmark/`).
+
+A second call for the same commit with the same cache file returns the same `History`
+object (kept in memory), so `mkdocs serve` rebuilds do not derive it again. Symbolic
+links, submodules and files the loader would not read (attachments, hidden files) hold no
+item; a version larger than `SPEC_LIMIT`, or not UTF-8, or whose front matter is broken, is
+skipped at that commit and counted in `skipped`.
+
+One `git log --first-parent` pass over the ref (`gitlog.py`), its new blobs read in one
+batch and parsed once each (`replay.py`), replayed into events that `cache.py` keeps by
+commit, from which `timeline.py`, `burnup.py`, `trends.py` and `suspects.py` derive the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from ..plan.schedule import RoadmapOptions, Schedule
+from ..review.git import GitError, Repository, open_repository
+from ..review.revisions import product_folder
+from ..spec.entries import SPEC_LIMIT
+from ..spec.graph import build_graph
+from ..spec.loader import load_bytes
+from ..spec.model import Item
+from ..spec.settings import Settings
+from . import cache
+from .burnup import release_histories
+from .gitlog import LogCommit, read_log
+from .model import Commit, History
+from .replay import SKIPPED, Parsed, Replay, Replayer, parse_blob
+from .states import item_from_view
+from .suspects import reworded, suspects
+from .timeline import commits_of, item_histories, slips
+from .trends import trends
+
+SHALLOW = "the clone is shallow: fetch the whole history (actions/checkout `fetch-depth: 0`)"
+BATCH_BYTES = 64 * 1024 * 1024
+"""Most blob bytes read by one `git cat-file` call, so memory stays bounded."""
+
+
+def cache_folder(root: Path) -> Path:
+    """Where a project keeps its history cache: outside the product folder, never published."""
+    return root / ".cache" / "roadmark"
+
+
+def read_history(
+    root: Path,
+    settings: Settings,
+    *,
+    ref: str | None = None,
+    cache_dir: Path | None = None,
+    today: date,
+) -> History:
+    """The history of the product folder on the first-parent line of `ref` (HEAD if None)."""
+    # One pause for the whole read: the cache loaded and the history derived are many small
+    # objects that all stay alive, which cyclic collections would walk again and again.
+    with cache.paused_gc():
+        return _read(root, settings, ref, cache_dir, today)
+
+
+def _read(
+    root: Path, settings: Settings, ref: str | None, cache_dir: Path | None, today: date
+) -> History:
+    root = root.resolve()
+    try:
+        repo = open_repository(root)
+        if repo.run("rev-parse", "--is-shallow-repository").strip() == b"true":
+            return History(available=False, reason=SHALLOW)
+        head = _head(repo, ref)
+        folder = product_folder(repo, root, settings)
+        # What parsing depends on; severities do not change what is read.
+        parsing = (sorted(settings.kinds.items()), sorted(settings.fields.items()))
+        key = hashlib.sha256(repr(parsing).encode()).hexdigest()
+        path = cache.cache_file(cache_dir, folder, key) if cache_dir else None
+        memo = (str(root), folder, head, key, today, _stamp(path))
+        if path is not None and _LAST and _LAST[0][0] == memo:
+            return _LAST[0][1]  # a rebuild of the same commit (`mkdocs serve`)
+        replay = _replay(repo, head, folder, settings, (path, key))
+        head_commit = _commit(repo, head)
+    except GitError as exc:
+        return History(available=False, reason=_reason(str(exc), ref))
+    history = derive(replay, settings, head_commit, today)
+    if path is not None:
+        _LAST[:] = [((*memo[:5], _stamp(path)), history)]
+    return history
+
+
+_LAST: list[tuple[tuple[object, ...], History]] = []
+"""The last history read with a cache, kept for the next build of the same commit."""
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """The cache file's size and time: a memo is only good while the file is unchanged."""
+    try:
+        stat = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if stat is not None else None
+
+
+def derive(replay: Replay, settings: Settings, head: Commit, today: date) -> History:
+    """Everything the pages show, from the replayed events."""
+    commits = commits_of(replay)
+    items = item_histories(replay, commits, settings)
+    graph = build_graph(_head_releases(replay), settings)
+    schedule = Schedule(graph, settings, RoadmapOptions(today=today))
+    found_slips = slips(items, schedule.release_rank)
+    changed = reworded(replay, commits, items)
+    return History(
+        available=True,
+        head=head,
+        items=items,
+        releases=release_histories(replay, commits, items, settings, head),
+        trends=trends(replay, commits, items, settings, head, tuple(found_slips)),
+        suspects=suspects(replay, commits, items, changed),
+        skipped=replay.skipped,
+        reworded=changed,
+    )
+
+
+def _head(repo: Repository, ref: str | None) -> str:
+    try:
+        return repo.commit(ref or "HEAD")
+    except GitError:
+        if ref:
+            raise GitError(f"history_ref '{ref}' names no commit") from None
+        raise GitError("the repository has no commit yet") from None
+
+
+def _reason(message: str, ref: str | None) -> str:
+    if "not inside a git" in message or "not a git repository" in message:
+        return "the project is not in a git repository: build from a git clone to see history"
+    if "not installed" in message:
+        return "git is not installed: install git to see history"
+    if message.startswith("history_ref"):
+        return f"{message}: set `history_ref` to a branch or commit of this repository"
+    return f"git could not read the history ({message})"
+
+
+def _commit(repo: Repository, sha: str) -> Commit:
+    line = repo.run("log", "-1", "--format=%ct %s", sha).decode("utf-8", "replace").strip()
+    stamp, _, subject = line.partition(" ")
+    if not stamp.isdecimal():
+        raise GitError(f"cannot read commit {sha}")
+    return commits_of(Replay(commits=[(sha, int(stamp), subject)]))[0]
+
+
+def _replay(
+    repo: Repository,
+    head: str,
+    folder: str,
+    settings: Settings,
+    stored: tuple[Path | None, str],
+) -> Replay:
+    path, key = stored
+    replay = (cache.load(path, key) if path else None) or Replay()
+    if replay.head == head:
+        return replay
+    if replay.head is not None and not _ancestor(repo, replay.head, head):
+        replay = Replay()  # the branch was rewritten: read it cold
+    commits = read_log(repo, head, folder, replay.head)
+    parsed = _parse_blobs(repo, commits, settings)
+    replayer = Replayer(replay, lambda at, blob: _item_at(repo, at, blob, settings))
+    for commit in commits:
+        replayer.apply(commit, parsed)
+    replay.head = head
+    if path is not None:
+        cache.save(path, replay, key)
+    return replay
+
+
+def _ancestor(repo: Repository, old: str, head: str) -> bool:
+    try:
+        repo.run("merge-base", "--is-ancestor", old, head)
+    except GitError:
+        return False
+    return True
+
+
+def _parse_blobs(
+    repo: Repository, commits: list[LogCommit], settings: Settings
+) -> dict[str, Parsed]:
+    """Every new blob parsed once, read in batches; too large or missing is SKIPPED."""
+    paths: dict[str, str] = {}
+    for commit in commits:
+        for change in commit.changes:
+            if change.blob:
+                paths.setdefault(change.blob, change.path)
+    sizes = repo.blob_sizes(list(paths))
+    parsed: dict[str, Parsed] = dict.fromkeys(paths, SKIPPED)
+    batch: list[str] = []
+    total = 0
+    for blob in [blob for blob in paths if sizes.get(blob, SPEC_LIMIT + 1) <= SPEC_LIMIT]:
+        batch.append(blob)
+        total += sizes[blob]
+        if total >= BATCH_BYTES:
+            _parse_batch(repo, batch, paths, settings, parsed)
+            batch, total = [], 0
+    _parse_batch(repo, batch, paths, settings, parsed)
+    return parsed
+
+
+def _parse_batch(
+    repo: Repository,
+    batch: list[str],
+    paths: dict[str, str],
+    settings: Settings,
+    parsed: dict[str, Parsed],
+) -> None:
+    for blob, data in repo.read_blobs(batch).items():
+        parsed[blob] = parse_blob(paths[blob], data, settings)
+
+
+def _item_at(repo: Repository, path: str, blob: str, settings: Settings) -> Item | None:
+    sizes = repo.blob_sizes([blob])
+    if sizes.get(blob, SPEC_LIMIT + 1) > SPEC_LIMIT:
+        return None
+    data = repo.read_blobs([blob])[blob]
+    return load_bytes(path, data, settings).source.item
+
+
+def _head_releases(replay: Replay) -> list[Item]:
+    """The releases of the head, as light items (fields as text, dates as dates): enough for
+    `Schedule` to order them by date as the roadmap does."""
+    return [
+        item_from_view(path, view)
+        for path, (_, view) in sorted(replay.files.items())
+        if view.kind == "release"
+    ]

@@ -1,0 +1,1 @@
+"""Compatibility tests: Roadmark built beside each plugin people combine with it."""

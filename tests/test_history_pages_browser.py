@@ -1,0 +1,119 @@
+"""The history charts in headless Chromium: offline, no script errors, dark mode, a phone.
+
+The scripted repository of `test_history_pages.py`, built with Material's light and dark
+palettes and served on the loopback; every request elsewhere is blocked and recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from browsers import served
+from sites import build, write_project
+from test_history_pages import RELEASE, STORY_1, TRENDS, config, git, scripted
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+PAGES = [TRENDS, RELEASE, STORY_1]
+WIDTHS = [1400, 390]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """The scripted site, light and dark palettes, served; (base URL, the built site)."""
+    root = tmp_path_factory.mktemp("history-browser")
+    scripted(root)
+    themed = config()
+    themed["theme"]["palette"] = [{"scheme": "default"}, {"scheme": "slate"}]  # type: ignore[index]
+    write_project(root, {}, themed)
+    git(root, "commit", "-q", "-am", "Palettes", day="2026-03-17")
+    site = build(root, strict=True)
+    with served(site.site_dir) as url:
+        yield url, site
+
+
+def _open(browser: Browser, url: str, width: int) -> tuple[Page, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    blocked: list[str] = []
+    prefix = "/".join(url.split("/", 3)[:3]) + "/"
+
+    def route(request_route: Any) -> None:
+        if request_route.request.url.startswith(prefix):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(url, wait_until="load")
+    return page, errors, blocked
+
+
+@pytest.mark.roadmark("STORY-85/AC-2")
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("src_uri", PAGES)
+def test_history_charts_render_offline_without_errors_or_overflow(
+    browser: Browser, base: tuple[str, Any], src_uri: str, width: int
+) -> None:
+    url, site = base
+    page, errors, blocked = _open(browser, url + site.output(src_uri), width)
+    try:
+        charts = page.locator("svg.roadmark-chart__svg")
+        # The trends page and a release page have charts; a story its status timeline.
+        assert charts.count() >= (0 if src_uri == STORY_1 else 1)
+        assert page.locator("#history, .roadmark-chart").first.is_visible()
+        for index in range(charts.count()):
+            box = charts.nth(index).bounding_box()
+            assert box is not None and 0 < box["width"] <= width, (index, box)
+            assert box["height"] > 0
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        assert errors == []
+        assert blocked == []
+    finally:
+        page.close()
+
+
+def _luminance(colour: str) -> float:
+    """The relative luminance (0 dark, 1 light) of a computed `rgb(…)`/`rgba(…)` colour."""
+    channels = [float(part) for part in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+    return sum(
+        weight * value / 255
+        for weight, value in zip((0.2126, 0.7152, 0.0722), channels, strict=True)
+    )
+
+
+@pytest.mark.roadmark("STORY-85/AC-2")
+def test_the_charts_are_readable_in_dark_mode(browser: Browser, base: tuple[str, Any]) -> None:
+    url, site = base
+    page, errors, _ = _open(browser, url + site.output(TRENDS), 1400)
+    try:
+        tick = page.locator(".roadmark-chart__tick").first
+        line = page.locator(".roadmark-chart__bar").first
+
+        def colours() -> tuple[float, float, float]:
+            text = tick.evaluate("node => getComputedStyle(node).fill")
+            bar = line.evaluate("node => getComputedStyle(node).fill")
+            ground = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            return _luminance(text), _luminance(bar), _luminance(ground)
+
+        light_text, _, light_ground = colours()
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        dark_text, dark_bar, dark_ground = colours()
+        assert light_text < light_ground  # dark text on a light page
+        assert dark_text > dark_ground + 0.3  # light text on a dark page
+        assert dark_bar > dark_ground + 0.1  # bars stand out from the dark page
+        assert errors == []
+    finally:
+        page.close()
