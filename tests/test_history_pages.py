@@ -276,9 +276,10 @@ def test_a_shallow_clone_builds_strictly_and_says_history_is_unavailable(
     infos = [text for level, text in built.messages if UNAVAILABLE_NOTE in text]
     assert len(infos) == 1 and "fetch-depth: 0" in infos[0]
     assert built.warnings == []
-    note = section(built.article(STORY_1), "history").find("p", cls="roadmark-history-unavailable")
+    # Said where history would be shown for the whole product; item pages just go without.
+    assert built.article(STORY_1).find(id="history") is None
+    note = built.article(TRENDS).find("p", cls="roadmark-history-unavailable")
     assert note is not None and note.text.startswith(UNAVAILABLE_NOTE)
-    assert UNAVAILABLE_NOTE in built.article(TRENDS).text
     assert UNAVAILABLE_NOTE in section(built.article("product/roadmap.md"), "burn-up").text
 
 
@@ -296,9 +297,10 @@ def test_without_git_or_with_history_off_the_pages_say_so(
     built = build(root, strict=True)
     assert built.warnings == []
     assert sum(UNAVAILABLE_NOTE in text for _, text in built.messages) == 1
-    assert UNAVAILABLE_NOTE in section(built.article(STORY_2), "history").text
+    assert built.article(STORY_2).find(id="history") is None
+    assert UNAVAILABLE_NOTE in built.article(TRENDS).text
     if how == "history: false":
-        assert "history" in section(built.article(STORY_2), "history").text
+        assert "`history` option" in built.article(TRENDS).text
         assert not (root / ".cache").exists()  # nothing was read, so nothing cached
 
 

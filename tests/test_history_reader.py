@@ -13,7 +13,7 @@ from roadmark.history import reader
 from roadmark.history.cache import VERSION
 from roadmark.history.gitlog import LogCommit, read_log
 from roadmark.history.model import History
-from roadmark.history.reader import SHALLOW, read_history
+from roadmark.history.reader import SHALLOW, HistoryMemo, read_history
 from roadmark.spec.entries import SPEC_LIMIT
 from test_history_git import SETTINGS, TODAY, Script, release, story
 
@@ -132,12 +132,13 @@ def test_a_second_read_reads_only_the_new_commit_and_equals_a_cold_read(
         return commits
 
     monkeypatch.setattr(reader, "read_log", counted)
-    first = script.read(cache_dir=cache)
+    memo = HistoryMemo()  # as the plugin keeps one across the rebuilds of `mkdocs serve`
+    first = script.read(cache_dir=cache, memo=memo)
     assert logged == [(None, 9)]
-    assert script.read(cache_dir=cache) == first and logged == [(None, 9)]
+    assert script.read(cache_dir=cache, memo=memo) is first and logged == [(None, 9)]
     script.write("product/stories/three.md", story("STORY-3", "done"))
     script.commit("2026-01-20")
-    warm = script.read(cache_dir=cache)
+    warm = script.read(cache_dir=cache, memo=memo)
     assert logged[1:] == [(shas["last"], 1)]
     assert warm == script.read()
     assert [entry.status for entry in warm.items["STORY-3"].statuses] == ["ready", "done"]
@@ -283,10 +284,30 @@ def test_each_appended_commit_read_warm_equals_a_cold_read(tmp_path: Path) -> No
     for day, (path, text) in enumerate(steps, start=20):
         script.write(path, text)
         script.commit(f"2026-01-{day}")
-        reader._LAST.clear()  # read through the cache file, not the in-memory memo
         assert script.read(cache_dir=cache) == script.read()
     (tmp_path / "repo" / "product/stories/four.md").unlink()
     script.commit("2026-01-26", "drop STORY-4")
-    reader._LAST.clear()
     warm = script.read(cache_dir=cache)
     assert warm == script.read() and "STORY-4" not in warm.items
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [(0, True), (0, -1), (0, 1.5), (1, "drop"), (2, 7), (3, None), (4, ["done"]), (4, {})],
+)
+def test_a_cache_with_a_bad_event_column_is_not_trusted(
+    tmp_path: Path, column: int, value: object
+) -> None:
+    """Each event column is checked as a whole: one wrong value anywhere discards the file."""
+    script, _ = scripted(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    cold = script.read(cache_dir=cache)
+    (stored,) = cache.iterdir()
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    data["events"][column][-1] = value
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    assert script.read(cache_dir=cache) == cold
+    fresh = tmp_path / "fresh"
+    script.read(cache_dir=fresh)
+    (rewritten,) = fresh.iterdir()
+    assert stored.read_bytes() == rewritten.read_bytes()  # the bad file was replaced

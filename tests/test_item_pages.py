@@ -140,7 +140,6 @@ def test_sections_written_after_rendering_are_in_the_table_of_contents(site: Sit
         ("Acceptance criteria", "#acceptance-criteria"),
         ("Traceability", "#traceability"),
         ("Referenced by", "#referenced-by_1"),
-        ("History", "#history"),
     ]
     content = site.article(STORY_1)
     heading = content.find("h2", id="referenced-by_1")

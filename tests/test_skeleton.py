@@ -138,6 +138,7 @@ def test_ci_run_runs_make_test_and_exits_with_its_status(
     tools = tmp_path / "bin"
     tools.mkdir()
     script(tools, "chromium", "exit 0")  # present, so nothing is installed
+    script(tools, "npm", "exit 0")
     env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(
         ["bash", str(run)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
@@ -147,7 +148,9 @@ def test_ci_run_runs_make_test_and_exits_with_its_status(
 
 
 @pytest.mark.roadmark("STORY-22/AC-3")
-def test_ci_run_installs_chromium_for_the_browser_tests(tmp_path: Path) -> None:
+def test_ci_run_installs_chromium_and_npm_for_the_browser_and_sarif_tests(
+    tmp_path: Path,
+) -> None:
     run = fake_clone(tmp_path / "clone", 0)
     tools = tmp_path / "bin"
     tools.mkdir()
@@ -160,7 +163,7 @@ def test_ci_run_installs_chromium_for_the_browser_tests(tmp_path: Path) -> None:
         (tools / name).symlink_to(found)
     bash = shutil.which("bash")
     assert bash is not None
-    # A PATH without chromium: only the tools the script needs.
+    # A PATH without chromium and npm: only the tools the script needs.
     env = {**os.environ, "PATH": str(tools)}
     done = subprocess.run(
         [bash, str(run)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
@@ -168,6 +171,6 @@ def test_ci_run_installs_chromium_for_the_browser_tests(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert log.read_text(encoding="utf-8").splitlines() == [
         "apt-get update -qq",
-        "apt-get install -y -qq chromium",
+        "apt-get install -y -qq chromium npm",
     ]
     assert done.stdout.splitlines() == ["make test ran"]

@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 from ..render.export_schema import SCHEMAS, schema_json
-from ..spec.project import load_project
 from ..spec.schema import front_matter_schema
 from .atomic import write_files
 from .check import add_config_argument
+from .config import load_project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.export is not None:
         text = schema_json(args.export)  # the same whatever the configuration
     else:
-        project = load_project(None, args.config)
+        project = load_project(None, args.config, Path.cwd())
         text = json.dumps(front_matter_schema(project.settings), indent=2) + "\n"
     if args.output:
         # The documented place, `.roadmark/schema.json`, is in a folder that may not exist yet.

@@ -48,23 +48,30 @@ class Tally:
     members: frozenset[str] = frozenset()
 
 
+Days = list[tuple[date, dict[str, Tally]]]
+"""(day, tallies by release) after each day that changed the product."""
+
+
 def release_histories(
     replay: Replay,
     commits: list[Commit],
     items: Mapping[str, ItemHistory],
     settings: Settings,
     head: Commit,
+    days: Days | None = None,
 ) -> dict[str, ReleaseHistory]:
-    """The burn-up and forecast of every release at the head."""
+    """The burn-up and forecast of every release at the head; `days` is the `Tallier`'s days
+    when the caller walked them already (with the flow's, in one pass)."""
     head_fields = {view.id: dict(view.fields) for _, view in replay.files.values()}
     releases = sorted(i for i, fields in head_fields.items() if fields.get("kind") == "release")
     if not releases:
         return {}
-    tallier = Tallier(settings, current_ids(replay))
-    days: list[tuple[date, dict[str, Tally]]] = [
-        (day, tallier.update(state, changed))
-        for day, state, changed in daily_states(replay, commits)
-    ]
+    if days is None:
+        tallier = Tallier(settings, current_ids(replay))
+        days = [
+            (day, tallier.update(state, changed))
+            for day, state, changed in daily_states(replay, commits)
+        ]
     throughput = weekly_done(items, head_fields, settings, head.day)
     found: dict[str, ReleaseHistory] = {}
     for release in releases:

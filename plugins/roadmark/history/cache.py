@@ -24,7 +24,7 @@ from typing import Any
 
 from .replay import Event, Replay, from_json, to_json
 
-VERSION = 2
+VERSION = 3
 """Bumped whenever what is stored changes meaning."""
 
 OPERATIONS = frozenset({"create", "set", "touch", "reword", "rename", "delete"})

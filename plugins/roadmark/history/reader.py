@@ -16,8 +16,8 @@ What the renderers and the CLI call:
 - `export.history_rows(history) -> list[Row]`: one row per item, field, value, commit, date.
 - `cache_folder(root) -> Path`: where the build keeps the cache (`.cache/roadmark/`).
 
-A second call for the same commit with the same cache file returns the same `History`
-object (kept in memory), so `mkdocs serve` rebuilds do not derive it again. Symbolic
+A second call for the same commit with the same cache file and the same `HistoryMemo`
+returns the same `History` object, so `mkdocs serve` rebuilds do not derive it again. Symbolic
 links, submodules and files the loader would not read (attachments, hidden files) hold no
 item; a version larger than `SPEC_LIMIT`, or not UTF-8, or whose front matter is broken, is
 skipped at that commit and counted in `skipped`.
@@ -25,6 +25,8 @@ skipped at that commit and counted in `skipped`.
 One `git log --first-parent` pass over the ref (`gitlog.py`), its new blobs read in one
 batch and parsed once each (`replay.py`), replayed into events that `cache.py` keeps by
 commit, from which `timeline.py`, `burnup.py`, `trends.py` and `suspects.py` derive the rest.
+A build after a few new commits loads the cache (flat columns, checked a column at a time),
+replays only those commits, and walks the days once for both the burn-up and the flow.
 """
 
 from __future__ import annotations
@@ -42,14 +44,14 @@ from ..spec.loader import load_bytes
 from ..spec.model import Item
 from ..spec.settings import Settings
 from . import cache
-from .burnup import release_histories
+from .burnup import Days, Tallier, current_ids, release_histories
 from .gitlog import LogCommit, read_log
 from .model import Commit, History
 from .replay import SKIPPED, Parsed, Replay, Replayer, parse_blob
-from .states import item_from_view
+from .states import daily_states, item_from_view
 from .suspects import reworded, suspects
 from .timeline import commits_of, item_histories, slips
-from .trends import trends
+from .trends import Counted, FlowCounter, trends
 
 SHALLOW = "the clone is shallow: fetch the whole history (actions/checkout `fetch-depth: 0`)"
 BATCH_BYTES = 64 * 1024 * 1024
@@ -68,16 +70,25 @@ def read_history(
     ref: str | None = None,
     cache_dir: Path | None = None,
     today: date,
+    memo: HistoryMemo | None = None,
 ) -> History:
-    """The history of the product folder on the first-parent line of `ref` (HEAD if None)."""
+    """The history of the product folder on the first-parent line of `ref` (HEAD if None).
+
+    With a `memo` (and a cache), a second read of the same commit returns the first's result.
+    """
     # One pause for the whole read: the cache loaded and the history derived are many small
     # objects that all stay alive, which cyclic collections would walk again and again.
     with cache.paused_gc():
-        return _read(root, settings, ref, cache_dir, today)
+        return _read(root, settings, ref, cache_dir, today, memo)
 
 
 def _read(
-    root: Path, settings: Settings, ref: str | None, cache_dir: Path | None, today: date
+    root: Path,
+    settings: Settings,
+    ref: str | None,
+    cache_dir: Path | None,
+    today: date,
+    memo: HistoryMemo | None,
 ) -> History:
     root = root.resolve()
     try:
@@ -90,21 +101,35 @@ def _read(
         parsing = (sorted(settings.kinds.items()), sorted(settings.fields.items()))
         key = hashlib.sha256(repr(parsing).encode()).hexdigest()
         path = cache.cache_file(cache_dir, folder, key) if cache_dir else None
-        memo = (str(root), folder, head, key, today, _stamp(path))
-        if path is not None and _LAST and _LAST[0][0] == memo:
-            return _LAST[0][1]  # a rebuild of the same commit (`mkdocs serve`)
+        seen = (str(root), folder, head, key, today, _stamp(path))
+        known = memo.get(seen) if memo is not None and path is not None else None
+        if known is not None:
+            return known  # a rebuild of the same commit (`mkdocs serve`)
         replay = _replay(repo, head, folder, settings, (path, key))
         head_commit = _commit(repo, head)
     except GitError as exc:
         return History(available=False, reason=_reason(str(exc), ref))
     history = derive(replay, settings, head_commit, today)
-    if path is not None:
-        _LAST[:] = [((*memo[:5], _stamp(path)), history)]
+    if memo is not None and path is not None:
+        memo.keep((*seen[:5], _stamp(path)), history)
     return history
 
 
-_LAST: list[tuple[tuple[object, ...], History]] = []
-"""The last history read with a cache, kept for the next build of the same commit."""
+class HistoryMemo:
+    """The last history read with a cache, kept for the next build of the same commit: the
+    plugin holds one for as long as `mkdocs serve` runs."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._history: History | None = None
+
+    def get(self, key: tuple[object, ...]) -> History | None:
+        """The history kept under `key`, if it is the last one read."""
+        return self._history if key == self._key else None
+
+    def keep(self, key: tuple[object, ...], history: History) -> None:
+        """Keep `history` as the last one read, under `key`."""
+        self._key, self._history = key, history
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
@@ -124,16 +149,29 @@ def derive(replay: Replay, settings: Settings, head: Commit, today: date) -> His
     schedule = Schedule(graph, settings, RoadmapOptions(today=today))
     found_slips = slips(items, schedule.release_rank)
     changed = reworded(replay, commits, items)
+    days, counted = walk_days(replay, commits, settings)
     return History(
         available=True,
         head=head,
         items=items,
-        releases=release_histories(replay, commits, items, settings, head),
-        trends=trends(replay, commits, items, settings, head, tuple(found_slips)),
+        releases=release_histories(replay, commits, items, settings, head, days),
+        trends=trends(replay, commits, items, settings, head, tuple(found_slips), counted),
         suspects=suspects(replay, commits, items, changed),
         skipped=replay.skipped,
         reworded=changed,
     )
+
+
+def walk_days(replay: Replay, commits: list[Commit], settings: Settings) -> tuple[Days, Counted]:
+    """The burn-up's tallies and the flow's counts of every day, from one walk of the events
+    (each walk rebuilds every item's fields, day by day)."""
+    tallier, counter = Tallier(settings, current_ids(replay)), FlowCounter(settings)
+    days: Days = []
+    counted: Counted = []
+    for day, state, changed in daily_states(replay, commits):
+        days.append((day, tallier.update(state, changed)))
+        counted.append((day, counter.update(state, changed)))
+    return days, counted
 
 
 def _head(repo: Repository, ref: str | None) -> str:

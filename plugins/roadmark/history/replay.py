@@ -9,6 +9,7 @@ and the next build replays only the new commits on top.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,9 @@ class View:
     kind: str
     fields: tuple[tuple[str, str], ...]
     clauses: tuple[tuple[str, str], ...]
+    """(local id, digest of its normalised text): rewording is only ever compared."""
     prose: str
+    """The digest of the prose, for the same reason: the cache stays small and fast to load."""
 
 
 class Skipped:
@@ -100,8 +103,14 @@ def view_of(item: Item) -> View:
         for name, value in item.fields.items()
         if (text := field_text(value)) is not None
     )
-    clauses = tuple((clause.local_id, _words(clause.text)) for clause in item.clauses)
-    return View(item.id, item.kind, fields, clauses, _prose(item))
+    clauses = tuple((clause.local_id, digest(_words(clause.text))) for clause in item.clauses)
+    return View(item.id, item.kind, fields, clauses, digest(_prose(item)))
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a text, to tell whether it changed without keeping it."""
+    data = text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 ItemAt = Callable[[str, str], Item | None]

@@ -51,7 +51,9 @@ def item_histories(
                 for change in records[key].changes
             ]
             continue
-        record = records.setdefault(item_id, _Record(commit))
+        record = records.get(item_id)
+        if record is None:  # not setdefault: that would build a record for every event
+            record = records[item_id] = _Record(commit)
         if op == "set":
             record.changes.append(FieldChange(item_id, key, value, commit))
             if key == "kind" and value:

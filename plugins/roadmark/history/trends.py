@@ -31,8 +31,9 @@ def trends(
     settings: Settings,
     head: Commit,
     slips: tuple[Slip, ...],
+    counted: Counted | None = None,
 ) -> Trends:
-    """Throughput, flow, cycle times and slips of the whole product."""
+    """Throughput, flow, cycle times and slips of the whole product (`counted`: see `flow`)."""
     head_fields = {view.id: dict(view.fields) for _, view in replay.files.values()}
     stories = {
         item_id: history
@@ -41,7 +42,7 @@ def trends(
     }
     return Trends(
         throughput=throughput(stories, head_fields, settings, commits, head.day),
-        flow=flow(replay, commits, settings, head.day),
+        flow=flow(replay, commits, settings, head.day, counted),
         cycle_days=tuple(
             sorted(h.cycle_days for h in stories.values() if h.cycle_days is not None)
         ),
@@ -73,31 +74,58 @@ def throughput(
     return tuple(series)
 
 
-def flow(
-    replay: Replay, commits: list[Commit], settings: Settings, head_day: date
-) -> tuple[FlowDay, ...]:
-    """Stories per workflow state at the end of each of the last `FLOW_DAYS` days (from the
-    first commit's day when the history is shorter)."""
-    spec = settings.kinds.get("story")
-    if spec is None or not commits:
-        return ()
-    first = max(commits[0].day, head_day - timedelta(days=FLOW_DAYS - 1))
-    counted: list[tuple[date, tuple[tuple[str, int], ...]]] = []
-    status_of: dict[str, str] = {}
-    tally = dict.fromkeys(spec.statuses, 0)
-    for day, state, changed in daily_states(replay, commits):
+Counted = list[tuple[date, tuple[tuple[str, int], ...]]]
+"""(day, (state, stories) in workflow order) after each day that changed the product."""
+
+
+class FlowCounter:
+    """Stories per workflow state, day after day, recounting only the ids that changed."""
+
+    def __init__(self, settings: Settings) -> None:
+        spec = settings.kinds.get("story")
+        self.statuses = spec.statuses if spec is not None else ()
+        self.status_of: dict[str, str] = {}
+        self.tally = dict.fromkeys(self.statuses, 0)
+
+    def update(
+        self, state: Mapping[str, Fields], changed: set[str] | None
+    ) -> tuple[tuple[str, int], ...]:
+        """The counts after a day whose changed ids are `changed` (None: anything)."""
         if changed is None:  # ids renamed: count afresh
-            status_of, tally = {}, dict.fromkeys(spec.statuses, 0)
+            self.status_of, self.tally = {}, dict.fromkeys(self.statuses, 0)
+        tally = self.tally
         for item_id in state if changed is None else changed:
-            old = status_of.pop(item_id, None)
+            old = self.status_of.pop(item_id, None)
             if old is not None:
                 tally[old] -= 1
             fields = state.get(item_id, {})
             status = fields.get("status", "")
             if fields.get("kind") == "story" and status in tally:
-                status_of[item_id] = status
+                self.status_of[item_id] = status
                 tally[status] += 1
-        counted.append((day, tuple(tally.items())))
+        return tuple(tally.items())
+
+
+def flow(
+    replay: Replay,
+    commits: list[Commit],
+    settings: Settings,
+    head_day: date,
+    counted: Counted | None = None,
+) -> tuple[FlowDay, ...]:
+    """Stories per workflow state at the end of each of the last `FLOW_DAYS` days (from the
+    first commit's day when the history is shorter); `counted` is the `FlowCounter`'s days
+    when the caller walked them already."""
+    spec = settings.kinds.get("story")
+    if spec is None or not commits:
+        return ()
+    first = max(commits[0].day, head_day - timedelta(days=FLOW_DAYS - 1))
+    if counted is None:
+        counter = FlowCounter(settings)
+        counted = [
+            (day, counter.update(state, changed))
+            for day, state, changed in daily_states(replay, commits)
+        ]
     found: list[FlowDay] = []
     index, counts = 0, tuple((state, 0) for state in spec.statuses)
     day = first

@@ -64,7 +64,8 @@ def item_sections(
     item: Item, graph: Graph, trace: Trace | None = None, history: History | None = None
 ) -> list[Section]:
     """The sections after an item's body: coverage, children, trace panel, backlinks, and
-    history when `history` is given (read or not)."""
+    history when it was read. Without it, the trends page and the burn-ups say why: two
+    thousand item pages saying so too would only repeat it to every reader."""
     sections = []
     if item.requirements:
         sections.append(Section("coverage", "Implemented by"))
@@ -75,7 +76,7 @@ def item_sections(
         sections.append(Section("trace", TRACE_TITLE))
     if graph.referrers(item.id):
         sections.append(Section("referenced-by", "Referenced by"))
-    if history is not None:
+    if history is not None and history.available:
         sections.append(Section("history", HISTORY_TITLE))
     return sections
 

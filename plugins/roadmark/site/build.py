@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..extensions.autolink import AutolinkExtension, LinkTarget
 from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
 from ..history.model import UNAVAILABLE_NOTE, History
-from ..history.reader import read_history
+from ..history.reader import HistoryMemo, cache_folder, read_history
 from ..plan.dependencies import plan_dependencies
 from ..plan.health import plan_health
 from ..plan.progress import progress_by_item
@@ -69,12 +69,20 @@ class SiteBuild:
     """The options, product, trace, pages and files of one build, and its steps."""
 
     def __init__(
-        self, options: PluginOptions, config: MkDocsConfig, cache: SpecCache, *, serving: bool
+        self,
+        options: PluginOptions,
+        config: MkDocsConfig,
+        caches: tuple[SpecCache, HistoryMemo],
+        *,
+        serving: bool,
     ) -> None:
-        """Read the settings and today's date; PluginError when they are invalid."""
+        """Read the settings and today's date; PluginError when they are invalid.
+
+        `caches` outlive the build: the parsed specs and the history last read.
+        """
         self.options = options
         self._config = config
-        self._cache = cache
+        self._cache, self._history_memo = caches
         self._serving = serving
         try:
             self.settings = options.settings()
@@ -345,8 +353,9 @@ class SiteBuild:
                 self.root,
                 self.settings,
                 ref=self.options.history_ref,
-                cache_dir=self.root / ".cache" / "roadmark",
+                cache_dir=cache_folder(self.root),
                 today=self.today,
+                memo=self._history_memo,
             )
         if not history.available:
             log.info(f"{UNAVAILABLE_NOTE}: {history.reason}")

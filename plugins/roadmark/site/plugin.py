@@ -44,6 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
+from ..history.reader import HistoryMemo
 from ..plan.schedule import RoadmapOptions
 from ..spec.loader import SpecCache
 from ..spec.product import Product
@@ -63,6 +64,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     def __init__(self) -> None:
         self._cache = SpecCache()
         """Parsed specs by file stamp, kept across the rebuilds of `mkdocs serve`."""
+        self._history = HistoryMemo()
+        """The plan's history last read, kept across the rebuilds of the same commit."""
         self._serving = False
         self._build: SiteBuild | None = None
         """The build under way; a new one at each `on_config`."""
@@ -74,7 +77,9 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start this build: read the settings, register the Markdown extensions and assets."""
         self._build = None  # if this build fails to start, the last one must not stand in
-        build = SiteBuild(options_of(self.config), config, self._cache, serving=self._serving)
+        build = SiteBuild(
+            options_of(self.config), config, (self._cache, self._history), serving=self._serving
+        )
         build.configure(config)
         self._build = build
         return config
