@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -311,3 +313,28 @@ def test_a_cache_with_a_bad_event_column_is_not_trusted(
     script.read(cache_dir=fresh)
     (rewritten,) = fresh.iterdir()
     assert stored.read_bytes() == rewritten.read_bytes()  # the bad file was replaced
+
+
+@pytest.mark.roadmark("STORY-82/AC-2")
+def test_every_process_finds_the_cache_another_wrote(tmp_path: Path) -> None:
+    """The cache is named by the settings it was parsed with, as every process names them:
+    a build must find the cache the previous build wrote, whatever its string hashing."""
+    script, _ = scripted(tmp_path / "repo")
+    config = "site_name: T\nplugins:\n  - roadmark:\n      product_dir: product\n"
+    (script.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    program = (
+        "from pathlib import Path; from roadmark.cli.config import load_project; "
+        "from roadmark.history.cache import settings_key; "
+        f"print(settings_key(load_project(None, None, Path({str(script.root)!r})).settings))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1 and len(keys.pop().strip()) == 64

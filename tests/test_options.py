@@ -157,12 +157,13 @@ def _plugin(root: Path) -> RoadmarkPlugin:
 
 @pytest.mark.roadmark("STORY-68/AC-1")
 def test_the_plugin_keeps_only_what_outlives_a_build(tmp_path: Path) -> None:
-    """Built once, the plugin instance holds its options, the spec cache, whether it serves
-    and the build under way: every other piece of state is the build's."""
+    """Built once, the plugin instance holds its options, the spec cache, the history last
+    read, whether it serves and the build under way: every other piece of state is the
+    build's."""
     root = _project(tmp_path, "STORY-1", "First", "2026-01-01")
     build(root)
     plugin = _plugin(root)
-    assert set(vars(plugin)) == {"config", "_cache", "_serving", "_build"}
+    assert set(vars(plugin)) == {"config", "_cache", "_history", "_serving", "_build"}
     assert plugin.product is not None
     assert list(plugin.product.graph.items) == ["STORY-1"]
 

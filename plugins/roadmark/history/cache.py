@@ -13,15 +13,18 @@ column at a time (the types of a whole column at once) before being zipped back 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..spec.settings import Settings
 from .replay import Event, Replay, from_json, to_json
 
 VERSION = 3
@@ -131,3 +134,22 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("not text")
     return value
+
+
+def settings_key(settings: Settings) -> str:
+    """What parsing depends on (kinds and fields; severities do not change what is read),
+    as a digest that every process computes alike: `repr` would list a frozenset in an
+    order that changes with each process's string hashing, and no cache would ever hit."""
+    parsing = {"kinds": settings.kinds, "fields": settings.fields}
+    text = json.dumps(parsing, default=_plain, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    return repr(value)

@@ -31,7 +31,6 @@ replays only those commits, and walks the days once for both the burn-up and the
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -97,9 +96,7 @@ def _read(
             return History(available=False, reason=SHALLOW)
         head = _head(repo, ref)
         folder = product_folder(repo, root, settings)
-        # What parsing depends on; severities do not change what is read.
-        parsing = (sorted(settings.kinds.items()), sorted(settings.fields.items()))
-        key = hashlib.sha256(repr(parsing).encode()).hexdigest()
+        key = cache.settings_key(settings)
         path = cache.cache_file(cache_dir, folder, key) if cache_dir else None
         seen = (str(root), folder, head, key, today, _stamp(path))
         known = memo.get(seen) if memo is not None and path is not None else None

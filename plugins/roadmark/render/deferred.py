@@ -66,9 +66,16 @@ def part_keys(page_html: str) -> frozenset[str]:
     return frozenset(_PLACEHOLDERS.findall(page_html))
 
 
-def fill_parts(page_html: str, parts: Mapping[str, str]) -> str:
-    """The built page with its placeholders replaced by their HTML."""
-    return _PLACEHOLDERS.sub(lambda match: parts.get(match[1], ""), page_html)
+def fill_parts(page_html: str, parts: Mapping[str, str], found: set[str] | None = None) -> str:
+    """The built page with its placeholders replaced by their HTML; the keys of the
+    placeholders it held are added to `found`."""
+    seen = found if found is not None else set()
+
+    def filled(match: re.Match[str]) -> str:
+        seen.add(match[1])
+        return parts.get(match[1], "")
+
+    return _PLACEHOLDERS.sub(filled, page_html)
 
 
 def section_heading(title: str, anchor: str, permalinks: Permalinks) -> str:

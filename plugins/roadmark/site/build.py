@@ -280,8 +280,9 @@ class SiteBuild:
 
     def post_page(self, output: str, page: Page) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
-        lost_parts(page.file.src_uri, self.placeholders.pop(page.file.src_uri, None), output)
+        expected = self.placeholders.pop(page.file.src_uri, None)
         if self.layout is None or not has_parts(output):
+            lost_parts(page.file.src_uri, expected, set())
             return output
         href = href_from(page.file, self.files, self.layout.item_pages)
         filled: dict[str, str] = {}
@@ -293,7 +294,10 @@ class SiteBuild:
                 anchor = anchors.get(section.key, section.key)
                 heading = section_heading(section.title, anchor, self.permalinks)
                 filled[section.key] = heading + filled.get(section.key, "")
-        return fill_parts(output, filled)
+        found: set[str] = set()
+        output = fill_parts(output, filled, found)
+        lost_parts(page.file.src_uri, expected, found)
+        return output
 
     # --- on_post_build ------------------------------------------------------------------------
 

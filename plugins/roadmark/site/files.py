@@ -7,14 +7,14 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import File, Files
 
 from ..extensions.autolink import LinkTarget, relative_path
-from ..render.deferred import Href, part_keys
+from ..render.deferred import Href
 from ..render.site_pages import SiteLayout
 from ..spec.entries import foreign_finding, project_bounds
 from ..spec.links import within
@@ -72,7 +72,7 @@ def source_of_page(file: File, spec: Path) -> None:
         file.edit_uri = None  # a generated page is edited through its spec, or not at all
 
 
-def lost_parts(src_uri: str, expected: frozenset[str] | None, page_html: str) -> None:
+def lost_parts(src_uri: str, expected: frozenset[str] | None, found: Set[str]) -> None:
     """Warn (so `--strict` fails) when a page lost placeholders before they could be filled.
 
     A plugin that rewrites a page's HTML before Roadmark fills it (one with an
@@ -81,7 +81,7 @@ def lost_parts(src_uri: str, expected: frozenset[str] | None, page_html: str) ->
     """
     if not expected:
         return
-    lost = sorted(expected - part_keys(page_html))
+    lost = sorted(expected - found)
     if lost:
         log.warning(
             f"'{src_uri}': {len(lost)} of its generated parts ({', '.join(lost)}) were removed "
