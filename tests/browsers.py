@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -83,3 +83,27 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def open_offline(
+    browser: Browser, url: str, width: int = 1280
+) -> tuple[Page, list[str], list[str]]:
+    """The page loaded with only the test server reachable: (page, script errors, blocked URLs)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    blocked: list[str] = []
+    local = url.split("/", 3)[:3]
+    prefix = "/".join(local) + "/"
+
+    def route(request_route: Any) -> None:
+        if request_route.request.url.startswith(prefix):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(url, wait_until="load")
+    return page, errors, blocked

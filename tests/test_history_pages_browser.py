@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browsers import served
+from browsers import open_offline, served
 from sites import build, write_project
 from test_history_pages import RELEASE, STORY_1, TRENDS, config, git, scripted
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 
@@ -38,26 +38,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
         yield url, site
 
 
-def _open(browser: Browser, url: str, width: int) -> tuple[Page, list[str], list[str]]:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    errors: list[str] = []
-    blocked: list[str] = []
-    prefix = "/".join(url.split("/", 3)[:3]) + "/"
-
-    def route(request_route: Any) -> None:
-        if request_route.request.url.startswith(prefix):
-            request_route.continue_()
-        else:
-            blocked.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(url, wait_until="load")
-    return page, errors, blocked
-
-
 @pytest.mark.roadmark("STORY-85/AC-2")
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("src_uri", PAGES)
@@ -65,7 +45,7 @@ def test_history_charts_render_offline_without_errors_or_overflow(
     browser: Browser, base: tuple[str, Any], src_uri: str, width: int
 ) -> None:
     url, site = base
-    page, errors, blocked = _open(browser, url + site.output(src_uri), width)
+    page, errors, blocked = open_offline(browser, url + site.output(src_uri), width)
     try:
         charts = page.locator("svg.roadmark-chart__svg")
         # The trends page and a release page have charts; a story its status timeline.
@@ -97,7 +77,7 @@ def _luminance(colour: str) -> float:
 @pytest.mark.roadmark("STORY-85/AC-2")
 def test_the_charts_are_readable_in_dark_mode(browser: Browser, base: tuple[str, Any]) -> None:
     url, site = base
-    page, errors, _ = _open(browser, url + site.output(TRENDS), 1400)
+    page, errors, _ = open_offline(browser, url + site.output(TRENDS), 1400)
     try:
         tick = page.locator(".roadmark-chart__tick").first
         line = page.locator(".roadmark-chart__bar").first

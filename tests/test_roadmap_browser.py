@@ -8,16 +8,16 @@ blocked. Outside CI a missing browser skips; with `CI` set it fails.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import served
+from browsers import open_offline, served
 from roadmaps import FILES, ROADMAP, roadmap_config
 from sites import build, write_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 
@@ -34,28 +34,6 @@ def roadmap_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(root, strict=True)
     with served(site.site_dir) as base:
         yield base + site.output(ROADMAP)
-
-
-def open_offline(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:
-    """The page loaded with only the test server reachable: (page, script errors, blocked URLs)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    blocked: list[str] = []
-    local = url.split("/", 3)[:3]
-    prefix = "/".join(local) + "/"
-
-    def route(request_route: Any) -> None:
-        if request_route.request.url.startswith(prefix):
-            request_route.continue_()
-        else:
-            blocked.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(url, wait_until="load")
-    return page, errors, blocked
 
 
 @pytest.mark.roadmark("STORY-27/AC-3")

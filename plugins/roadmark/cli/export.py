@@ -56,18 +56,21 @@ class Export:
     today: date
 
 
+_HISTORY = "export the history"
+"""What the history view does, as an error without history says it."""
+
 TABLES: dict[str, Callable[[Export], Table]] = {
     "items": lambda export: _items(export),
     "trace": lambda export: trace_table(export.trace),
     "history": lambda export: Table(
-        HISTORY_COLUMNS, history_cells(project_history(export.project, export.today))
+        HISTORY_COLUMNS, history_cells(project_history(export.project, export.today, _HISTORY))
     ),
 }
 """The table of each view, for CSV and XLSX. A new view adds its table here."""
 JSON: dict[str, Callable[[Export], str]] = {
     "items": lambda export: export_json(export.product, export.trace),
     "trace": lambda export: export_trace_json(export.trace),
-    "history": lambda export: history_json(project_history(export.project, export.today)),
+    "history": lambda export: history_json(project_history(export.project, export.today, _HISTORY)),
 }
 """The JSON of each view (its schema is in `render/export_schema.py`)."""
 

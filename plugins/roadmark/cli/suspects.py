@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 
+from ..history.export import project_history
 from ..history.model import Suspect
-from ..history.reader import cache_folder, read_history
 from ..history.suspects import criterion_suspects, run_time
 from ..spec.model import Item, Position
 from ..spec.problems import Problem, Severity
 from ..spec.product import Product
 from ..spec.project import Project
-from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
 from ..trace.evidence import Evidence
 
@@ -42,18 +41,8 @@ def suspect_problems(
     severity = project.settings.severity(CODE)
     if severity is Severity.OFF:
         return []
-    if not project.options.history:
-        raise ConfigError("--suspects needs the history, which `history: false` turns off")
     today, _ = resolve_today(project.options.today)
-    history = read_history(
-        project.root,
-        project.settings,
-        ref=project.options.history_ref,
-        cache_dir=cache_folder(project.root),
-        today=today,
-    )
-    if not history.available:
-        raise ConfigError(f"cannot check suspect links: {history.reason}")
+    history = project_history(project, today, "check suspect links")
     found = [*history.suspects, *criterion_suspects(history, latest_runs(evidence))]
     problems = []
     for suspect in found:

@@ -47,11 +47,12 @@ def history_json(history: History) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def project_history(project: Project, today: date) -> History:
-    """The history of a project as its options ask; ConfigError (exit 2) saying the fix when
-    there is none."""
+def project_history(project: Project, today: date, purpose: str) -> History:
+    """The history of a project as its options ask, for `purpose` (e.g. "export the
+    history"); ConfigError (exit 2) saying the fix when there is none."""
     if not project.options.history:
-        raise ConfigError("the history view needs the history, which `history: false` turns off")
+        off = "it needs the history, which `history: false` turns off"
+        raise ConfigError(f"cannot {purpose}: {off}")
     history = read_history(
         project.root,
         project.settings,
@@ -60,5 +61,5 @@ def project_history(project: Project, today: date) -> History:
         today=today,
     )
     if not history.available:
-        raise ConfigError(f"cannot export the history: {history.reason}")
+        raise ConfigError(f"cannot {purpose}: {history.reason}")
     return history

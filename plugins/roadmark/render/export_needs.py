@@ -23,6 +23,7 @@ from typing import Any
 from ..spec.graph import Graph
 from ..spec.model import Clause, Item
 from ..spec.product import Product
+from .export_table import scalar_text
 
 NEEDS_VERSION = "1.0"
 """The name of the one version the file holds (`current_version`)."""
@@ -73,7 +74,7 @@ def _item_need(item: Item, graph: Graph, path: str) -> dict[str, Any]:
         "parent": [parent.id] if parent is not None else [],
         "implements": _resolved(item.get("implements"), graph),
         "depends_on": _resolved(item.get("depends_on"), graph),
-        **{name: _text(item.get(name)) for name in FIELDS},
+        **{name: scalar_text(item.get(name)) for name in FIELDS},
         "release": release or "",
         "path": path,
     }
@@ -116,11 +117,3 @@ def literal(text: str) -> str:
 def _first_line(text: str) -> str:
     lines = text.strip().splitlines()
     return lines[0] if lines else ""
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

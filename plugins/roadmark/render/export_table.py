@@ -62,18 +62,18 @@ def item_table(product: Product, health: Health, progress: dict[str, Progress]) 
                 item.kind,
                 item.title,
                 item.status,
-                _text(item.get("type")),
+                scalar_text(item.get("type")),
                 _effective_release(item, graph),
-                _text(item.get("release")),
-                _text(item.get("epic")),
+                scalar_text(item.get("release")),
+                scalar_text(item.get("epic")),
                 _prd(item, graph),
-                _text(item.get("sprint")),
-                _text(item.get("team")),
-                _text(item.get("owner")),
-                _text(item.get("priority")),
+                scalar_text(item.get("sprint")),
+                scalar_text(item.get("team")),
+                scalar_text(item.get("owner")),
+                scalar_text(item.get("priority")),
                 _number(item.get("estimate")),
-                _text(item.get("start")),
-                _text(item.get("target", item.get("date"))),
+                scalar_text(item.get("start")),
+                scalar_text(item.get("target", item.get("date"))),
                 _joined(item.get("tags")),
                 _joined(item.get("depends_on")),
                 _joined(item.get("implements")),
@@ -116,7 +116,7 @@ def _prd(item: Item, graph: Graph) -> str:
     """The PRD an epic or story delivers: its own `prd`, else its epic's."""
     written = item.get("prd")
     if written is not None:
-        return _text(written)
+        return scalar_text(written)
     for ancestor in graph.ancestors(item):
         if ancestor.kind == "prd":
             return ancestor.id
@@ -135,7 +135,7 @@ def _at_risk(item: Item, graph: Graph, health: Health) -> str:
     return "true" if any(plan.at_risk for plan in plans) else "false"
 
 
-def _text(value: object) -> str:
+def scalar_text(value: object) -> str:
     """A scalar field as text: dates as `YYYY-MM-DD`, nothing as an empty cell."""
     if value is None:
         return ""
@@ -154,5 +154,5 @@ def _number(value: object) -> Cell:
 def _joined(value: object) -> str:
     """A list field's elements in file order, joined by LIST_SEPARATOR."""
     if not isinstance(value, list | tuple):
-        return _text(value)
-    return LIST_SEPARATOR.join(_text(element) for element in value)
+        return scalar_text(value)
+    return LIST_SEPARATOR.join(scalar_text(element) for element in value)
