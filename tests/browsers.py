@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -91,19 +91,24 @@ def open_offline(
     """The page loaded with only the test server reachable: (page, script errors, blocked URLs)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors: list[str] = []
-    blocked: list[str] = []
-    local = url.split("/", 3)[:3]
-    prefix = "/".join(local) + "/"
+    blocked = keep_local(page, "/".join(url.split("/", 3)[:3]) + "/")
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(url, wait_until="load")
+    return page, errors, blocked
 
-    def route(request_route: Any) -> None:
-        if request_route.request.url.startswith(prefix):
+
+def keep_local(target: Page | BrowserContext, base: str) -> list[str]:
+    """Let `target` reach only the test server at `base`, as a reader offline would: every
+    other request is refused, and listed in the returned list as it happens."""
+    blocked: list[str] = []
+
+    def route(request_route: Route) -> None:
+        if request_route.request.url.startswith(base):
             request_route.continue_()
         else:
             blocked.append(request_route.request.url)
             request_route.abort()
 
-    page.route("**/*", route)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(url, wait_until="load")
-    return page, errors, blocked
+    target.route("**/*", route)
+    return blocked

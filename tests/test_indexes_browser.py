@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import served
+from browsers import keep_local, served
 from sites import PRODUCT, build, mkdocs_config, spec, write_project
 
 if TYPE_CHECKING:
@@ -58,13 +58,7 @@ def open_stories(browser: Browser, base_url: str, width: int, height: int = 900)
     context = browser.new_context(viewport={"width": width, "height": height})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    # Offline: anything but the test server is refused.
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(base_url) else route.abort()
-        ),
-    )
+    keep_local(page, base_url)  # offline: anything but the test server is refused
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(error.message))
     page.goto(base_url + "product/stories/")

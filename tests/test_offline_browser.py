@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import chromium, served
+from browsers import chromium, keep_local, served
 from sites import build, mkdocs_config, write_project
 from test_dependencies import FILES
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Route
+    pass
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,10 @@ def test_every_page_renders_with_no_request_leaving_the_machine(
     locs = [loc.text or "" for loc in tree.iterfind(".//s:loc", namespace)]
     paths = sorted(loc.removeprefix(SITE_URL) for loc in locs)
     assert "product/dependencies/" in paths and "product/epics/EPIC-1/" in paths
-    blocked: list[str] = []
     with served(site.site_dir) as base, chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
-
-        def on_route(route: Route) -> None:
-            if route.request.url.startswith(base):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", on_route)
+        blocked = keep_local(context, base)
         page = context.new_page()
         for path in paths:
             page.goto(base + path, wait_until="networkidle")

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from browsers import served
+from browsers import keep_local, served
 from sites import build, generated_corpus, write_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Route
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "reports" / "screenshots"
@@ -80,16 +80,7 @@ def test_every_kind_of_page_stays_on_the_machine_and_fits_the_screen(
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    left: list[str] = []
-
-    def on_route(route: Route) -> None:
-        if route.request.url.startswith(base):
-            route.continue_()
-        else:
-            left.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", on_route)
+    left = keep_local(page, base)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from browsers import served
+from browsers import keep_local, served
 from roadmark.extensions.autolink import LinkTarget
 from roadmark.site.search import (
     DEFAULT_SEPARATOR,
@@ -32,7 +32,7 @@ from roadmark.spec.ids import ADDRESS_PATTERN, ID_PATTERN
 from sites import DOCS, PRODUCT, build, generated_corpus, mkdocs_config, write_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page, Route
+    from playwright.sync_api import Browser, Locator, Page
 
 TIMEOUT_MS = 15_000
 RESULT = ".md-search-result__item"
@@ -55,14 +55,7 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-
-    def on_route(route: Route) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", on_route)
+    keep_local(page, base_url)
     page.goto(base_url)
     try:
         yield page

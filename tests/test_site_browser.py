@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import served, unavailable
+from browsers import keep_local, served, unavailable
 from sites import DOCS, PRODUCT, USER_NAV, build, mkdocs_config, write_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Error, Page
 
 pytestmark = pytest.mark.browser
 
@@ -74,20 +74,13 @@ def tab(browser: Browser, base_url: str) -> Iterator[Tab]:
     page = context.new_page()
     tab = Tab(page, base_url)
 
-    def on_route(route: Route) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            tab.outside.append(route.request.url)
-            route.abort()
-
     def on_console(message: ConsoleMessage) -> None:
         # A blocked outside request is listed in `outside`; an error of our own site is not.
         source = message.location.get("url", "")
         if message.type == "error" and (not source or source.startswith(base_url)):
             tab.errors.append(f"console: {message.text} ({source})")
 
-    page.route("**/*", on_route)
+    tab.outside = keep_local(page, base_url)
     page.on("pageerror", tab.page_error)
     page.on("console", on_console)
     try:

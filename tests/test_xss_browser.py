@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from browsers import served
+from browsers import keep_local, served
 from roadmark.render.html import WORD_JOINER
 from sites import Site, build, md, mkdocs_config, spec, write_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Dialog, Page, Route
+    from playwright.sync_api import Browser, Dialog, Page
 
 pytestmark = pytest.mark.browser
 
@@ -289,14 +289,7 @@ def visit(browser: Browser, hostile_site: Site) -> Iterator[Visit]:
         page = context.new_page()
         visit = Visit(page, base, hostile_site)
 
-        def on_route(route: Route) -> None:
-            # Offline, as a build is: Material's Mermaid from a CDN is not fetched.
-            if route.request.url.startswith(base):
-                route.continue_()
-            else:
-                route.abort()
-
-        page.route("**/*", on_route)
+        keep_local(page, base)  # offline, as a build is: no CDN's Mermaid is fetched
         page.on("dialog", visit.on_dialog)
         try:
             yield visit
