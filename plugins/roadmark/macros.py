@@ -164,10 +164,7 @@ def _load(conf: Any) -> Published:
     options = project.options  # read and checked as the plugin reads them (`spec/options.py`)
     today, _ = resolve_today(options.today)
     pages = item_paths(product, page_prefix(options.prefix, project.settings))
-    roadmap_options = RoadmapOptions(
-        today=today, window_days=options.risk_window_days, threshold=options.risk_threshold
-    )
-    return Published(product, pages, roadmap_options)
+    return Published(product, pages, RoadmapOptions.configured(options, today))
 
 
 def _linker(published: Published, context: Context) -> Linker:

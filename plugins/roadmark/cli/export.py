@@ -155,9 +155,7 @@ def _items(export: Export) -> Table:
     """The items view, with progress and risk as the roadmap plans them."""
     options = export.project.options
     graph, settings = export.product.graph, export.product.settings
-    roadmap_options = RoadmapOptions(
-        today=export.today, window_days=options.risk_window_days, threshold=options.risk_threshold
-    )
+    roadmap_options = RoadmapOptions.configured(options, export.today)
     health = plan_health(plan_product(graph, settings, roadmap_options))
     progress = progress_by_item(graph.items.values(), graph, settings)
     return item_table(export.product, health, progress)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from ..spec.graph import Graph
 from ..spec.model import Item
+from ..spec.options import PluginOptions
 from ..spec.settings import Settings
 from .horizons import release_columns
 from .progress import is_closed, is_done
@@ -34,6 +35,18 @@ class RoadmapOptions:
     forecasts: tuple[tuple[str, date], ...] = ()
     """(release id, forecast date) pairs: the p50 completion date that history forecasts
     from recent throughput (plain dates, so `plan/` needs nothing of `history/`)."""
+
+    @classmethod
+    def configured(
+        cls, options: PluginOptions, today: date, forecasts: tuple[tuple[str, date], ...] = ()
+    ) -> RoadmapOptions:
+        """The options as `mkdocs.yml` sets them: the site, the CLI and the macros alike."""
+        return cls(
+            today=today,
+            window_days=options.risk_window_days,
+            threshold=options.risk_threshold,
+            forecasts=forecasts,
+        )
 
 
 @dataclass(frozen=True, slots=True)

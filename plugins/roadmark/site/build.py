@@ -315,16 +315,12 @@ class SiteBuild:
 
     def roadmap_options(self) -> RoadmapOptions:
         """Today and the at-risk options, as the roadmap page and the macros use them."""
-        return RoadmapOptions(
-            today=self.today,
-            window_days=self.options.risk_window_days,
-            threshold=self.options.risk_threshold,
-            forecasts=tuple(
-                (release_id, release.forecast.p50)
-                for release_id, release in sorted(self.history.releases.items())
-                if release.forecast is not None
-            ),
+        forecasts = tuple(
+            (release_id, release.forecast.p50)
+            for release_id, release in sorted(self.history.releases.items())
+            if release.forecast is not None
         )
+        return RoadmapOptions.configured(self.options, self.today, forecasts)
 
     # --- Helpers ------------------------------------------------------------------------------
 
