@@ -343,9 +343,9 @@ def test_each_prd_sees_only_the_work_that_delivers_it(product: Product) -> None:
 def test_the_page_plans_the_product_and_each_prd_as_the_separate_calls_do(
     product: Product,
 ) -> None:
-    whole, sections = plan_product(product.graph, product.settings, OPTIONS)
-    assert whole == plan_roadmap(product.graph, product.settings, OPTIONS)
-    for entry in sections:
+    planned = plan_product(product.graph, product.settings, OPTIONS)
+    assert planned.whole == plan_roadmap(product.graph, product.settings, OPTIONS)
+    for entry in planned.by_prd:
         if entry.prd is not None:
             alone = plan_roadmap(product.graph, product.settings, OPTIONS, prd=entry.prd.id)
             assert entry.roadmap == alone

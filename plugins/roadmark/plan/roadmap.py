@@ -100,6 +100,8 @@ class ProductRoadmap(NamedTuple):
     whole: Roadmap
     by_prd: list[PrdRoadmap]
     """A roadmap per PRD in id order, then one for the work of no PRD when there is any."""
+    schedule: Schedule
+    """The schedule both were planned over, for the other pages that need one."""
 
 
 def plan_roadmap(
@@ -118,7 +120,7 @@ def plan_product(graph: Graph, settings: Settings, options: RoadmapOptions) -> P
     """The whole product's roadmap and each PRD's, over one schedule."""
     schedule = Schedule(graph, settings, options)
     whole = _plan(schedule, schedule.epics, schedule.stories, whole=True)
-    return ProductRoadmap(whole, _by_prd(schedule))
+    return ProductRoadmap(whole, _by_prd(schedule), schedule)
 
 
 def _by_prd(schedule: Schedule) -> list[PrdRoadmap]:

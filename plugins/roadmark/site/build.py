@@ -28,7 +28,7 @@ from ..plan.dependencies import plan_dependencies
 from ..plan.health import plan_health
 from ..plan.progress import progress_by_item
 from ..plan.roadmap import ProductRoadmap, plan_product
-from ..plan.schedule import RoadmapOptions, Schedule
+from ..plan.schedule import RoadmapOptions
 from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
 from ..render.dependencies import dependencies_page
 from ..render.export import export_json
@@ -337,7 +337,7 @@ class SiteBuild:
         product = self._loaded()
         lists = plan_lists(self.trace, product.graph)
         pages.extend(trace_pages(self.trace, lists, self.history, self.repo_url))
-        schedule = Schedule(product.graph, product.settings, self.roadmap_options())
+        schedule = roadmap.schedule
         pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
         order = [release.id for release in schedule.releases]
         pages.append(trends_page(self.history, self.today, order, self.repo_url))
