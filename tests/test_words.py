@@ -6,7 +6,7 @@ import pytest
 
 from roadmark.cli.scaffold import kind_folder
 from roadmark.render.markdown import kind_label
-from roadmark.text.words import count, number, plural, with_article
+from roadmark.text.words import clipped, count, number, plural, with_article
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,9 @@ def test_a_noun_takes_the_article_its_first_letter_asks_for() -> None:
         "a story",
         "an Item",
     ]
+
+
+def test_a_long_value_is_clipped_to_the_limit_with_an_ellipsis() -> None:
+    assert clipped("x" * 60, 60) == "x" * 60
+    assert clipped("x" * 61, 60) == "x" * 57 + "..."
+    assert len(clipped("0x" + "f" * 5000, 60)) == 60

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..text.printable import UNPRINTABLE
 from ..text.suggest import did_you_mean
-from ..text.words import with_article
+from ..text.words import clipped, with_article
 from .frontmatter import FrontMatter
 from .ids import is_address, is_id
 from .model import Item, Position
@@ -315,4 +315,4 @@ def _show(value: Any) -> str:
         text = repr(value)
     except ValueError:  # Python refuses to print integers of thousands of digits
         return _TOO_LARGE
-    return text if len(text) <= 40 else text[:37] + "..."
+    return clipped(text, 40)

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..text.words import clipped
 from .model import Position
 
 try:  # libyaml is about 8x faster; fall back to pure Python where it is missing.
@@ -256,8 +257,8 @@ def _field_marks(
 
 
 def _quoted(name: str) -> str:
-    """A field name as a message quotes it: a name may be thousands of characters long."""
-    return repr(name if len(name) <= 60 else name[:57] + "...")
+    """A field name as a message quotes it."""
+    return repr(clipped(name, 60))
 
 
 def _construct(loader: _SpecLoader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from ..text.suggest import did_you_mean
+from ..text.words import clipped
 from .ids import JUNIT_PROPERTY
 from .settings import ConfigError, Settings, settings_from_options
 
@@ -161,7 +162,7 @@ def shown(value: object) -> str:
     writes them, collections by their kind alone (an alias bomb would print a billion
     elements)."""
     if isinstance(value, str):
-        text = value if len(value) <= 60 else value[:57] + "..."
+        text = clipped(value, 60)
         return f"'{text}'" if text.isprintable() else repr(text)
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -29,3 +29,9 @@ def number(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:g}"
     return ""
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` as a message quotes it: past `limit` characters, its start and "..." (a value
+    may be thousands of characters long)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
