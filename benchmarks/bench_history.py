@@ -1,17 +1,19 @@
 """Time what reading the plan's history from git adds to `mkdocs build`.
 
-    python benchmarks/bench_history.py [--stories 2000] [--commits 1000] [--dir DIR] [--keep]
-                                       [--small]
+    python benchmarks/bench_history.py [--stories 2000] [--commits 1000] [--runs 1]
+                                       [--dir DIR] [--keep] [--small]
 
 Generates a corpus (benchmarks/corpus.py) and a git history for it: a first commit with
 every file, then `--commits - 1` commits three hours apart, each moving one to three
 stories a state along their workflow, and every tenth also re-estimating one (written by
 one `git fast-import`, so the repository takes seconds to make). Then it builds the site
-cold with history (no cache), the same site with `history: false`, and, after one new
-commit, with history again (the cache holding the rest); and it times `read_history` in
+cold with history (no cache), then `--runs` times, alternately, the same site with
+`history: false` and, after one new commit (three hours after the last, as the history's
+own), with history again (the cache holding the rest). It also times `read_history` in
 this process, cold and after one new commit, which is the cost itself without the build's
-noise. Prints wall and CPU seconds and the load average. Targets at 2,000 stories and
-1,000 commits: history adds at most 3 s to a cold build and 0.3 s after one new commit.
+noise. Prints wall and CPU seconds (medians over the runs, and each run's difference with
+history minus without) and the load average. Targets at 2,000 stories and 1,000 commits:
+history adds at most 3 s to a cold build and 0.3 s after one new commit.
 `--small` is 40 stories and 30 commits, for the test suite.
 """
 
@@ -19,10 +21,10 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +39,7 @@ TARGET_WARM = 0.3
 START = 1_767_225_600
 """2026-01-01T00:00:00Z: the first commit's time."""
 STEP = 3 * 3600
+COLD, WITHOUT, WARM = "cold, with history", "without history", "one new commit, with history"
 WORKFLOW = ("backlog", "ready", "in-progress", "review", "done")
 
 
@@ -46,6 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--stories", type=int, default=2000, help="corpus size (2000)")
     parser.add_argument("--commits", type=int, default=1000, help="commits of history (1000)")
     parser.add_argument("--seed", type=int, default=1, help="corpus and history seed (1)")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="warm builds with and without history, alternated (1)"
+    )
     parser.add_argument("--dir", type=Path, help="work here and keep it (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary dir")
     parser.add_argument("--small", action="store_true", help="40 stories, 30 commits")
@@ -107,7 +113,8 @@ def make_history(project: Path, commits: int, seed: int) -> None:
 
 
 def add_commit(project: Path, number: int) -> None:
-    """One more commit moving one story."""
+    """One more commit moving one story, `number` steps of three hours after the first (so
+    `--commits + 1` is the next one: a commit years later would stretch every burn-up)."""
     story = sorted((project / "product" / "stories").glob("*.md"))[0]
     story.write_text(_moved(story.read_text(encoding="utf-8"), random.Random(number), True))
     git(project, "add", "-A", "product")
@@ -141,27 +148,49 @@ def timed_read(project: Path) -> tuple[float, float, int]:
     return time.perf_counter() - wall, time.process_time() - cpu, len(history.items)
 
 
-def measure(project: Path) -> dict[str, Run] | None:
-    """The three builds; None (after printing why) when one fails."""
-    steps: list[tuple[str, Callable[[], None]]] = [
-        ("cold, with history", lambda: set_history(project, True)),
-        ("without history", lambda: set_history(project, False)),
-        ("one new commit, with history", lambda: set_history(project, True)),
-    ]
-    runs: dict[str, Run] = {}
-    for name, prepare in steps:
-        prepare()
-        if name.startswith("cold"):
+def measure(project: Path, runs: int, commits: int) -> dict[str, list[Run]] | None:
+    """The cold build, then `runs` pairs of warm builds (without history, then with history
+    after one new commit), alternated so a drift in the machine's load hits both alike; None
+    (after printing why) when one fails."""
+    found: dict[str, list[Run]] = {COLD: [], WITHOUT: [], WARM: []}
+    steps: list[tuple[str, int]] = [(COLD, 0)]
+    for number in range(runs):
+        pair = [(WITHOUT, 0), (WARM, commits + 1 + number)]
+        steps += pair if number % 2 == 0 else pair[::-1]
+    for name, commit in steps:
+        set_history(project, name != WITHOUT)
+        if name == COLD:
             subprocess.run(["rm", "-rf", str(cache_folder(project))], check=True)
-        if name.startswith("one new"):
-            add_commit(project, 10_000)
+        if commit:
+            add_commit(project, commit)
         print(f"building: {name} ...", flush=True)
         run = build(project, project / "site", strict=False)
         if run.returncode != 0:
             print(f"mkdocs build exited {run.returncode}:\n{tail(run.output, 30)}")
             return None
-        runs[name] = run
-    return runs
+        found[name].append(run)
+    set_history(project, True)
+    return found
+
+
+def report(runs: dict[str, list[Run]]) -> None:
+    """Each build's medians, and what history adds cold and after one new commit."""
+    for name, measured in runs.items():
+        wall = statistics.median(run.wall for run in measured)
+        cpu = statistics.median(run.cpu for run in measured)
+        print(f"  build {name}: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    without = runs[WITHOUT]
+    extra = runs[COLD][0].wall - statistics.median(run.wall for run in without)
+    print(f"  history in the cold build: {extra:+.2f} s wall (build minus build)")
+    pairs = list(zip(runs[WARM], without, strict=True))
+    walls = [warm.wall - plain.wall for warm, plain in pairs]
+    cpus = [warm.cpu - plain.cpu for warm, plain in pairs]
+    verdict = "ok" if statistics.median(cpus) <= TARGET_WARM else "OVER"
+    print(
+        f"  history after one new commit: {statistics.median(walls):+.2f} s wall,"
+        f" {statistics.median(cpus):+.2f} s CPU (median of {len(pairs)} pairs:"
+        f" {', '.join(f'{cpu:+.2f}' for cpu in cpus)} CPU); target <= {TARGET_WARM:g} s: {verdict}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,18 +202,15 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         make_history(project, args.commits, args.seed)
         print(f"history: {args.commits} commits written in {time.perf_counter() - started:.1f} s")
-        runs = measure(project)
+        runs = measure(project, args.runs, args.commits)
         if runs is None:
             return 1
         subprocess.run(["rm", "-rf", str(cache_folder(project))], check=True)
         cold = timed_read(project)
-        add_commit(project, 10_001)
+        add_commit(project, args.commits + 1 + args.runs)
         warm = timed_read(project)
         print(f"\n{args.stories} stories, {args.commits} commits; load average {load_average()}")
-        for name, run in runs.items():
-            print(f"  build {name}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU")
-        extra = runs["cold, with history"].wall - runs["without history"].wall
-        print(f"  history in the cold build: {extra:+.2f} s wall (build minus build)")
+        report(runs)
         for name, (wall, cpu, items), target in (
             ("cold", cold, TARGET_COLD), ("after one new commit", warm, TARGET_WARM)
         ):  # fmt: skip

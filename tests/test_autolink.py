@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.utils import get_relative_url
 
 from roadmark.extensions.autolink import AutolinkExtension, LinkTarget, relative_path
+from roadmark.extensions.targets import LinkTargets
 
 STORY = "product/stories/STORY-142.md"
 PRD = "product/prds/PRD-3.md"
@@ -419,6 +420,49 @@ def test_targets_are_read_when_rendering() -> None:
     assert refs(md.convert("STORY-7")) == []
     targets["STORY-7"] = LinkTarget("s7.md")
     assert refs(md.reset().convert("STORY-7")) == [("STORY-7", "/s7.md")]
+
+
+def test_link_targets_know_the_letters_their_keys_start_with() -> None:
+    target = LinkTarget("s.md")
+    targets = LinkTargets({"STORY-1": target})
+    targets["epic-2"] = target
+    targets.setdefault("R1", target)
+    targets |= {"Z-1": target}
+    targets.update([("A-1", target)], B=target)
+    targets["1-x"] = target  # no id starts with a digit: nothing to scan for
+    assert targets.initials == {"S", "e", "R", "Z", "A", "B"}
+    del targets["Z-1"]  # a letter kept too many only scans a few more words
+    assert "Z" in targets.initials
+    targets.clear()
+    assert targets.initials == set()
+
+
+def test_link_targets_are_read_when_rendering() -> None:
+    targets = LinkTargets()
+    md = markdown.Markdown(extensions=[AutolinkExtension(targets)])
+    assert refs(md.convert("STORY-7 x-1")) == []
+    targets.update({"x-1": LinkTarget("x.md")})
+    assert refs(md.reset().convert("STORY-7 x-1")) == [("x-1", "/x.md")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STORY-142, PRD-3/R-2 and R2026.2.",
+        "XSTORY-142 aSTORY-1 a/STORY-1 STORY-142/STORY-1 x.PRD-3 PRD-3/R-2/x",
+        "see https://example.com/STORY-1 <code>STORY-1</code> STORY-1",
+        "see https://example.com<a href='x'>STORY-1</a> STORY-142",
+        "`STORY-1` **R0.1** _PRD-3_ STORY-142—STORY-1 (STORY-142/AC-1).",
+        "<div markdown>STORY-1 <em>PRD-3</em></div>",
+        "mailto:x@STORY-1.org STORY-1@x STORY-1",
+    ],
+)
+def test_link_targets_link_as_any_mapping_does(text: str) -> None:
+    def html(targets: dict[str, LinkTarget]) -> str:
+        return markdown.markdown(text, extensions=[AutolinkExtension(targets), "md_in_html"])
+
+    assert html(LinkTargets(TARGETS)) == html(dict(TARGETS))
+    assert html(LinkTargets()) == html({})
 
 
 @pytest.mark.roadmark("STORY-16/AC-4")

@@ -131,3 +131,35 @@ def test_the_history_benchmark_times_builds_and_reads_with_and_without_history(
     )
     assert log.stdout.strip() == "32"  # 30, the one of the warm build, the one of the read
     assert not (project / "site" / ".cache").exists()
+
+
+@pytest.mark.roadmark("STORY-90/AC-1")
+def test_the_serve_benchmark_prints_each_edits_latency_beside_a_full_build(
+    tmp_path: Path,
+) -> None:
+    work = tmp_path / "work"
+    done = run_benchmark(
+        "bench_serve.py", "--stories", 20, "--runs", 1, "--dir", work, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"(?m)^  full build: \d+\.\d\d s wall, \d+\.\d\d s CPU ", done.stdout)
+    edits = re.findall(
+        r"(?m)^  (\w+): +latency (\d+\.\d\d) s \((\d+\.\d\d)-(\d+\.\d\d)\), "
+        r"(\d+\.\d\d)x full build, serve CPU \d+\.\d\d s; unchanged: ",
+        done.stdout,
+    )
+    assert [kind for kind, *_ in edits] == ["title", "status", "estimate", "criterion", "docs"]
+    for _, latency, low, high, ratio in edits:
+        # No edit can show before MkDocs has polled the file and started a rebuild.
+        assert 0 < float(low) <= float(latency) <= float(high), done.stdout
+        assert float(ratio) > 0, done.stdout
+    rebuilds = re.search(
+        r"(?m)^  rebuilds: (\d+), of which logged incremental \d+, logged full fallback \d+$",
+        done.stdout,
+    )
+    assert rebuilds is not None, done.stdout
+    assert int(rebuilds[1]) >= 10  # five edits and five undos
+    # Every edit was undone: the project is the corpus as generated.
+    fresh = run_benchmark("corpus.py", tmp_path / "fresh", "--stories", 20, cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    assert tree(work / "stories-20") == tree(tmp_path / "fresh")

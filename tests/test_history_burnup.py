@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 import pytest
 
-from roadmark.history.burnup import TRIALS, forecast
+from roadmark.history.burnup import TRIALS, draws, forecast
 from roadmark.history.model import BurnupPoint, Forecast
 from test_history_git import Script, release, story
 
@@ -71,6 +73,25 @@ def test_the_forecast_for_a_fixed_throughput_is_exact() -> None:
     assert forecast(0, mixed, "R1\0abc", head) is None
     assert forecast(5, (0.0,) * 8, "R1\0abc", head) is None
     assert TRIALS == 1000
+    # Pinned: the dates the forecast gave when it called `rng.choice` for each week.
+    assert (first.p50, first.p85) == (date(2026, 6, 2), date(2026, 6, 23))
+    halves = (0.0, 3.0, 5.5, 2.0, 0.0, 8.0, 1.0, 4.0)
+    assert forecast(250.5, halves, "R9\0def", head) == Forecast(
+        date(2027, 11, 2), date(2028, 1, 4), halves
+    )
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 8, 9, 16, 255, 256, 300])
+def test_draws_are_the_ones_choice_makes(count: int) -> None:
+    """The forecast draws a block at a time: the same samples, in the same order, as one
+    `random.choice` call each (on every Python it runs on)."""
+    samples = tuple(float(value) for value in range(count))
+    for seed in range(5):
+        expected = random.Random(seed)
+        made = [expected.choice(samples) for _ in range(20_000)]
+        assert list(islice(draws(random.Random(seed), samples), 20_000)) == made
+    with pytest.raises(IndexError):
+        next(draws(random.Random(1), ()))
 
 
 def test_missing_estimates_count_stories(tmp_path: Path) -> None:

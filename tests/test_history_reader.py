@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,6 +145,32 @@ def test_a_second_read_reads_only_the_new_commit_and_equals_a_cold_read(
     assert logged[1:] == [(shas["last"], 1)]
     assert warm == script.read()
     assert [entry.status for entry in warm.items["STORY-3"].statuses] == ["ready", "done"]
+
+
+def test_the_cache_is_written_again_once_enough_new_commits_pile_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build after a new commit replays it without writing the cache (which stays at its
+    head, an ancestor); once `REFRESH` commits are new since that head, or when none of the
+    new commits changed the product, the cache moves on."""
+    monkeypatch.setattr(reader, "REFRESH", 2)
+    script, shas = scripted(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    script.read(cache_dir=cache)
+    (stored,) = cache.iterdir()
+    written = stored.read_bytes()
+    script.write("product/stories/three.md", story("STORY-3", "done"))
+    script.commit("2026-01-20")
+    assert script.read(cache_dir=cache) == script.read()
+    assert stored.read_bytes() == written
+    assert json.loads(written)["head"] == shas["last"]
+    script.write("product/stories/three.md", story("STORY-3", "review"))
+    head = script.commit("2026-01-21")
+    assert script.read(cache_dir=cache) == script.read()
+    assert json.loads(stored.read_bytes())["head"] == head
+    elsewhere = script.commit("2026-01-22", "no product file changed")
+    assert script.read(cache_dir=cache) == script.read()
+    assert json.loads(stored.read_bytes())["head"] == elsewhere  # nothing left to replay
 
 
 @pytest.mark.parametrize(
@@ -293,20 +320,56 @@ def test_each_appended_commit_read_warm_equals_a_cold_read(tmp_path: Path) -> No
     assert warm == script.read() and "STORY-4" not in warm.items
 
 
+def _spoil(data: dict[str, Any], where: str, value: object) -> None:
+    """Put `value` at `where` in a cache's JSON: `events.N` (the last of column N, or the
+    whole of the operations' string), `names`, `files.id`, `files.fields` or `files.clauses`
+    (of the first file)."""
+    part, _, at = where.partition(".")
+    if part == "events" and at == "1":
+        data["events"][1] = value
+    elif part == "events":
+        data["events"][int(at)][-1] = value
+    elif part == "names":
+        data["names"][-1] = value
+    else:
+        row = next(iter(data["files"].values()))
+        column = {"id": 1, "fields": 3, "clauses": 4}[at]
+        row[column] = value if at == "id" else [*row[column], value]
+
+
 @pytest.mark.parametrize(
-    ("column", "value"),
-    [(0, True), (0, -1), (0, 1.5), (1, "drop"), (2, 7), (3, None), (4, ["done"]), (4, {})],
+    ("where", "value"),
+    [
+        ("events.0", True),
+        ("events.0", -1),
+        ("events.0", 1.5),
+        ("events.1", "cst?"),
+        ("events.1", ["set"]),
+        ("events.2", 10**6),
+        ("events.2", -1),
+        ("events.3", None),
+        ("events.3", "status"),
+        ("events.4", -2),
+        ("events.4", ["done"]),
+        ("events.4", {}),
+        ("names", 7),
+        ("files.id", 10**6),
+        ("files.id", "STORY-1"),
+        ("files.fields", 0),
+        ("files.clauses", 3),
+    ],
 )
-def test_a_cache_with_a_bad_event_column_is_not_trusted(
-    tmp_path: Path, column: int, value: object
+def test_a_cache_with_a_bad_column_is_not_trusted(
+    tmp_path: Path, where: str, value: object
 ) -> None:
-    """Each event column is checked as a whole: one wrong value anywhere discards the file."""
+    """Each column (of the events, the names, the files) is checked as a whole: one wrong
+    value anywhere discards the file, and the history is read cold."""
     script, _ = scripted(tmp_path / "repo")
     cache = tmp_path / "cache"
     cold = script.read(cache_dir=cache)
     (stored,) = cache.iterdir()
     data = json.loads(stored.read_text(encoding="utf-8"))
-    data["events"][column][-1] = value
+    _spoil(data, where, value)
     stored.write_text(json.dumps(data), encoding="utf-8")
     assert script.read(cache_dir=cache) == cold
     fresh = tmp_path / "fresh"

@@ -25,6 +25,7 @@ from roadmark.spec.ids import (
     is_address,
     is_id,
     is_local_id,
+    references_starting_with,
     split_address,
 )
 
@@ -217,6 +218,21 @@ def test_every_id_reads_whole_in_prose_unless_it_ends_in_punctuation(item_id: st
 def test_references_in_prose() -> None:
     found = REFERENCE_IN_PROSE.findall("See STORY-1. Then PRD-3/R-2, R2026.2- and x_y.")
     assert found == ["See", "STORY-1", "Then", "PRD-3/R-2", "R2026.2", "and", "x_y"]
+
+
+@given(st.text(alphabet="SPRxa-./_1 ", max_size=30))
+def test_references_starting_with_some_letters_read_as_any_reference(text: str) -> None:
+    # From one of its letters, it reads what REFERENCE_IN_PROSE reads there.
+    scan = references_starting_with("PS")
+    for start, letter in enumerate(text):
+        found = scan.match(text, start)
+        expected = REFERENCE_IN_PROSE.match(text, start) if letter in "PS" else None
+        assert (found and found[0]) == (expected and expected[0])
+
+
+def test_references_starting_with_some_letters_pass_over_other_words() -> None:
+    found = references_starting_with("PS").findall("see STORY-1. Then PRD-3/R-2, R2026.2.")
+    assert found == ["STORY-1", "PRD-3/R-2"]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from roadmark.render.deferred import fill_parts
 from sites import Node, Site, build, mkdocs_config, spec, write_project
 
 PRD_1 = "product/prds/PRD-1.md"
@@ -192,3 +193,17 @@ def test_a_prefix_with_slashes_keeps_attachments_beside_their_pages(tmp_path: Pa
         built.resolve("specs/stories/STORY-9.md", image.get("src"))[0] == "specs/stories/flow.png"
     )
     assert (built.site_dir / "specs" / "stories" / "flow.png").is_file()
+
+
+def test_placeholders_are_filled_and_other_text_is_left_as_it_was() -> None:
+    page = (
+        "<p>x</p><!-- roadmark:part head --><!-- roadmark:part Head -->"
+        "<!-- roadmark:part <!-- roadmark:part trace --> <!-- roadmark:part gone -->"
+        "<!-- roadmark:part a b -->"
+    )
+    found: set[str] = set()
+    filled = fill_parts(page, {"head": "<h>", "trace": "<t>"}, found)
+    assert filled == (
+        "<p>x</p><h><!-- roadmark:part Head --><!-- roadmark:part <t> <!-- roadmark:part a b -->"
+    )
+    assert found == {"head", "trace", "gone"}

@@ -63,6 +63,9 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("index_columns", {"story": "status"}),
     ("index_columns", {"story": ["estimat"]}),  # its shape is right; no such column
     ("index_columns", {"storey": ["status"]}),
+    ("release_notes_types", 3),
+    ("release_notes_types", []),
+    ("release_notes_types", ["feature", "chore"]),  # its shape is right; no such type
 ]
 """At least one wrong value (type, range, content) per option."""
 
@@ -158,12 +161,12 @@ def _plugin(root: Path) -> RoadmarkPlugin:
 @pytest.mark.roadmark("STORY-68/AC-1")
 def test_the_plugin_keeps_only_what_outlives_a_build(tmp_path: Path) -> None:
     """Built once, the plugin instance holds its options, the spec cache, the history last
-    read, whether it serves and the build under way: every other piece of state is the
-    build's."""
+    read, whether it serves, the preview (what the next incremental rebuild starts from)
+    and the build under way: every other piece of state is the build's."""
     root = _project(tmp_path, "STORY-1", "First", "2026-01-01")
     build(root)
     plugin = _plugin(root)
-    assert set(vars(plugin)) == {"config", "_cache", "_history", "_serving", "_build"}
+    assert set(vars(plugin)) == {"config", "_cache", "_history", "_serving", "_preview", "_build"}
     assert plugin.product is not None
     assert list(plugin.product.graph.items) == ["STORY-1"]
 

@@ -4,6 +4,7 @@ preview relies on (`roadmark.site.preview`): a release that changes them fails h
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import subprocess
@@ -14,11 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from mkdocs.commands import build as mkdocs_build_module
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.utils import CountHandler
 
+from roadmark.site import preview
 from sites import DOCS, EPOCH, PRODUCT, TOOL_ENV, build, mkdocs_config, write_project
 
 BROKEN = "product/stories/STORY-1.md"
@@ -124,3 +128,44 @@ def test_fifty_rebuilds_in_one_process_keep_objects_and_memory_flat(tmp_path: Pa
     assert frozen == {0}, "a rebuild froze objects out of the collector"
     assert max(objects) - objects[0] < 2_000, f"tracked objects grew: {objects[0]} → {objects}"
     assert max(rss) - rss[0] < 16 * 2**20, f"resident memory grew by {max(rss) - rss[0]} bytes"
+
+
+# --- The internals the incremental preview relies on (`site/preview.py`) ---------------------
+
+
+def test_mkdocs_renders_a_page_in_two_steps_that_take_what_the_preview_passes() -> None:
+    """`render_page` calls MkDocs' own page steps; their parameters must stay as they are."""
+    populate = inspect.signature(mkdocs_build_module._populate_page)
+    assert list(populate.parameters)[:3] == ["page", "config", "files"]
+    build_page = inspect.signature(mkdocs_build_module._build_page)
+    assert list(build_page.parameters)[:5] == ["page", "config", "doc_files", "nav", "env"]
+    assert "excluded" in build_page.parameters
+
+
+def test_the_live_reload_server_rebuilds_through_its_builder_attribute() -> None:
+    """The preview replaces `server.builder`; the build loop must call that attribute."""
+    loop = inspect.getsource(LiveReloadServer._build_loop)
+    assert "self.builder()" in loop
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=".")
+    try:
+        preview.install_builder(server, print)
+        assert server.builder is print
+    finally:
+        server.server_close()  # its socket is made, never bound
+
+
+def test_material_search_keeps_its_entries_in_page_order_until_it_writes_them(
+    tmp_path: Path,
+) -> None:
+    """The preview swaps a page's entries in `search_index.entries` before the index is
+    written; Material must keep them there, one page's together, as `on_page_context` adds
+    them."""
+    project = write_project(tmp_path / "p", DOCS, mkdocs_config(plugins=["search"]))
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "s"))
+    mkdocs_build(config)
+    entries = preview.search_entries(config)
+    assert entries is not None and entries
+    written = json.loads((tmp_path / "s/search/search_index.json").read_text(encoding="utf-8"))
+    assert written["docs"] == entries
+    pages = [str(entry["location"]).partition("#")[0] for entry in entries]
+    assert pages == sorted(pages, key=pages.index)  # each page's entries come together

@@ -152,6 +152,33 @@ def test_serve_rebuilds_on_edit_and_survives_broken_yaml(server: Server, tmp_pat
     assert sorted(project.rglob("*")) == files
 
 
+@pytest.mark.roadmark("STORY-89/AC-5")
+def test_make_serve_shows_an_edit_by_rendering_only_the_pages_it_changes(
+    server: Server, tmp_path: Path
+) -> None:
+    """`make serve` runs the command this server runs; a title edit is rendered by the
+    incremental preview (logged with how many pages), and a new file by a full rebuild."""
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    assert "mkdocs serve --livereload" in recipe
+    project = tmp_path / "project"
+    spec = project / STORY
+    server.wait_for("the story page", server.page_shows(STORY_URL, "STORY-1 · JSON export"))
+
+    spec.write_text(spec.read_text(encoding="utf-8").replace("title: JSON export", "title: Bulk"))
+    server.wait_for("the new title", server.page_shows(STORY_URL, "STORY-1 · Bulk"))
+    server.wait_for("the epic's page", server.page_shows("product/epics/EPIC-1/", "Bulk"))
+    rebuilt = re.compile(r"roadmark: preview: rebuilt \d+ of \d+ pages in [\d.]+ s")
+    server.wait_for("the preview's log line", lambda: bool(rebuilt.search(server.output())))
+    assert "preview: full rebuild" not in server.output()
+
+    (project / "product/stories/STORY-9.md").write_text(
+        spec.read_text(encoding="utf-8").replace("STORY-1", "STORY-9"), encoding="utf-8"
+    )
+    server.wait_for("the new story", server.page_shows("product/stories/STORY-9/", "STORY-9"))
+    assert "roadmark: preview: full rebuild: 1 file(s) added or removed" in server.output()
+
+
 def generated_product(folder: Path, stories: int) -> Path:
     """A benchmark corpus of `stories` stories, served with `strict: true` as we recommend."""
     config = generated_corpus(folder, stories) / "mkdocs.yml"

@@ -24,15 +24,19 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from .plan.progress import progress_by_item, progress_of, stories_under
+from .plan.release_notes import plan_release_notes
 from .plan.roadmap import plan_roadmap
 from .plan.schedule import RoadmapOptions
 from .render.item_table import render_item_table
 from .render.markdown import Linker, progress_bar
+from .render.release_notes import render_release_notes
 from .render.roadmap import VIEWS, render_roadmap
 from .render.site_pages import item_paths, page_prefix
+from .spec.options import read_options
 from .spec.product import Product, load_product
 from .spec.project import load_project
 from .spec.today import resolve_today
+from .text.suggest import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,8 @@ class Published:
     product: Product
     item_pages: Mapping[str, str]
     options: RoadmapOptions
+    release_notes_types: tuple[str, ...]
+    """The `release_notes_types` option: the story types release notes list."""
 
 
 _Macro = TypeVar("_Macro", bound=Callable[..., str])
@@ -59,7 +65,7 @@ class MacrosEnv(Protocol):
 
 
 def define_env(env: MacrosEnv) -> None:
-    """Register the `roadmap`, `items` and `progress` macros.
+    """Register the `roadmap`, `items`, `progress` and `release_notes` macros.
 
     Long because the macros are closures over one product source, each registered under
     its own name and signature, which are what page authors write.
@@ -128,6 +134,23 @@ def define_env(env: MacrosEnv) -> None:
             raise ValueError(f"progress: no item has the id '{item_id}'")
         return progress_bar(progress_of(stories_under(item, product.graph), product.settings))
 
+    @env.macro
+    @pass_context
+    def release_notes(context: Context, release: str, level: int = 2) -> str:
+        """A release's notes: its done stories by epic and by type, with their summaries."""
+        published = source.get()
+        graph, settings = published.product.graph, published.product.settings
+        item = graph.get(release)
+        if item is None or item.kind != "release":
+            known = [found.id for found in graph.of_kind("release")]
+            raise ValueError(
+                f"release_notes: '{release}' is not the id of a release"
+                + did_you_mean(str(release), known)
+            )
+        types = published.release_notes_types
+        notes = plan_release_notes(graph, settings, release, types)
+        return render_release_notes(notes, _linker(published, context), level=level)
+
 
 class _Source:
     """Finds the published product once it exists: from the plugin, else from disk."""
@@ -141,7 +164,8 @@ class _Source:
         conf = self._conf()
         plugin = _roadmark_plugin(conf)
         if plugin is not None and plugin.product is not None:
-            return Published(plugin.product, plugin.item_pages, plugin.roadmap_options())
+            types = _release_notes_types(plugin)
+            return Published(plugin.product, plugin.item_pages, plugin.roadmap_options(), types)
         if self._loaded is None:
             self._loaded = _load(conf)
         return self._loaded
@@ -156,6 +180,13 @@ def _roadmark_plugin(conf: Any) -> Any:
     return None
 
 
+def _release_notes_types(plugin: Any) -> tuple[str, ...]:
+    """The running plugin's `release_notes_types`, as MkDocs validated it, read again
+    through its declaration: its config is a mapping, so nothing of MkDocs is imported."""
+    raw = _lookup(getattr(plugin, "config", None), "release_notes_types")
+    return read_options({"release_notes_types": raw}).release_notes_types
+
+
 def _load(conf: Any) -> Published:
     """Load the product as `roadmark check` does, for engines that do not run the plugin."""
     config_file = _lookup(conf, "config_file_path")
@@ -164,7 +195,8 @@ def _load(conf: Any) -> Published:
     options = project.options  # read and checked as the plugin reads them (`spec/options.py`)
     today, _ = resolve_today(options.today)
     pages = item_paths(product, page_prefix(options.prefix, project.settings))
-    return Published(product, pages, RoadmapOptions.configured(options, today))
+    roadmap_options = RoadmapOptions.configured(options, today)
+    return Published(product, pages, roadmap_options, options.release_notes_types)
 
 
 def _linker(published: Published, context: Context) -> Linker:

@@ -5,6 +5,7 @@ item, field, requirement, criterion, resolved link and problem, and the trace
 from requirements to tests. `--view trace` exports the traceability matrix
 alone: as CSV or XLSX, one row per requirement × story × criterion × test.
 `--format needs` writes the items as sphinx-needs needs (its `needimport` reads them).
+`--view release-notes --release R1` writes one release's notes as Markdown for a GitHub release.
 Test results come from the `test_results` option in mkdocs.yml, or `--test-results`.
 Columns, schemas and the sphinx-needs setup are in docs/exports.md.
 """
@@ -25,6 +26,7 @@ from ..history.export import COLUMNS as HISTORY_COLUMNS
 from ..history.export import history_cells, history_json, project_history
 from ..plan.health import plan_health
 from ..plan.progress import progress_by_item
+from ..plan.release_notes import plan_release_notes
 from ..plan.roadmap import plan_product
 from ..plan.schedule import RoadmapOptions
 from ..render.export import export_json, export_trace_json
@@ -32,10 +34,12 @@ from ..render.export_csv import table_csv
 from ..render.export_needs import NeedsOptions, export_needs
 from ..render.export_table import Table, item_table, trace_table
 from ..render.export_xlsx import MissingExtra, table_xlsx
+from ..render.release_notes import release_notes_markdown
 from ..spec.product import Product, load_product
 from ..spec.project import Project
 from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
+from ..text.suggest import did_you_mean
 from ..trace.coverage import Trace, build_trace
 from .atomic import CannotWrite, write_atomic
 from .check import add_config_argument, add_path_argument
@@ -43,7 +47,9 @@ from .config import load_project
 from .problem_formats import display_path, format_problems
 from .results import add_results_argument, load_evidence
 
-FORMATS = ("json", "csv", "xlsx", "needs")
+FORMATS = ("json", "csv", "xlsx", "needs", "markdown")
+NOTES_VIEW = "release-notes"
+"""The one view that is not a table: one release's notes, as Markdown only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ JSON: dict[str, Callable[[Export], str]] = {
     "history": lambda export: history_json(project_history(export.project, export.today, _HISTORY)),
 }
 """The JSON of each view (its schema is in `render/export_schema.py`)."""
+VIEWS = (*TABLES, NOTES_VIEW)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,15 +89,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        default="json",
-        help="default: json; xlsx needs --output and the xlsx extra; needs: items only",
+        help="default: json (markdown for release-notes); xlsx needs --output and the xlsx"
+        " extra; needs: items only; markdown: release-notes only",
     )
     parser.add_argument(
         "--view",
-        choices=tuple(TABLES),
+        choices=VIEWS,
         default="items",
         help="items (default): every item; trace: the traceability matrix;"
-        " history: every value each field took, by commit, read from git",
+        " history: every value each field took, by commit, read from git;"
+        " release-notes: the done stories of the release --release names",
+    )
+    parser.add_argument(
+        "--release", metavar="ID", help="the release of --view release-notes, e.g. R1"
     )
     parser.add_argument(
         "--excel",
@@ -105,7 +116,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the export; problems in the specs are included, not fatal."""
-    _check_usage(args)
+    args.format = _check_usage(args)
     cwd = Path.cwd().resolve()
     project = load_project(args.path, args.config, cwd)
     product = load_product(project.root, project.settings, one_shot=True)
@@ -122,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(str(exc)) from None
         _write_bytes(args.output, data)
         return 0
-    text = _text(export, args.format, args.view, excel=args.excel)
+    if args.view == NOTES_VIEW:
+        text = _release_notes(export, args.release)
+    else:
+        text = _text(export, args.format, args.view, excel=args.excel)
     if args.output:
         write_atomic(args.output, text)  # a failed export leaves the previous one whole
     else:
@@ -130,14 +144,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_usage(args: argparse.Namespace) -> None:
-    """Refuse the combinations no export has, before anything is read."""
-    if args.format == "xlsx" and args.output is None:
+def _check_usage(args: argparse.Namespace) -> str:
+    """Refuse the combinations no export has, before anything is read; the format chosen."""
+    notes = args.view == NOTES_VIEW
+    chosen: str = args.format or ("markdown" if notes else "json")
+    if notes and chosen != "markdown":
+        raise ConfigError("--view release-notes is written as --format markdown only")
+    if notes and args.release is None:
+        raise ConfigError("--view release-notes needs --release ID, the release to write")
+    if not notes and chosen == "markdown":
+        raise ConfigError("--format markdown is for --view release-notes")
+    if not notes and args.release is not None:
+        raise ConfigError("--release is for --view release-notes")
+    if chosen == "xlsx" and args.output is None:
         raise ConfigError("--format xlsx writes a file: give it with --output FILE")
-    if args.format == "needs" and args.view != "items":
+    if chosen == "needs" and args.view != "items":
         raise ConfigError("--format needs exports the items view only")
-    if args.excel and args.format != "csv":
+    if args.excel and chosen != "csv":
         raise ConfigError("--excel is for --format csv")
+    return chosen
 
 
 def _text(export: Export, format_: str, view: str, *, excel: bool) -> str:
@@ -149,6 +174,20 @@ def _text(export: Export, format_: str, view: str, *, excel: bool) -> str:
         name = export.project.root.name
         return export_needs(export.product, NeedsOptions(name, export.today))
     return JSON[view](export)
+
+
+def _release_notes(export: Export, release: str) -> str:
+    """One release's notes as Markdown for a GitHub release; ConfigError (a usage error)
+    when no release has that id."""
+    graph, settings = export.product.graph, export.product.settings
+    item = graph.get(release)
+    if item is None or item.kind != "release":
+        releases = [found.id for found in graph.of_kind("release")]
+        raise ConfigError(
+            f"--release: no release has the id '{release}'" + did_you_mean(release, releases)
+        )
+    types = export.project.options.release_notes_types
+    return release_notes_markdown(plan_release_notes(graph, settings, release, types))
 
 
 def _items(export: Export) -> Table:

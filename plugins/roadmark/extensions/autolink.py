@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +33,7 @@ from markdown.util import HTML_PLACEHOLDER, AtomicString
 
 from ..render.html import plain
 from ..spec.ids import REFERENCE_IN_PROSE
+from .targets import LinkTargets, candidates
 
 __all__ = ["PRIORITY", "AutolinkExtension", "AutolinkTreeprocessor", "LinkTarget", "makeExtension"]
 
@@ -64,7 +65,9 @@ _REF = (
 """A candidate, not a piece of a longer word, path, query, e-mail address or placeholder."""
 _URL = r"(?<![\w.+-]) (?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:) \S*+"
 """A URL, skipped whole so that no id inside it can match."""
-_URL_HINT = re.compile(r"://|www\.|mailto:")
+
+_FEW_KNOWN = 32
+"""Up to how many ids a page names, each is looked for in each of its texts."""
 
 _STASHED = re.compile(_PLACEHOLDER)
 _REF_AT = re.compile(_REF, re.VERBOSE)
@@ -105,9 +108,10 @@ class AutolinkExtension(markdown.Extension):
         """Link the keys of `targets` (ids such as `STORY-142`, addresses such as `PRD-3/R-2`).
 
         `targets` is read while rendering, not copied, so a caller may update it
-        between builds. `page` is the source path of the page being rendered when
-        not under MkDocs (MkDocs tells us itself); with neither, links are
-        absolute: `base_url` followed by the target's source path.
+        between builds; pages are scanned faster for a `LinkTargets` than for other
+        mappings. `page` is the source path of the page being rendered when not under
+        MkDocs (MkDocs tells us itself); with neither, links are absolute: `base_url`
+        followed by the target's source path.
         """
         super().__init__()
         self.targets = targets
@@ -136,8 +140,11 @@ class AutolinkTreeprocessor(Treeprocessor):
         """Link the ids in `root`, in place."""
         self.links = []
         # The ids the page names anywhere, found with one scan in C; most name a handful.
-        text = "\n".join(root.itertext())
-        known = self.extension.targets.keys() & REFERENCE_IN_PROSE.findall(text)
+        targets = self.extension.targets
+        scan = candidates(targets)
+        if scan is None:
+            return
+        known = targets.keys() & scan.findall("\n".join(root.itertext()))
         if not known:
             return
         file = rendered_file(self.md)
@@ -197,6 +204,9 @@ class _Linker:
         self.page = page
         self.page_url = page_url
         """The URL of the page being rendered (under MkDocs): links go to built URLs."""
+        self.from_url = relative_to(page_url) if page_url is not None else None
+        self.from_page = relative_to(page or "")
+        """Paths relative to the page's URL or to its source path, worked out once per page."""
         self.links: list[etree.Element] = []
         self.raw_depth = 0
         """How many raw HTML elements we are inside that must not be linked (`<a>`, `<code>`…)."""
@@ -230,13 +240,16 @@ class _Linker:
 
     def split(self, text: str) -> tuple[str, list[etree.Element]]:
         """Text before the first link, and the links, each with the text that follows it."""
-        known = [key for key in self.known if key in text]
+        if len(self.known) <= _FEW_KNOWN:
+            known = [key for key in self.known if key in text]
+        else:  # a roadmap names hundreds: read the words of each cell instead
+            known = list(self.known.intersection(REFERENCE_IN_PROSE.findall(text)))
         if not known:
             if "\x02" in text:
                 for match in _STASHED.finditer(text):
                     self.track(int(match["index"]))
             return text, []
-        if "\x02" in text or _URL_HINT.search(text):
+        if "\x02" in text or _may_hold_url(text):
             return self.scan(text)
         if self.raw_depth:
             return text, []
@@ -255,7 +268,7 @@ class _Linker:
     def scan(self, text: str) -> tuple[str, list[etree.Element]]:
         """`split` of text with raw HTML or URLs in it, which are followed in document order."""
         found = []
-        scan = _SCAN_URLS if _URL_HINT.search(text) else _SCAN
+        scan = _SCAN_URLS if _may_hold_url(text) else _SCAN
         for match in scan.finditer(text):
             kind = match.lastgroup  # "ref", "stash", or None for a URL
             if kind == "stash":
@@ -322,9 +335,14 @@ class _Linker:
         if target.page == self.page:
             # Just the anchor; a page linking to itself as a whole would go nowhere.
             return fragment or None
-        if self.page_url is not None and target.url is not None:
-            return relative_path(target.url, self.page_url) + fragment  # URLs come quoted
-        return quote(relative_path(target.page, self.page)) + fragment
+        if self.from_url is not None and target.url is not None:
+            return self.from_url(target.url) + fragment  # URLs come quoted
+        return quote(self.from_page(target.page)) + fragment
+
+
+def _may_hold_url(text: str) -> bool:
+    # Three substring searches: a regex alternation would try each at every character.
+    return "://" in text or "www." in text or "mailto:" in text
 
 
 def relative_path(path: str, page: str) -> str:
@@ -333,22 +351,38 @@ def relative_path(path: str, page: str) -> str:
     Plain string work: `posixpath.relpath` consults the working directory, which
     costs more than all the rest of a link. MkDocs calls the site's root `./`.
     """
+    return relative_to(page)(path)
+
+
+def relative_to(page: str) -> Callable[[str], str]:
+    """`relative_path(path, page)` as a function of `path`, for the many links of one page.
+
+    The page's folder and each folder above it are worked out once: a path then only has
+    to be tested for the deepest of them it lies in.
+    """
     here = page.removeprefix("./").split("/")[:-1]
-    there = path.removeprefix("./").split("/")
-    common = 0
-    for mine, theirs in zip(here, there[:-1], strict=False):
-        if mine != theirs:
-            break
-        common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:])
+    # Deepest first: ("a/b/", 0), ("a/", 1), ("", 2) for the page `a/b/c`.
+    folders = [
+        ("/".join(here[:depth]) + "/" if depth else "", len(here) - depth)
+        for depth in range(len(here), -1, -1)
+    ]
+
+    def relative(path: str) -> str:
+        path = path.removeprefix("./")
+        for folder, up in folders:
+            if path.startswith(folder):
+                return "../" * up + path[len(folder) :]
+        return path  # not reached: every path lies in the root, the last folder
+
+    return relative
 
 
 # Python-Markdown looks this name up when an extension is given as a module path.
 def makeExtension(**kwargs: Any) -> AutolinkExtension:
     """Build the extension by module path, with targets given as plain mappings."""
     targets = kwargs.pop("targets", {})
-    kwargs["targets"] = {
-        key: value if isinstance(value, LinkTarget) else LinkTarget(**value)
+    kwargs["targets"] = LinkTargets(
+        (key, value if isinstance(value, LinkTarget) else LinkTarget(**value))
         for key, value in targets.items()
-    }
+    )
     return AutolinkExtension(**kwargs)

@@ -18,9 +18,12 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
+from itertools import accumulate
 
 from ..spec.settings import Settings
 from .model import BurnupPoint, Commit, Forecast, ItemHistory, ReleaseHistory
@@ -34,6 +37,8 @@ TRIALS = 1000
 """The Monte Carlo runs of a forecast."""
 LONGEST = 520
 """Most weeks a trial runs (ten years): a trickle of throughput cannot loop for ever."""
+BLOCK = 4096
+"""The generator's words drawn at once by `draws`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,41 @@ Share = tuple[str, float | None, bool]
 """A story's part in its release: (release, estimate, done)."""
 
 
+@dataclass(slots=True)
+class _Sums:
+    """One release's running totals, kept exact as each story joins or leaves it: whole
+    points as an int, any fractions as a `Fraction`, so the order stories come and go in
+    never changes a total (a float sum would), and a day costs its changed stories only."""
+
+    shares: dict[str, Share] = field(default_factory=dict)
+    points: int = 0
+    fraction: Fraction = Fraction(0)
+    done_points: int = 0
+    done_fraction: Fraction = Fraction(0)
+    done: int = 0
+    unestimated: int = 0
+    moved: bool = True
+    """Whether a story joined or left since its last tally (its members are listed again)."""
+
+    def add(self, item_id: str, share: Share, sign: int) -> None:
+        """Count a story in (`sign` 1) or out (-1)."""
+        if sign > 0:
+            self.shares[item_id] = share
+        else:
+            del self.shares[item_id]
+        _, value, done = share
+        self.done += sign if done else 0
+        if value is None:
+            self.unestimated += sign
+        elif value.is_integer():
+            self.points += sign * int(value)
+            self.done_points += sign * int(value) if done else 0
+        else:
+            self.fraction += sign * Fraction(value)
+            if done:
+                self.done_fraction += sign * Fraction(value)
+
+
 class Tallier:
     """Every release's scope and done work, day after day, recounting only the stories that
     changed (all of them when an epic, a PRD, a release or an id changed)."""
@@ -106,14 +146,8 @@ class Tallier:
         self.settings = settings
         self.final = final
         self.shares: dict[str, Share] = {}
+        self.sums: dict[str, _Sums] = {}
         self.tallies: dict[str, Tally] = {}
-        # The shares again, by release: a day recounts only its touched releases' stories,
-        # not every story of the product.
-        self.by_release: dict[str, dict[str, Share]] = {}
-        self.last: dict[str, Tally] = {}
-        """The tallies a day replaces, for their members."""
-        self.ids: dict[str, set[str]] = {}
-        """The story ids the members of each release's last tally were built from."""
 
     def update(self, state: Mapping[str, Fields], changed: set[str] | None) -> dict[str, Tally]:
         """The tallies after a day whose changed ids are `changed` (None: anything)."""
@@ -124,25 +158,27 @@ class Tallier:
             for item_id in changed
         )
         if changed is None or not stories_only:
-            self.shares, self.by_release = {}, {}
+            self.shares, self.sums, self.tallies = {}, {}, {}
             changed = set(state)
         touched: set[str] = set()
         for item_id in changed:
             old = self.shares.pop(item_id, None)
+            share = self._share(item_id, state)
             if old is not None:
                 touched.add(old[0])
-                del self.by_release[old[0]][item_id]
-        for item_id in changed:
-            share = self._share(item_id, state)
+                self.sums[old[0]].add(item_id, old, -1)
             if share is not None:
                 self.shares[item_id] = share
-                self.by_release.setdefault(share[0], {})[item_id] = share
+                self.sums.setdefault(share[0], _Sums()).add(item_id, share, 1)
                 touched.add(share[0])
-        if not stories_only:
-            touched = {share[0] for share in self.shares.values()}
-            self.tallies = {}
-        self.last = {release: self.tallies.pop(release) for release in touched & set(self.tallies)}
-        self._count(touched)
+            # A story that stays in its release (most days: it moved along its workflow)
+            # leaves the release's members as they were.
+            if old is not None and (share is None or old[0] != share[0]):
+                self.sums[old[0]].moved = True
+            if share is not None and (old is None or old[0] != share[0]):
+                self.sums[share[0]].moved = True
+        for release in touched:
+            self._count(release)
         return dict(self.tallies)
 
     def _share(self, item_id: str, state: Mapping[str, Fields]) -> Share | None:
@@ -156,29 +192,25 @@ class Tallier:
             return None
         return release, estimate(fields), is_done(fields, self.settings)
 
-    def _count(self, releases: set[str]) -> None:
-        for release in releases:
-            shares = self.by_release.get(release)
-            if shares:
-                self.tallies[release] = self._tally(release, shares)
-
-    def _tally(self, release: str, shares: Mapping[str, Share]) -> Tally:
-        points = [share[1] for share in shares.values()]
-        done = [share[1] for share in shares.values() if share[2]]
+    def _count(self, release: str) -> None:
+        sums = self.sums[release]
+        if not sums.shares:
+            self.tallies.pop(release, None)
+            return
+        last = self.tallies.get(release)
         # Most days only move stories along their workflow: the release keeps its members,
         # so the last day's set is reused rather than built again.
-        last = self.last.get(release)
-        if last is not None and last.stories == len(shares) and shares.keys() == self.ids[release]:
+        if last is not None and not sums.moved:
             members = last.members
         else:
-            members = frozenset(self.final.get(item_id, item_id) for item_id in shares)
-            self.ids[release] = set(shares)
-        return Tally(
-            points=sum(p or 0 for p in points),
-            done_points=sum(p or 0 for p in done),
-            stories=len(shares),
-            done_stories=len(done),
-            estimated=None not in points,
+            members = frozenset(self.final.get(item_id, item_id) for item_id in sums.shares)
+            sums.moved = False
+        self.tallies[release] = Tally(
+            points=float(sums.points + sums.fraction),
+            done_points=float(sums.done_points + sums.done_fraction),
+            stories=len(sums.shares),
+            done_stories=sums.done,
+            estimated=sums.unestimated == 0,
             members=members,
         )
 
@@ -212,19 +244,91 @@ def forecast(
     if remaining <= 0 or not any(sample > 0 for sample in samples):
         return None
     rng = random.Random(int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "big"))
-    weeks: list[int] = []
-    for _ in range(TRIALS):
-        left, count = remaining, 0
-        while left > 0 and count < LONGEST:
-            left -= rng.choice(samples)
-            count += 1
-        weeks.append(count)
+    if _whole(remaining, samples):
+        weeks = _whole_trials(int(remaining), samples, rng)
+    else:
+        weeks = _trials(remaining, samples, rng)
     weeks.sort()
 
     def percentile(share: float) -> date:
         return head_day + timedelta(weeks=weeks[math.ceil(share * TRIALS) - 1])
 
     return Forecast(percentile(0.5), percentile(0.85), samples)
+
+
+def _trials(remaining: float, samples: tuple[float, ...], rng: random.Random) -> list[int]:
+    """Each trial's weeks: draws taken away from what remains until nothing does."""
+    drawn = draws(rng, samples)
+    weeks: list[int] = []
+    for _ in range(TRIALS):
+        left, count = remaining, 0
+        while left > 0 and count < LONGEST:
+            left -= next(drawn)
+            count += 1
+        weeks.append(count)
+    return weeks
+
+
+def _whole(remaining: float, samples: tuple[float, ...]) -> bool:
+    """Whether every figure is a whole number, small enough that any sum of the draws is
+    exact: then a trial's weeks can be found in the running totals of the draws."""
+    top = max(samples) * LONGEST * TRIALS + remaining
+    return (
+        float(remaining).is_integer()
+        and all(sample >= 0 and float(sample).is_integer() for sample in samples)
+        and top < 2**53
+    )
+
+
+def _whole_trials(remaining: int, samples: tuple[float, ...], rng: random.Random) -> list[int]:
+    """`_trials` for whole figures, the same weeks found faster: a trial from draw `start`
+    ends at the first running total (`totals[i]`, the first `i` draws) that reaches the
+    remaining work past `totals[start]`, or after `LONGEST` weeks; the next starts there."""
+    totals: list[float] = [0.0]
+    blocks = tries(rng, len(samples))
+    weeks: list[int] = []
+    start = 0
+    for _ in range(TRIALS):
+        while len(totals) <= start + LONGEST:
+            added = accumulate(map(samples.__getitem__, next(blocks)), initial=totals[-1])
+            next(added)  # the initial total is the last one already kept
+            totals.extend(added)
+        end = bisect_left(totals, totals[start] + remaining, start + 1, start + LONGEST + 1)
+        count = min(end - start, LONGEST)
+        weeks.append(count)
+        start += count
+    return weeks
+
+
+def draws(rng: random.Random, samples: tuple[float, ...]) -> Iterator[float]:
+    """The samples `rng.choice(samples)` would draw, one call after another (see `tries`)."""
+    for block in tries(rng, len(samples)):
+        yield from map(samples.__getitem__, block)
+
+
+def tries(rng: random.Random, count: int) -> Iterator[Sequence[int]]:
+    """The indices `rng.choice` picks from `count` samples, one call after another, a block at
+    a time (a forecast draws hundreds of thousands: one call each was most of its cost).
+
+    CPython's `choice` takes the top `k` bits (the bit length of the count) of one 32-bit
+    word of the generator per try and tries again when they are the count or more;
+    `getrandbits(32 * n)` gives `n` such words, least significant first. So the top byte of
+    each word, shifted, is a try: the same picks in the same order, which a test checks
+    against `choice` itself. Counts of more than 255 take `choice` as it is.
+    """
+    bits = count.bit_length()
+    if not count:
+        raise IndexError("no samples to draw from")
+    if bits > 8:
+        every = range(count)
+        while True:
+            yield [rng.choice(every) for _ in range(BLOCK)]
+    shift = 8 - bits
+    picks = bytes(byte >> shift for byte in range(256))
+    refused = bytes(byte for byte in range(256) if byte >> shift >= count)
+    while True:
+        words = rng.getrandbits(32 * BLOCK).to_bytes(4 * BLOCK, "little")
+        yield words[3::4].translate(picks, refused)
 
 
 def _release(
@@ -259,7 +363,8 @@ def _release(
         return BurnupPoint(day, float(tally.stories), float(tally.done_stories))
 
     points = tuple(point(day, tally) for day, tally in daily)
-    ever = frozenset().union(*(tally.members for _, tally in daily))
+    # Most days share their members' set with the day before: each distinct set once.
+    ever = frozenset().union(*{id(tally.members): tally.members for _, tally in daily}.values())
     last = daily[-1][1] if daily else empty
     remaining = points[-1].scope - points[-1].done if points else 0
     return ReleaseHistory(

@@ -5,9 +5,12 @@ never published. Anyone can write into it, so it is trusted for nothing: a file 
 version, for other settings, or of the wrong shape is ignored (and overwritten by the next
 write), and the history is read cold instead.
 
-The layout is flat so a warm build loads it fast: the events are stored as five columns
-(numbers, operations, ids, keys, values) rather than one small list each, and are checked a
-column at a time (the types of a whole column at once) before being zipped back together.
+The layout is flat so a build after a new commit loads and writes it fast: every id, field
+name and value is stored once in a table of `names` and referred to by its index, the
+events are five columns (numbers, operations as one letter each, then ids, keys and values
+as indices) rather than one small list each, and every column is checked as a whole (its
+types and its range at once) before the events are zipped back together. The texts come
+back shared, so the dictionaries that the derivation keys by them hash each one once.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from ..spec.settings import Settings
-from .replay import Event, Replay, from_json, to_json
+from .replay import Event, Replay, View
 
-VERSION = 3
+VERSION = 4
 """Bumped whenever what is stored changes meaning."""
 
-OPERATIONS = frozenset({"create", "set", "touch", "reword", "rename", "delete"})
+OPERATIONS = {"c": "create", "s": "set", "t": "touch", "w": "reword", "r": "rename", "d": "delete"}
+"""Each operation's letter in the file."""
+LETTERS = {name: letter for letter, name in OPERATIONS.items()}
 
 
 def cache_file(cache_dir: Path, folder: str, settings_key: str) -> Path:
@@ -64,15 +69,8 @@ def paused_gc() -> Iterator[None]:
 
 def save(path: Path, replay: Replay, settings_key: str) -> None:
     """Write the cache whole or not at all; a folder that cannot be written is no error."""
-    data = {
-        "version": VERSION,
-        "settings": settings_key,
-        "head": replay.head,
-        "skipped": replay.skipped,
-        "commits": [list(commit) for commit in replay.commits],
-        "events": [list(column) for column in zip(*replay.events, strict=True)] or [[]] * 5,
-        "files": {path: [blob, to_json(view)] for path, (blob, view) in replay.files.items()},
-    }
+    data = _encode(replay)
+    data.update(version=VERSION, settings=settings_key)
     # ASCII: a path git stores in another encoding is a lone surrogate here, which UTF-8
     # cannot write but a JSON escape can.
     text = json.dumps(data, separators=(",", ":"))
@@ -89,18 +87,52 @@ def save(path: Path, replay: Replay, settings_key: str) -> None:
                 temporary.unlink()
 
 
+def _encode(replay: Replay) -> dict[str, Any]:
+    """The replay as JSON values: texts as indices into one table of names."""
+    index: dict[str, int] = {}
+    # setdefault's default is read before the text is added: a new text gets the next index.
+    number = index.setdefault
+    numbers, ops, items, keys, values = list(zip(*replay.events, strict=True)) or [()] * 5
+    files = {
+        path: [
+            blob,
+            number(view.id, len(index)),
+            number(view.kind, len(index)),
+            [number(text, len(index)) for pair in view.fields for text in pair],
+            [text for pair in view.clauses for text in pair],
+            view.prose,
+        ]
+        for path, (blob, view) in replay.files.items()
+    }
+    events = [
+        list(numbers),
+        "".join(LETTERS[op] for op in ops),
+        [number(text, len(index)) for text in items],
+        [number(text, len(index)) for text in keys],
+        [-1 if text is None else number(text, len(index)) for text in values],
+    ]
+    return {
+        "head": replay.head,
+        "skipped": replay.skipped,
+        "commits": [list(commit) for commit in replay.commits],
+        "names": list(index),
+        "events": events,
+        "files": files,
+    }
+
+
 def _replay(data: Any, settings_key: str) -> Replay | None:
     if data.get("version") != VERSION or data.get("settings") != settings_key:
         return None
     head, skipped = data["head"], data["skipped"]
     if not isinstance(head, str) or not isinstance(skipped, int) or skipped < 0:
         return None
+    names = data["names"]
+    if not isinstance(names, list) or not _all(names, str):
+        raise ValueError("not names")
     commits = [_commit(entry) for entry in data["commits"]]
-    events = _events(data["events"], len(commits))
-    files = {
-        _text(path): (_text(held[0]), from_json(held[1])) for path, held in data["files"].items()
-    }
-    return Replay(head, commits, events, files, skipped)
+    events = _events(data["events"], len(commits), names)
+    return Replay(head, commits, events, _files(data["files"], names), skipped)
 
 
 def _commit(entry: Any) -> tuple[str, int, str]:
@@ -110,24 +142,68 @@ def _commit(entry: Any) -> tuple[str, int, str]:
     return _text(sha), time, _text(subject)
 
 
-_NONE = type(None)
-
-
-def _events(columns: Any, commits: int) -> list[Event]:
-    """The events back from their columns, each column's types checked in one pass."""
+def _events(columns: Any, commits: int, names: list[str]) -> list[Event]:
+    """The events back from their columns, each column's types and range checked in one pass."""
     numbers, ops, items, keys, values = columns
+    if not isinstance(numbers, list):
+        raise ValueError("not events")
     count = len(numbers)
-    if not all(isinstance(column, list) and len(column) == count for column in columns):
+    if not isinstance(ops, str) or not set(ops) <= OPERATIONS.keys() or len(ops) != count:
         raise ValueError("not events")
-    if not set(map(type, numbers)) <= {int} or (count and min(numbers) < 0):
+    if not all(
+        isinstance(column, list) and len(column) == count for column in (items, keys, values)
+    ):
         raise ValueError("not events")
-    if (count and max(numbers) >= commits) or not set(ops) <= OPERATIONS:
-        raise ValueError("not events")
-    if not set(map(type, items)) | set(map(type, keys)) <= {str}:
-        raise ValueError("not events")
-    if not set(map(type, values)) <= {str, _NONE}:
-        raise ValueError("not events")
-    return list(zip(numbers, ops, items, keys, values, strict=True))
+    _indices(numbers, 0, commits)
+    _indices(items, 0, len(names))
+    _indices(keys, 0, len(names))
+    _indices(values, -1, len(names))
+    # Index -1 is the last entry: None, a value removed.
+    table = [*names, None]
+    return list(
+        zip(
+            numbers,
+            map(OPERATIONS.__getitem__, ops),
+            map(names.__getitem__, items),
+            map(names.__getitem__, keys),
+            map(table.__getitem__, values),
+            strict=True,
+        )
+    )
+
+
+def _files(stored: Any, names: list[str]) -> dict[str, tuple[str, View]]:
+    """Each file's blob and view, every index and text checked once for all files."""
+    if not isinstance(stored, dict):
+        raise ValueError("not files")
+    # (path, blob, id, kind, fields, clauses, prose); ids, kinds and fields are indices.
+    rows = [(path, *row) for path, row in stored.items()]
+    if not all(len(row) == 7 and _all([row[4], row[5]], list) for row in rows):
+        raise ValueError("not files")
+    if not _all([text for row in rows for text in (row[1], *row[5], row[6])], str):
+        raise ValueError("not files")
+    _indices([index for row in rows for index in (row[2], row[3], *row[4])], 0, len(names))
+    get = names.__getitem__
+    files: dict[str, tuple[str, View]] = {}
+    for path, blob, item_id, kind, fields, clauses, prose in rows:
+        if len(fields) % 2 or len(clauses) % 2:
+            raise ValueError("not pairs")
+        pairs = tuple(zip(map(get, fields[::2]), map(get, fields[1::2]), strict=True))
+        marks = tuple(zip(clauses[::2], clauses[1::2], strict=True))
+        view = View(get(item_id), get(kind), pairs, marks, prose)
+        files[path] = (blob, view)
+    return files
+
+
+def _indices(column: list[Any], low: int, high: int) -> None:
+    """Every entry an int (not a bool) from `low` to below `high`."""
+    if column and (not _all(column, int) or min(column) < low or max(column) >= high):
+        raise ValueError("not indices")
+
+
+def _all(values: list[Any], kind: type) -> bool:
+    """Whether every value is exactly of `kind` (a bool is no int here)."""
+    return set(map(type, values)) <= {kind}
 
 
 def _text(value: Any) -> str:

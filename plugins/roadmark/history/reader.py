@@ -26,7 +26,8 @@ One `git log --first-parent` pass over the ref (`gitlog.py`), its new blobs read
 batch and parsed once each (`replay.py`), replayed into events that `cache.py` keeps by
 commit, from which `timeline.py`, `burnup.py`, `trends.py` and `suspects.py` derive the rest.
 A build after a few new commits loads the cache (flat columns, checked a column at a time),
-replays only those commits, and walks the days once for both the burn-up and the flow.
+replays only those commits (writing the cache again once `REFRESH` of them pile up), and walks
+the days once for both the burn-up and the flow.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ from .timeline import commits_of, item_histories, slips
 from .trends import Counted, FlowCounter, trends
 
 SHALLOW = "the clone is shallow: fetch the whole history (actions/checkout `fetch-depth: 0`)"
+REFRESH = 24
+"""New commits (or new file versions) replayed after which the cache is written again; fewer
+are replayed again by the next build, which costs less than writing the whole file."""
 BATCH_BYTES = 64 * 1024 * 1024
 """Most blob bytes read by one `git cat-file` call, so memory stays bounded."""
 
@@ -211,13 +215,19 @@ def _replay(
         return replay
     if replay.head is not None and not _ancestor(repo, replay.head, head):
         replay = Replay()  # the branch was rewritten: read it cold
-    commits = read_log(repo, head, folder, replay.head)
+    since = replay.head
+    commits = read_log(repo, head, folder, since)
     parsed = _parse_blobs(repo, commits, settings)
     replayer = Replayer(replay, lambda at, blob: _item_at(repo, at, blob, settings))
     for commit in commits:
         replayer.apply(commit, parsed)
     replay.head = head
-    if path is not None:
+    # A few new commits are cheaper to replay again next time than the whole file is to write:
+    # the file stays at its older head (still an ancestor) until enough work piles up. A head
+    # that moved without touching the product is written at once: nothing is left to replay.
+    if path is not None and (
+        since is None or not commits or max(len(commits), len(parsed)) >= REFRESH
+    ):
         cache.save(path, replay, key)
     return replay
 

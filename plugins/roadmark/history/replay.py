@@ -14,8 +14,6 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
-from typing import Any
 
 from ..review.changes import _prose, _words
 from ..review.renames import match_renames
@@ -255,27 +253,3 @@ def _differences(number: int, item_id: str, was: View | None, now: View) -> list
         if was.prose != now.prose:
             events.append((number, "reword", item_id, "", None))
     return events
-
-
-def to_json(view: View) -> list[Any]:
-    """A view as JSON values, for the cache."""
-    return [
-        view.id,
-        view.kind,
-        [list(p) for p in view.fields],
-        [list(p) for p in view.clauses],
-        view.prose,
-    ]
-
-
-def from_json(data: Any) -> View:
-    """A view back from `to_json`; ValueError (or TypeError) on anything else."""
-    item_id, kind, fields, clauses, prose = data
-    view = View(
-        item_id, kind, tuple((a, b) for a, b in fields), tuple((a, b) for a, b in clauses), prose
-    )
-    # The types of every text at once: a warm build checks thousands of views.
-    texts = chain((item_id, kind, prose), chain.from_iterable(view.fields + view.clauses))
-    if not set(map(type, texts)) <= {str}:
-        raise ValueError("not a view")
-    return view

@@ -39,10 +39,16 @@ def burnup(release: ReleaseHistory, due: date | None, linker: HtmlLinker) -> str
         band_label="Forecast, p50 to p85",
         marks=marks,
     )
-    rows = [
-        [point.day.isoformat(), figure_text(point.scope), figure_text(point.done)]
-        for point in points
-    ]
+    # Figures repeat from day to day: each is written once.
+    figures: dict[float, str] = {}
+
+    def figure(value: float) -> str:
+        text = figures.get(value)
+        if text is None:
+            text = figures[value] = figure_text(value)
+        return text
+
+    rows = [[point.day.isoformat(), figure(point.scope), figure(point.done)] for point in points]
     return (
         chart
         + forecast_sentence(release, due)

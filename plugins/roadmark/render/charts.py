@@ -80,8 +80,10 @@ def day_chart(
             f'<rect class="roadmark-chart__band" x="{_n(x1)}" y="{TOP}" '
             f'width="{_n(max(x2 - x1, 2))}" height="{HEIGHT - TOP - BOTTOM}"/>'
         )
+    # The days' x coordinates once for every line (a burn-up draws two over the same days).
+    xs = [_n(frame.x(day)) for day in days]
     for index, line in enumerate(series):
-        points = _steps(frame, days, line.values)
+        points = _steps(frame, days, line.values, xs)
         colour = f"roadmark-chart--c{_colour(index)}"
         # A dot where each line ends: the latest figure, visible even on a release's first day.
         shapes.append(
@@ -201,17 +203,23 @@ def short_day(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.day}"
 
 
-def _steps(frame: _Frame, days: Sequence[date], values: Sequence[float]) -> str:
-    """A step line: each value holds until the next day's."""
+def _steps(frame: _Frame, days: Sequence[date], values: Sequence[float], xs: list[str]) -> str:
+    """A step line: each value holds until the next day's (`xs`: each day's x, written)."""
     points: list[str] = []
-    for index, (day, value) in enumerate(zip(days, values, strict=True)):
-        y = _n(frame.y(value))
-        if index and values[index - 1] != value:
-            points.append(f"{_n(frame.x(day))},{_n(frame.y(values[index - 1]))}")
-        points.append(f"{_n(frame.x(day))},{y}")
+    # A line mostly holds its value from day to day: each value's y is written once.
+    ys: dict[float, str] = {}
+    last, before = values[0], ""
+    for index, (x, value) in enumerate(zip(xs, values, strict=True)):
+        y = ys.get(value)
+        if y is None:
+            y = ys[value] = _n(frame.y(value))
+        if index and last != value:
+            points.append(f"{x},{before}")
+        points.append(f"{x},{y}")
+        last, before = value, y
     # The last value holds to the end of its day.
     end = frame.x(min(days[-1] + timedelta(days=1), frame.first + timedelta(frame.days)))
-    points.append(f"{_n(end)},{_n(frame.y(values[-1]))}")
+    points.append(f"{_n(end)},{before}")
     return " ".join(points)
 
 

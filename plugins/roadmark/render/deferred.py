@@ -28,6 +28,8 @@ Parts = Callable[[Href], Mapping[str, str]]
 _PLACEHOLDER = "<!-- roadmark:part {key} -->"
 _PLACEHOLDERS = re.compile(r"<!-- roadmark:part ([a-z0-9-]+) -->")
 _MARKER = "<!-- roadmark:part "
+_MARKER_END = " -->"
+_KEY = re.compile("[a-z0-9-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +72,18 @@ def fill_parts(page_html: str, parts: Mapping[str, str], found: set[str] | None 
     """The built page with its placeholders replaced by their HTML; the keys of the
     placeholders it held are added to `found`."""
     seen = found if found is not None else set()
-
-    def filled(match: re.Match[str]) -> str:
-        seen.add(match[1])
-        return parts.get(match[1], "")
-
-    return _PLACEHOLDERS.sub(filled, page_html)
+    # Split at the marker rather than `_PLACEHOLDERS.sub`: the regex stops at every `<` of
+    # the whole built page, the string search only at the few markers.
+    pieces = page_html.split(_MARKER)
+    filled = [pieces[0]]
+    for piece in pieces[1:]:
+        key, end, rest = piece.partition(_MARKER_END)
+        if end and _KEY.fullmatch(key):
+            seen.add(key)
+            filled += (parts.get(key, ""), rest)
+        else:  # not a placeholder after all: the text stays as it was
+            filled += (_MARKER, piece)
+    return "".join(filled)
 
 
 def section_heading(title: str, anchor: str, permalinks: Permalinks) -> str:

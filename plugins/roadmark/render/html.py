@@ -65,6 +65,7 @@ def title_attr(value: object) -> str:
     return f' title="{html.escape(shown, quote=True)}"' if shown else ""
 
 
+@functools.lru_cache(maxsize=1024)  # statuses, kinds and results, on every row and badge
 def slug(value: str) -> str:
     """A CSS-class-safe form of a status or kind, e.g. `in-progress`."""
     return _SLUG.sub("-", value.lower()).strip("-") or "none"

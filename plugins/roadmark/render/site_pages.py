@@ -46,6 +46,9 @@ class ProductPage:
     listed: bool = True
     """Whether the navigation lists it; pages reached from a listed one (a PRD's trace, of
     which a big product has hundreds) are not."""
+    scope: str | None = None
+    """The item whose work alone the page shows (a PRD's trace), if it shows one item's:
+    only an edit near that item can change the page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,8 @@ class SitePage:
     """Renders the page's deferred parts once the site's URLs are known."""
     sections: tuple[Section, ...] = ()
     """Deferred parts that open a section of the page, in page order."""
+    scope: str | None = None
+    """For a page over the product, the item whose work alone it shows (`ProductPage`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +158,7 @@ def _product_page(
     content = page.render(Linker(item_pages, src_uri))
     # They repeat item titles by the hundred; search should lead to the items themselves.
     front = _front(page.title, search_exclude=True)
-    return SitePage(src_uri, front + content, page.title, parts=page.parts)
+    return SitePage(src_uri, front + content, page.title, parts=page.parts, scope=page.scope)
 
 
 def _file_page(
@@ -249,12 +254,14 @@ def _meta_title(title: str) -> str:
     return _meta_text(title).replace("{", "&#123;")
 
 
+_FRONT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""What `json.dumps(value, ensure_ascii=False, sort_keys=True)` calls, made once: `dumps`
+with options makes an encoder per call, which costs more than encoding a title."""
+
+
 def _yaml_front(meta: dict[str, object]) -> str:
     # JSON is valid YAML and far cheaper to write than PyYAML's emitter, per page.
-    lines = "".join(
-        f"{key}: {json.dumps(meta[key], ensure_ascii=False, sort_keys=True)}\n"
-        for key in sorted(meta)
-    )
+    lines = "".join(f"{key}: {_FRONT_JSON.encode(meta[key])}\n" for key in sorted(meta))
     return f"---\n{lines}---\n\n"
 
 

@@ -64,7 +64,8 @@ def trace_pages(
         render = partial(render_prd_page, prd_trace, lists)
         parts = partial(_prd_parts, prd_trace, lists)
         title = f"{TITLE} · {_prd_label(prd_trace)}"
-        pages.append(ProductPage(name, title, render, parts=parts, listed=False))
+        scope = prd_trace.prd.id if prd_trace.prd is not None else None
+        pages.append(ProductPage(name, title, render, parts=parts, listed=False, scope=scope))
     return pages
 
 

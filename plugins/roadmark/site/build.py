@@ -1,10 +1,10 @@
 """One build of the site: what Roadmark learns and makes between `on_config` and the last page.
 
 The plugin creates a `SiteBuild` in each `on_config` and hands every later event to it.
-`mkdocs serve` keeps the plugin instance across rebuilds but loads a fresh config each
-time, so each rebuild gets a new `SiteBuild`: nothing of the last one (its product,
-pages, files or link targets) can reach the next. What must outlive a build, the
-parsed-spec cache and whether we are serving, stays on the plugin and is handed in.
+A full rebuild under `mkdocs serve` loads a fresh config, so it gets a new `SiteBuild`:
+nothing of the last one can reach it. The preview's incremental rebuild (`rebuild.py`)
+keeps the config, and this `SiteBuild` with it, and calls `reload`, which plans anew.
+What must outlive every build (the parsed-spec cache, the preview) stays on the plugin.
 
 The Markdown extensions are registered, per config, with this build's `targets` and
 `clause_anchors`; those stay empty until `on_files` fills them, and the extensions
@@ -14,6 +14,7 @@ read them while rendering, after `on_files`.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,18 +23,22 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..extensions.autolink import AutolinkExtension, LinkTarget
 from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
-from ..history.model import UNAVAILABLE_NOTE, History
-from ..history.reader import HistoryMemo, cache_folder, read_history
+from ..extensions.targets import LinkTargets
+from ..history.model import History
+from ..history.reader import HistoryMemo
 from ..plan.dependencies import plan_dependencies
-from ..plan.health import plan_health
-from ..plan.progress import progress_by_item
+from ..plan.health import Health, plan_health
+from ..plan.progress import Progress, progress_by_item
+from ..plan.release_notes import ReleaseNotes, plan_all_release_notes
 from ..plan.roadmap import ProductRoadmap, plan_product
 from ..plan.schedule import RoadmapOptions
+from ..render.atom import FeedSite, release_feed
 from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
 from ..render.dependencies import dependencies_page
 from ..render.export import export_json
 from ..render.export_schema import SCHEMA_FILE, schema_json
 from ..render.item_page import clause_anchors, frame_item_page
+from ..render.release_notes import FEED_FILE, release_notes_pages
 from ..render.roadmap import roadmap_page
 from ..render.site_pages import ProductPage, SiteLayout, SitePage, page_path, page_prefix, plan_site
 from ..render.trace_pages import trace_pages
@@ -44,11 +49,11 @@ from ..spec.options import PluginOptions
 from ..spec.product import Product, load_product
 from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
-from ..text.words import count
 from ..trace.coverage import Trace, build_trace, coverage_of
 from ..trace.evidence import read_evidence
 from ..trace.lists import plan_lists
 from .files import drop_foreign, edit_uri, href_from, link_targets, lost_parts, source_of_page
+from .history import site_history
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
@@ -98,7 +103,7 @@ class SiteBuild:
         self.title_headings = config.theme.name != "material"
         self.permalinks = permalinks_from(config.mdx_configs.get("toc"))
         # Filled by `on_files`, read by the Markdown extensions while pages render.
-        self.targets: dict[str, LinkTarget] = {}
+        self.targets: dict[str, LinkTarget] = LinkTargets()
         self.clause_anchors: dict[str, dict[str, ClauseAnchor]] = {}
         self.product: Product | None = None
         self.trace = Trace(coverage_of((), ()), [])
@@ -113,6 +118,13 @@ class SiteBuild:
         """The deferred parts each generated page had once rendered, to notice one lost later."""
         self.history = History(False, "history has not been read yet")
         """The plan's history from git, read once per build by `plan_pages`."""
+        self.release_notes: list[ReleaseNotes] = []
+        self.progress: dict[str, Progress] = {}
+        self.health: Health | None = None  # each release's, as the pages were planned
+        self.shown_parts: dict[str, int] = {}
+        """Under `serve`, a digest of the parts each page was filled with, to compare, and
+        (`parts_ahead`) the parts the preview rendered to compare, for the page to reuse."""
+        self.parts_ahead: dict[str, Mapping[str, str]] = {}
         self.repo_url: str | None = config.repo_url or None
         """Where commits link to: `<repo_url>/commit/<sha>`."""
 
@@ -181,27 +193,38 @@ class SiteBuild:
         """Lay out and render every generated page (their deferred parts come later)."""
         product = self._loaded()
         graph = product.graph
-        self.history = self._read_history()
-        progress = progress_by_item(graph.items.values(), graph, product.settings)
+        history_of = (self.options, self.root, self.settings, self.today, self._history_memo)
+        self.history = site_history(*history_of)
+        self.progress = progress = progress_by_item(graph.items.values(), graph, product.settings)
         # Planned once: the roadmap page and every page that shows a release's health read it.
         roadmap = plan_product(graph, product.settings, self.roadmap_options())
+        self.health = plan_health(roadmap)
         self.layout = plan_site(
             product,
             self.prefix,
             progress,
             self._product_pages(roadmap),
             self.trace,
-            plan_health(roadmap),
+            self.health,
             self.index_columns,
             history=self.history,
             repo_url=self.repo_url,
         )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
+    def reload(self, files: Files) -> None:
+        """Under `serve`, read the specs and test results again and plan every page anew."""
+        self.load_product()
+        self.read_test_results()
+        self.plan_pages()
+        self.targets.clear()
+        self.clause_anchors.clear()
+        self.publish_link_targets(files)
+
     def add_pages(self, files: Files) -> None:
         """Add the generated pages, unless a docs page of the same path hides one."""
         for page in self.pages.values():
-            if files.get_file_from_path(page.src_uri) is not None:
+            if page.src_uri in files.src_uris:
                 log.warning(
                     f"'{page.src_uri}' exists in docs_dir and hides the generated page; "
                     "rename it or set the plugin's 'prefix' option"
@@ -224,7 +247,7 @@ class SiteBuild:
         # Only files inside the project that can be read: the problems of the others are logged.
         for path in self._loaded().assets:
             uri = page_path(self.prefix, path)
-            if files.get_file_from_path(uri) is None:
+            if uri not in files.src_uris:
                 source = str(self.product_dir / path)
                 files.append(File.generated(self._config, uri, abs_src_path=source))
 
@@ -242,16 +265,24 @@ class SiteBuild:
         )
 
     def add_own_files(self, files: Files) -> None:
-        """Add our CSS and JS, and `roadmark.json` (with its schema) unless `export` is off."""
+        """Add our CSS and JS, and the files made from the product (`made_files`)."""
         for uri in ASSET_URIS:
             asset = ASSETS / posixpath.basename(uri)
             files.append(File.generated(self._config, uri, abs_src_path=str(asset)))
+        for uri, content in self.made_files().items():
+            files.append(File.generated(self._config, uri, content=content))
+
+    def made_files(self) -> dict[str, str]:
+        """The files made from the product by URI: `roadmark.json` with its JSON Schema (so
+        a reader validates what it fetched) unless `export` is off, and the release feed."""
+        made = {}
         if self.options.export:
-            content = export_json(self._loaded(), self.trace)
-            files.append(File.generated(self._config, EXPORT_URI, content=content))
-            # Its JSON Schema beside it, so a reader validates what it fetched.
-            schema = schema_json("items")
-            files.append(File.generated(self._config, SCHEMA_FILE, content=schema))
+            made[EXPORT_URI] = export_json(self._loaded(), self.trace)
+            made[SCHEMA_FILE] = schema_json("items")
+        url, directories = self._config.site_url or None, self._config.use_directory_urls
+        site = FeedSite(self._config.site_name, self.prefix, url, directories, self.item_pages)
+        made[page_path(self.prefix, FEED_FILE)] = release_feed(self.release_notes, site)
+        return made
 
     # --- on_nav, on_page_content, on_post_page -----------------------------------------------
 
@@ -280,15 +311,17 @@ class SiteBuild:
 
     def post_page(self, output: str, page: Page) -> str:
         """Fill the deferred parts of our pages, now that every page has its URL."""
-        expected = self.placeholders.pop(page.file.src_uri, None)
+        uri = page.file.src_uri
+        expected = self.placeholders.pop(uri, None)
+        ahead = self.parts_ahead.pop(uri, None)  # this render's, whether they show or not
         if self.layout is None or not has_parts(output):
-            lost_parts(page.file.src_uri, expected, set())
+            self.shown_parts.pop(uri, None)  # it shows none: any parts count as a change
+            lost_parts(uri, expected, set())
             return output
-        href = href_from(page.file, self.files, self.layout.item_pages)
         filled: dict[str, str] = {}
-        site_page = self.pages.get(page.file.src_uri)
+        site_page = self.pages.get(uri)
         if site_page is not None and site_page.parts is not None:
-            filled.update(site_page.parts(href))
+            filled.update(self.parts_of(site_page, page.file, ahead))
             anchors = self.section_anchors.get(site_page.src_uri, {})
             for section in site_page.sections:
                 anchor = anchors.get(section.key, section.key)
@@ -296,8 +329,19 @@ class SiteBuild:
                 filled[section.key] = heading + filled.get(section.key, "")
         found: set[str] = set()
         output = fill_parts(output, filled, found)
-        lost_parts(page.file.src_uri, expected, found)
+        lost_parts(uri, expected, found)
         return output
+
+    def parts_of(
+        self, site_page: SitePage, file: File, ahead: Mapping[str, str] | None = None
+    ) -> Mapping[str, str]:
+        """A generated page's deferred parts: `ahead` when the preview rendered them already."""
+        parts = ahead
+        if parts is None and site_page.parts is not None and self.layout is not None:
+            parts = site_page.parts(href_from(file, self.files, self.layout.item_pages))
+        if self._serving:
+            self.shown_parts[site_page.src_uri] = parts_digest(parts or {})
+        return parts or {}
 
     # --- on_post_build ------------------------------------------------------------------------
 
@@ -341,29 +385,16 @@ class SiteBuild:
         pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
         order = [release.id for release in schedule.releases]
         pages.append(trends_page(self.history, self.today, order, self.repo_url))
+        types = self.options.release_notes_types
+        self.release_notes = plan_all_release_notes(product.graph, product.settings, types)
+        pages.extend(release_notes_pages(self.release_notes))
         return pages
-
-    def _read_history(self) -> History:
-        """The plan's history from git (cached by commit), or why there is none: logged once,
-        at INFO, since a site outside git (every test site) must still build with --strict."""
-        if not self.options.history:
-            history = History(False, "the `history` option is off in mkdocs.yml")
-        else:
-            history = read_history(
-                self.root,
-                self.settings,
-                ref=self.options.history_ref,
-                cache_dir=cache_folder(self.root),
-                today=self.today,
-                memo=self._history_memo,
-            )
-        if not history.available:
-            log.info(f"{UNAVAILABLE_NOTE}: {history.reason}")
-        elif history.skipped:
-            skipped = count(history.skipped, "file version")
-            log.info(f"history: skipped {skipped} that could not be parsed")
-        return history
 
     def _page_of(self, page: SitePage) -> Page | None:
         file = self.files.get(page.src_uri)
         return file.page if file is not None else None
+
+
+def parts_digest(parts: Mapping[str, str]) -> int:
+    """A digest of a page's deferred parts: equal parts, equal digests, within one process."""
+    return hash(tuple(parts.items()))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import File, Files
 
-from ..extensions.autolink import LinkTarget, relative_path
+from ..extensions.autolink import LinkTarget, relative_to
 from ..render.deferred import Href
 from ..render.site_pages import SiteLayout
 from ..spec.entries import foreign_finding, project_bounds
@@ -95,7 +95,7 @@ def link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str
     targets: dict[str, LinkTarget] = {}
     for item_id, src_uri in layout.item_pages.items():
         item = product.graph.items[item_id]
-        file = files.get_file_from_path(src_uri)
+        file = files.src_uris.get(src_uri)  # page paths are clean: MkDocs would parse each again
         url = file.url if file is not None else None
         targets[item_id] = LinkTarget(src_uri, None, item.title, url)
         for clause in item.clauses:
@@ -106,12 +106,14 @@ def link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str
 def href_from(page: File, files: Mapping[str, File], item_pages: Mapping[str, str]) -> Href:
     """Links from `page` to item pages (and anchors) by their built URLs."""
 
+    relative = relative_to(page.url)
+
     @functools.cache  # per page: matrices link the same items again and again
     def href(item_id: str, anchor: str | None = None) -> str | None:
         target = files.get(item_pages.get(item_id, ""))
         if target is None:
             return None
-        url = relative_path(target.url, page.url)
+        url = relative(target.url)
         if anchor:
             return f"{url}#{anchor}"
         return url or "./"  # the page itself

@@ -2,16 +2,19 @@
 
 The plugin only orchestrates: each build's work and state live in a `SiteBuild`
 (`build.py`), created in `on_config`, to which every later event is handed. What
-outlives a build stays here: the parsed-spec cache, and whether we are serving.
+outlives a build stays here: the parsed-spec cache, the history last read, whether we
+are serving, and the live preview (`rebuild.py`), which renders again only what an edit
+changes.
 
 Events used, in build order:
-- `on_startup`: notes whether this is `mkdocs serve`; defining it also makes MkDocs keep
-  this instance across rebuilds, which keeps the parsed-spec cache warm (a one-file edit
-  re-parses one file).
+- `on_startup`: notes whether this is `mkdocs serve` (the preview stays off with
+  `--dirty`); defining it also makes MkDocs keep this instance across rebuilds, which
+  keeps the parsed-spec cache warm (a one-file edit re-parses one file).
 - `on_config`: starts this build from the options (validated by MkDocs through their one
   declaration, `spec/options.py`) and reads them into the model's settings; adds the
   cross-link Markdown extension (and `md_in_html`, which the roadmap page uses) and our
-  CSS/JS; under `serve`, keeps spec problems from aborting a strict rebuild (`preview.py`).
+  CSS/JS; under `serve`, keeps spec problems from aborting a strict rebuild (`preview.py`)
+  and stamps the files the build will read, for the preview to tell what changed next.
 - `on_files`: first of all plugins, takes docs pages that are links out of the project
   or special files out of the site (MkDocs would publish them); then, last of all (after
   static-i18n re-creates the file list), loads and checks the whole product once, reads
@@ -20,7 +23,9 @@ Events used, in build order:
   generated pages with `File.generated`, an item page naming its spec as its source
   (for git-date plugins); nothing is written into `docs_dir` or the product folder.
 - `on_nav`: appends a section of hub pages, in place, when the user's nav does not place
-  ours: after awesome-nav makes the nav, before section-index and static-i18n rework it.
+  ours: after awesome-nav makes the nav, before section-index and static-i18n rework it;
+  then, last, notes the nav the pages are rendered with, for the preview.
+- `on_env`: last, notes the Jinja environment and the files, for the preview.
 - `on_page_content`: first, frames an item page's rendered body with its title and the
   places of its deferred parts, lists its sections in the table of contents, and notes
   the placeholders of each generated page.
@@ -31,8 +36,10 @@ Events used, in build order:
   rather than Markdown because they are made of links; search does not index them.
 - `on_post_build`: after Material's search plugin has written its index (and before its
   offline plugin copies it), adds an entry per item and per clause on its page, so that
-  an id or an address typed into the search comes first (`search.py`).
-- `on_serve`: watches the product folder.
+  an id or an address typed into the search comes first (`search.py`); under `serve`,
+  keeps what the preview's next rebuild starts from.
+- `on_serve`: watches the product folder and the test results, and installs the preview
+  as the server's builder, with MkDocs' full rebuild as its fallback.
 """
 
 from __future__ import annotations
@@ -50,8 +57,11 @@ from ..spec.loader import SpecCache
 from ..spec.product import Product
 from .build import SiteBuild
 from .config import RoadmarkConfig, options_of
+from .preview import install_builder
+from .rebuild import Preview, watched_inputs
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
+    import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.nav import Navigation
@@ -67,12 +77,16 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         self._history = HistoryMemo()
         """The plan's history last read, kept across the rebuilds of the same commit."""
         self._serving = False
+        self._preview = Preview()
+        """Under `mkdocs serve`, the server's builder: renders again only what an edit changes."""
         self._build: SiteBuild | None = None
         """The build under way; a new one at each `on_config`."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note whether this process serves a preview (and so rebuilds) or builds once."""
         self._serving = command == "serve"
+        # `--dirty` is MkDocs' own partial rebuild; the preview's would fight it.
+        self._preview.enabled = self._serving and not dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start this build: read the settings, register the Markdown extensions and assets."""
@@ -82,6 +96,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         )
         build.configure(config)
         self._build = build
+        if self._preview.enabled:
+            self._preview.starting(watched_inputs(build, config))
         return config
 
     @event_priority(100)  # first, before any plugin reads a docs page
@@ -107,9 +123,24 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     on_files = CombinedEvent(_refuse_foreign_files, _add_product)
 
     @event_priority(50)  # after awesome-nav (100) makes the nav; before section-index (0)
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    def _add_hub(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Add the hub section unless the user's nav already places the product pages."""
         return self._current.nav(nav)
+
+    @event_priority(-100)  # last: the nav every page is rendered with, for the preview
+    def _note_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._preview.note_nav(nav)
+        return nav
+
+    on_nav = CombinedEvent(_add_hub, _note_nav)
+
+    @event_priority(-100)  # last: the environment every page is rendered with, for the preview
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Note the Jinja environment and the files of this build for the preview."""
+        self._preview.note_env(env, files)
+        return env
 
     @event_priority(100)  # first: frame and count our placeholders before others rewrite HTML
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -124,15 +155,22 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     @event_priority(-50)  # after Material's search (0) writes its index; before offline (-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Let Material's search find items by id and clauses by address."""
-        self._current.index_ids()
+        build = self._current
+        build.index_ids()
+        if self._preview.enabled:
+            self._preview.finished(config, build, watched_inputs(build, config))
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., object]
     ) -> LiveReloadServer:
-        """Rebuild when a spec changes."""
-        product_dir = self._current.product_dir
-        if product_dir.is_dir():
-            server.watch(str(product_dir))
+        """Rebuild when a spec or a test result changes, through the preview when it can."""
+        build = self._current
+        if build.product_dir.is_dir():
+            server.watch(str(build.product_dir))
+        for path in watched_inputs(build, config).files:
+            server.watch(str(path), recursive=False)
+        if self._preview.enabled:
+            install_builder(server, self._preview.builder(builder))
         return server
 
     @property

@@ -1,4 +1,10 @@
-"""The live preview keeps serving while specs have problems, even under `strict: true`.
+"""The MkDocs internals the live preview relies on, all in this one module.
+
+`tests/test_preview.py` pins each of them, so that a release of MkDocs or Material that
+changes one fails there loudly instead of serving stale pages.
+
+**Problems do not stall the preview.** The live preview keeps serving while specs have
+problems, even under `strict: true`.
 
 `mkdocs build` counts every warning and error logged under the `mkdocs` logger through a
 `mkdocs.utils.CountHandler` that it attaches before the plugins' `on_config` and checks
@@ -8,15 +14,40 @@ until a build succeeds, so one broken YAML edit stalls every page of the preview
 
 So under `serve` the problems Roadmark logs are marked, and this build's counter is told
 to pass over marked records. They are still logged at their own level, shown on their
-pages, and fail `mkdocs build --strict` as before. This is the one place that knows about
-MkDocs' counter; `tests/test_preview.py` fails loudly if a release of MkDocs changes it.
+pages, and fail `mkdocs build --strict` as before.
+
+**Rebuilding some pages.** `mkdocs serve` calls the `builder` attribute of its
+`LiveReloadServer` after each change; the preview (`rebuild.py`) puts its own there. To
+render one page again it runs MkDocs' own two steps for a page
+(`mkdocs.commands.build._populate_page` and `_build_page`), so every plugin sees the
+page's events as in a full build. Material's search plugin keeps the index entries of
+the build in `search_index.entries`, in page order; the preview swaps those of the pages
+it renders again before the plugin writes the index. Material's tags plugin gathers each
+page's tags as it is read and, in `on_env`, fills its listings and writes `tags.json`:
+without listings, running its `on_env` again after the pages is all it needs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import Abort
 from mkdocs.utils import CountHandler
+
+if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+SearchEntry = dict[str, Any]
+"""One entry of Material's search index: `location`, `title`, `text` and more."""
 
 MARK = "roadmark_problem"
 """The log record attribute that marks a problem found in the specs or the test results."""
@@ -43,3 +74,103 @@ def spare_problems_from_strict() -> bool:
         if _not_a_problem not in counter.filters:
             counter.addFilter(_not_a_problem)
     return bool(counters)
+
+
+@contextmanager
+def strict_as_mkdocs(config: MkDocsConfig) -> Iterator[None]:
+    """Under `strict: true`, abort when the work inside logs a warning that is not a spec
+    problem, as `mkdocs build` does after its last event."""
+    if not config.strict:
+        yield
+        return
+    counter = CountHandler()
+    counter.setLevel(logging.WARNING)
+    counter.addFilter(_not_a_problem)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    try:
+        yield
+    finally:
+        logger.removeHandler(counter)
+    if counts := counter.get_counts():
+        found = ", ".join(f"{number} {level.lower()}s" for level, number in counts)
+        raise Abort(f"Aborted with {found} in strict mode!")
+
+
+def install_builder(server: LiveReloadServer, builder: Callable[[], None]) -> None:
+    """Make `server` call `builder` after each change of a watched file."""
+    server.builder = builder
+
+
+def render_page(
+    page: Page,
+    config: MkDocsConfig,
+    files: Files,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+) -> None:
+    """Read, render and write one page again, as `mkdocs build` does for every page."""
+    mkdocs_build._populate_page(page, config, files)
+    excluded: bool = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]  # MkDocs leaves it untyped
+    mkdocs_build._build_page(page, config, doc_files, nav, env, excluded=excluded)
+
+
+def replace_content(file: File, text: str) -> None:
+    """Give a generated page new Markdown, keeping the source file it names (for git dates)."""
+    source = file.abs_src_path
+    file.content_string = text
+    file.abs_src_path = source
+
+
+def tag_plugins(config: MkDocsConfig) -> list[Any]:
+    """The enabled instances of Material's tags plugin."""
+    return [
+        plugin
+        for plugin in config.plugins.values()
+        if type(plugin).__module__.startswith("material.plugins.tags")
+        and plugin.config.get("enabled", True)
+    ]
+
+
+def lists_pages_by_tag(plugin: Any) -> bool:
+    """Whether a tags plugin fills listings of pages by tag (which any page's tags change)."""
+    return any(True for _ in getattr(plugin, "listings", ()))
+
+
+def write_tags(plugin: Any, env: jinja2.Environment, config: MkDocsConfig) -> None:
+    """Let a tags plugin export the tags of the pages as they are now."""
+    plugin.on_env(env, config=config)
+
+
+def search_entries(config: MkDocsConfig) -> list[SearchEntry] | None:
+    """The entries Material's search plugin holds for the index it writes; None without it."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search"):
+            index = getattr(plugin, "search_index", None)
+            entries = getattr(index, "entries", None)
+            return entries if isinstance(entries, list) else None
+    return None
+
+
+def entries_by_page(
+    config: MkDocsConfig, doc_files: Sequence[File]
+) -> dict[str, list[SearchEntry]]:
+    """Split the search index entries by page URL: Material adds a page's entries together,
+    as it renders the page, and the pages in site order."""
+    entries = search_entries(config) or []
+    found: dict[str, list[SearchEntry]] = {}
+    position = 0
+    for file in doc_files:
+        page = file.page
+        if page is None:
+            continue
+        start = position
+        while position < len(entries) and _page_url(entries[position]) == page.url:
+            position += 1
+        found[page.url] = entries[start:position]
+    return found
+
+
+def _page_url(entry: SearchEntry) -> str:
+    return str(entry.get("location", "")).partition("#")[0]

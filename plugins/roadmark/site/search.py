@@ -101,7 +101,9 @@ def _with_entries(written: str, head: str | None, index: dict[str, Any], ours: i
     if head is None or not written.startswith(head) or not written.endswith("]}"):
         return _compact(index)  # compact, as Material writes it: clients download it
     kept = written[len(head) : -2]
-    added = ",".join(_compact(doc) for doc in index["docs"][ours:])
+    # One call for all our entries, not one per entry: each call builds an encoder, which
+    # cost more than the encoding. A compact list is its items joined by commas.
+    added = _compact(index["docs"][ours:])[1:-1]
     return (
         '{"config":' + _compact(index["config"]) + ',"docs":['
         + ",".join(part for part in (kept, added) if part) + "]}"

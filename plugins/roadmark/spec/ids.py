@@ -54,13 +54,22 @@ LOCAL_ID_IN_TEXT = re.compile(rf"/({LOCAL_ID_SYNTAX})(?![{_ALNUM}])")
 """The second half of an address written in other text (a test name, `test_x[STORY-1/AC-1]`):
 `/` and a local id (group 1). The owner's id is found by scanning back with ID_CHARACTER."""
 
-_ID_IN_PROSE = rf"[{_LETTER}][{_WORD}]*+(?:[{_SEPARATORS}]++[{_WORD}]++)*+"
+_ID_TAIL_IN_PROSE = rf"[{_WORD}]*+(?:[{_SEPARATORS}]++[{_WORD}]++)*+"
+_ID_IN_PROSE = rf"[{_LETTER}]{_ID_TAIL_IN_PROSE}"
 REFERENCE_IN_PROSE = re.compile(rf"{_ID_IN_PROSE}(?:/{_ID_IN_PROSE})?+")
 """What may be an id or an address in prose, for the cross-links: an id whose `.` and `-`
 stand inside it (`R2026.2`), never at its end, where they are punctuation; so an id that
 itself ends in `.` or `-` is never linked. Possessive, so a rejected word is not retried
 from a shorter prefix. Wider than the grammar (`e.g/x`): what it finds is then looked up
 among the known ids, and its text is embedded in the cross-links' own scanning patterns."""
+
+
+def references_starting_with(letters: str) -> re.Pattern[str]:
+    """REFERENCE_IN_PROSE for the references whose first letter is one of `letters` (ASCII
+    letters, e.g. `EPRS`): from such a letter it reads what REFERENCE_IN_PROSE reads there,
+    and it passes over every word opening with another, far faster than it reads one."""
+    return re.compile(rf"[{letters}]{_ID_TAIL_IN_PROSE}(?:/{_ID_IN_PROSE})?+")
+
 
 _LIST_MARKER = r"(?:[-*+]|\d{1,9}[.)])"
 """A bullet or an ordered list's number, as CommonMark reads them."""

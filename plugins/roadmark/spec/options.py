@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ..text.suggest import did_you_mean
 from ..text.words import clipped
 from .ids import JUNIT_PROPERTY
-from .settings import ConfigError, Settings, settings_from_options
+from .settings import BUILTIN_FIELDS, ConfigError, Settings, settings_from_options
 
 T = TypeVar("T")
 
@@ -126,6 +126,24 @@ def _globs(name: str, value: object) -> tuple[str, ...]:
         if not isinstance(glob, str) or not glob:
             raise ConfigError(f"{expected}; {shown(glob)} is not one")
     return tuple(globs)
+
+
+def _story_types(name: str, value: object) -> tuple[str, ...]:
+    """Values of the built-in story field `type`, as a list (or one alone), each once."""
+    known = BUILTIN_FIELDS["type"].values
+    expected = f"'{name}' must be a list of story types ({', '.join(known)})"
+    types = [value] if isinstance(value, str) else value
+    if not isinstance(types, list | tuple):
+        raise ConfigError(f"{expected}, not {shown(value)}")
+    if not types:
+        raise ConfigError(f"{expected}, not an empty list")
+    for kind in types:
+        if kind not in known:
+            suggestion = did_you_mean(kind, known) if isinstance(kind, str) else ""
+            raise ConfigError(f"{expected}; {shown(kind)} is not one{suggestion}")
+    if len(set(types)) != len(types):
+        raise ConfigError(f"'{name}' repeats a type")
+    return tuple(types)
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -247,6 +265,10 @@ class PluginOptions:
 
     history_ref: str | None = _option(None, _revision)
     """The git revision whose first-parent history is read; default: HEAD."""
+
+    release_notes_types: tuple[str, ...] = _option(("feature", "bug"), _story_types)
+    """The story types the release notes list, in this order (stories without a type are
+    listed too); `tech-debt` and `spike` are left out unless named here."""
 
     def settings(self) -> Settings:
         """The model's settings: kinds, fields and rules read in full, checked together."""

@@ -1,0 +1,143 @@
+"""Which item pages an edit of the specs can change: the model's side of the live preview.
+
+The preview (`rebuild.py`) plans the whole product again after an edit, which is cheap,
+but renders again only the pages whose output can differ, which is where the time goes.
+An item's page shows more than the item: its ancestors (the chain), its children with
+their progress, the items it references and that reference it, its file's problems, and
+the health of the releases it ships in. So an edit reaches, in the graphs before and
+after it alike, the edited items' pages and those of every item within one of these
+steps. The list is generous on purpose: a page it names needlessly is compared and left
+alone, while a page it misses would be served stale, which `tests/test_preview_property.py`
+would catch. Free of MkDocs, like the model it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..plan.health import Health
+from ..plan.progress import Progress
+from ..spec.graph import Graph, references
+from ..spec.model import Item
+from ..spec.problems import Problem
+from ..spec.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class PlanState:
+    """What the item pages of one build were rendered from."""
+
+    graph: Graph
+    progress: Mapping[str, Progress]
+    health: Health | None
+    problems: Mapping[str, tuple[Problem, ...]]
+    """Each file's problems, by path relative to the project root."""
+
+
+def problems_by_path(problems: Iterable[Problem]) -> dict[str, tuple[Problem, ...]]:
+    """Group problems by the file they are found in, in the order they were reported."""
+    grouped: dict[str, list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault(problem.path, []).append(problem)
+    return {path: tuple(found) for path, found in grouped.items()}
+
+
+def changed_ids(before: Mapping[str, object], after: Mapping[str, object]) -> set[str]:
+    """Keys added, removed, or mapped to a different value."""
+    changed = set(before.keys() ^ after.keys())
+    changed.update(key for key, value in after.items() if key in before and before[key] != value)
+    return changed
+
+
+def affected_items(
+    before: PlanState, after: PlanState, settings: Settings, product_folder: str
+) -> set[str]:
+    """The ids of the items whose pages an edit may have changed (see the module's docstring).
+
+    `product_folder` is the product folder's path relative to the project root, with which
+    problems are located.
+    """
+    edited = changed_ids(before.graph.items, after.graph.items)
+    shown = set(edited)
+    for state in (before, after):
+        for item_id in edited:
+            item = state.graph.items.get(item_id)
+            if item is not None:
+                shown.update(_neighbours(item, state.graph, settings))
+    shown.update(_with_parents(changed_ids(before.progress, after.progress), before, after))
+    shown.update(_health_changes(before.health, after.health))
+    for path in changed_ids(before.problems, after.problems):
+        shown.update(_items_in(path, product_folder, before.graph, after.graph))
+    return shown
+
+
+def _neighbours(item: Item, graph: Graph, settings: Settings) -> set[str]:
+    """Items whose page shows `item`: its chain, its descendants (whose chain shows it),
+    what it references and what references it, and the releases it ships in."""
+    found = {up.id for up in graph.ancestors(item)}
+    found.update(_descendants(item.id, graph))
+    found.update(ref.source for ref in graph.incoming.get(item.id, ()))
+    found.update(ref.target for ref in references(item, settings) if ref.target in graph.items)
+    for holder in [item, *graph.ancestors(item)]:
+        release = graph.release_of(holder)
+        if release is not None:
+            found.add(release)
+    return found
+
+
+def _descendants(item_id: str, graph: Graph) -> set[str]:
+    found: set[str] = set()
+    stack = [item_id]
+    while stack:
+        for child in graph.children.get(stack.pop(), ()):
+            if child.id not in found:
+                found.add(child.id)
+                stack.append(child.id)
+    return found
+
+
+def _with_parents(ids: set[str], *states: PlanState) -> set[str]:
+    """The items whose progress changed and their parents, whose children lists show it."""
+    found = set(ids)
+    for state in states:
+        for item_id in ids:
+            item = state.graph.items.get(item_id)
+            parent = state.graph.parent(item) if item is not None else None
+            if parent is not None:
+                found.add(parent.id)
+    return found
+
+
+def _health_changes(before: Health | None, after: Health | None) -> set[str]:
+    """Releases whose health as pages show it changed, with the epics and PRDs delivered
+    in them, and the epics and PRDs delivered elsewhere than before."""
+    if before is None or after is None:
+        return set()
+    releases = changed_ids(_shown(before), _shown(after))
+    found = set(releases) | changed_ids(before.delivered_in, after.delivered_in)
+    for health in (before, after):
+        found.update(
+            holder
+            for holder, delivered in health.delivered_in.items()
+            if releases.intersection(delivered)
+        )
+    return found
+
+
+def _shown(health: Health) -> dict[str, tuple[object, ...]]:
+    """What an epic's or a PRD's page shows of each release's health: its title and risks
+    (its progress and scope change with its own items, which are neighbours anyway)."""
+    return {
+        release_id: (plan.release.title, tuple(plan.risks))
+        for release_id, plan in health.releases.items()
+    }
+
+
+def _items_in(path: str, product_folder: str, *graphs: Graph) -> set[str]:
+    """The items written in the file at `path` (relative to the project root)."""
+    prefix = f"{product_folder.rstrip('/')}/"
+    if not path.startswith(prefix):
+        return set()
+    local = path[len(prefix) :]
+    return {item.id for graph in graphs for item in graph.items.values() if item.path == local}

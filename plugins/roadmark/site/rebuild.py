@@ -1,0 +1,392 @@
+"""The live preview: after an edit, render again only the pages whose output can change.
+
+`mkdocs serve` rebuilds the whole site after every save: at 2,000 stories as long as a
+full build, to change a dozen pages. The plugin installs a `Preview` as the server's
+builder. It keeps what the last build made (the config, files, navigation, Jinja
+environment, our `SiteBuild` and the search index entries), finds which watched files
+changed, plans the product again (cheap), and renders again only the pages whose output
+can differ: the pages whose Markdown changed, the item pages `affected.py` names and the
+hub pages, each compared with what it showed; the docs pages edited, and those that
+mention an item whose link changed. Everything else on disk is already right.
+
+What it cannot reason about it hands to MkDocs' own full rebuild, and says why in the
+log: `mkdocs.yml` or the test results changed, files came or went, a page of the
+navigation changed its title, a plugin it does not know is in use, or anything failed.
+`docs/notes/preview.md` has the design; `site/preview.py` the MkDocs internals it uses.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import InclusionLevel
+
+from ..spec.today import resolve_today
+from ..trace.evidence import expand
+from .affected import PlanState, affected_items, changed_ids, problems_by_path
+from .build import SiteBuild, parts_digest
+from .files import href_from
+from .inputs import Changes, Inputs, Stamp, changes, snapshot
+from .log import log
+from .preview import (
+    SearchEntry,
+    entries_by_page,
+    lists_pages_by_tag,
+    render_page,
+    replace_content,
+    search_entries,
+    strict_as_mkdocs,
+    tag_plugins,
+    write_tags,
+)
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
+
+    from ..render.site_pages import SitePage
+
+
+KNOWN_PLUGINS = (
+    "material.plugins.search",
+    "material.plugins.tags",
+    "roadmark.",
+    "mkdocs_macros.",
+)
+"""Modules of the plugins whose work is page by page, so that rendering one page again
+is all they need (Material's tags plugin when it lists no pages by tag); with any other
+plugin every rebuild is a full one."""
+
+
+class FullRebuild(Exception):
+    """The incremental path cannot reason about this change; the message says why."""
+
+
+@dataclass
+class _Built:
+    """What a finished build left: everything the next incremental rebuild starts from."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+    site: SiteBuild
+    inputs: Inputs
+    stamps: dict[Path, Stamp]
+    entries: dict[str, list[SearchEntry]] = field(default_factory=dict)
+    """Each page's search index entries, by URL, in page order."""
+
+
+@dataclass
+class _Work:
+    """What one incremental rebuild found to do."""
+
+    specs: bool = False
+    docs: set[str] = field(default_factory=set)
+    """Source paths of the docs pages edited."""
+    copies: list[File] = field(default_factory=list)
+    """Attachments to copy again."""
+
+
+class Preview:
+    """The server's builder under `mkdocs serve`; the plugin keeps one for the process."""
+
+    def __init__(self) -> None:
+        self.enabled = False
+        """Off until `on_startup` says this is `mkdocs serve` without `--dirty`."""
+        self._full: Callable[[], object] | None = None
+        """MkDocs' own builder, once the preview is the server's (`builder`)."""
+        self._stamps: dict[Path, Stamp] = {}
+        self._nav: Navigation | None = None
+        self._env: tuple[jinja2.Environment, Files] | None = None
+        self._entries: dict[str, list[SearchEntry]] | None = None
+        """The search entries by page after an incremental rebuild; None after a full one."""
+        self._last: _Built | None = None
+
+    # --- What a build tells the preview, through the plugin's events ---------------------------
+
+    def starting(self, inputs: Inputs) -> None:
+        """A build starts: stamp its inputs before it reads them, and forget the last one."""
+        self._last = None
+        self._entries = None
+        gc.unfreeze()  # the last full build's objects may go now (see `finished`)
+        self._stamps = snapshot(inputs)
+
+    def note_nav(self, nav: Navigation) -> None:
+        """The navigation every page of this build is rendered with."""
+        self._nav = nav
+
+    def note_env(self, env: jinja2.Environment, files: Files) -> None:
+        """The Jinja environment and the files of this build, as the pages are rendered."""
+        self._env = (env, files)
+
+    def finished(self, config: MkDocsConfig, site: SiteBuild, inputs: Inputs) -> None:
+        """A build finished: keep what the next incremental rebuild starts from."""
+        if not self.enabled or self._nav is None or self._env is None:
+            return
+        env, files = self._env
+        built = _Built(config, files, self._nav, env, site, inputs, self._stamps)
+        if self._entries is None:  # a full build
+            self._entries = entries_by_page(config, _documentation(files))
+            if self._full is not None:
+                # What a full build made lives until the next one: out of the collector's
+                # way, each incremental rebuild's passes skip its hundreds of thousands of
+                # objects (a quarter of a rebuild's time). The next full build unfreezes
+                # them (`starting`), so cyclic garbage among them is held one build at most.
+                gc.freeze()
+        built.entries = self._entries
+        self._last = built
+
+    # --- The builder ---------------------------------------------------------------------------
+
+    def builder(self, full: Callable[[], object]) -> Callable[[], None]:
+        """The builder to install in the server: this preview, falling back on `full`."""
+        self._full = full
+        gc.freeze()  # the first build's objects, as `finished` does after every full build
+        return self.rebuild
+
+    def rebuild(self) -> None:
+        """Render again what the last change can have changed, or rebuild all of it."""
+        last, self._last = self._last, None  # a failure half way must not leave it standing
+        started = time.perf_counter()
+        try:
+            if last is None:
+                raise FullRebuild("the last build did not finish")
+            pages = self._incremental(last)
+        except FullRebuild as reason:
+            log.info(f"preview: full rebuild: {reason}")
+            self._rebuild_all()
+            return
+        except Abort:
+            raise  # strict mode, as MkDocs: the server waits for the next edit
+        except Exception as error:  # a full build reports it as MkDocs does, or recovers
+            log.debug("the incremental rebuild failed", exc_info=True)
+            log.info(f"preview: full rebuild: the incremental rebuild failed ({error!r})")
+            self._rebuild_all()
+            return
+        took = time.perf_counter() - started
+        total = len(_documentation(last.files))
+        log.info(f"preview: rebuilt {pages} of {total} pages in {took:.2f} s")
+
+    def _rebuild_all(self) -> None:
+        if self._full is not None:
+            self._full()
+
+    def _incremental(self, last: _Built) -> int:
+        """Bring the site up to date with the watched files; the number of pages rendered."""
+        _refuse_unknown_plugins(last.config)
+        stamps = snapshot(last.inputs)
+        work = _work(last, changes(last.stamps, stamps))
+        site = last.site
+        if resolve_today(site.options.today)[0] != site.today:
+            raise FullRebuild("the date changed")
+        with strict_as_mkdocs(last.config):
+            pages = _pages_to_render(last, work)
+            rendered = _render(last, pages)
+            for plugin in tag_plugins(last.config):
+                write_tags(plugin, last.env, last.config)
+            self._entries = last.entries
+            for file in work.copies:
+                file.copy_file()
+            self._stamps = stamps
+            last.config.plugins.on_post_build(config=last.config)  # keeps what `finished` is told
+        return rendered
+
+
+def watched_inputs(site: SiteBuild, config: MkDocsConfig) -> Inputs:
+    """The folders and files a build reads: specs, docs, `mkdocs.yml` and test results."""
+    results = [path for pattern in site.options.test_results for path in expand(site.root, pattern)]
+    files = [Path(config.config_file_path)] if config.config_file_path else []
+    folders = (site.product_dir, Path(config.docs_dir).resolve())
+    return Inputs(folders, tuple(files + [path.resolve() for path in results]))
+
+
+def _refuse_unknown_plugins(config: MkDocsConfig) -> None:
+    unknown = [
+        name
+        for name, plugin in config.plugins.items()
+        if not type(plugin).__module__.startswith(KNOWN_PLUGINS)
+    ]
+    if unknown:
+        raise FullRebuild(f"plugin {', '.join(sorted(unknown))} may need every page")
+    if any(lists_pages_by_tag(plugin) for plugin in tag_plugins(config)):
+        raise FullRebuild("the tags plugin lists pages by tag")
+
+
+def _work(last: _Built, found: Changes) -> _Work:
+    """Sort the changed files into what the incremental path does about them."""
+    if not found:
+        raise FullRebuild("the change is outside the specs, the docs and mkdocs.yml")
+    relevant = {path for path in found.added | found.removed if not _ignored(path)}
+    if relevant:
+        raise FullRebuild(f"{len(relevant)} file(s) added or removed")
+    site = last.site
+    work = _Work()
+    by_source = {
+        Path(file.abs_src_path): file for file in last.files if file.abs_src_path is not None
+    }
+    product_dir = last.inputs.folders[0]
+    for path in sorted(found.modified):
+        if path in last.inputs.files:
+            raise FullRebuild(f"{path.name} changed")
+        file = by_source.get(path)
+        if product_dir in path.parents and _is_spec(path, product_dir, site):
+            work.specs = True
+        elif file is not None and file.is_documentation_page():
+            work.docs.add(file.src_uri)
+        elif file is not None:
+            work.copies.append(file)
+    return work
+
+
+def _is_spec(path: Path, product_dir: Path, site: SiteBuild) -> bool:
+    product = site.product
+    local = path.relative_to(product_dir).as_posix()
+    return product is not None and any(source.path == local for source in product.files)
+
+
+def _ignored(path: Path) -> bool:
+    """Editors' swap and backup files, which MkDocs and the product folder pass over too."""
+    return path.name.startswith(".") or path.name.endswith("~")
+
+
+def _pages_to_render(last: _Built, work: _Work) -> set[str]:
+    """The source paths of the pages whose output can have changed."""
+    site = last.site
+    pages = set(work.docs)
+    if not work.specs:
+        return pages
+    before_pages, before_targets = dict(site.pages), dict(site.targets)
+    before_items = dict(site.item_pages)
+    before = _plan_state(site)
+    site.reload(last.files)
+    # Items coming or going change the navigation and the indexes' shape; a criterion
+    # coming or going is one link target more or less, for the pages naming it.
+    if site.pages.keys() != before_pages.keys() or site.item_pages != before_items:
+        raise FullRebuild("items came or went")
+    items = affected_items(before, _plan_state(site), site.settings, site.settings.product_dir)
+    item_pages = {site.item_pages[item_id] for item_id in items if item_id in site.item_pages}
+    for src_uri, page in site.pages.items():
+        file = site.files.get(src_uri)
+        if file is None:
+            continue  # a docs page hides it
+        if page.content != before_pages[src_uri].content:
+            replace_content(file, page.content)
+            pages.add(src_uri)
+        elif _may_show(page, item_pages, items) and _parts_changed(site, src_uri, file):
+            pages.add(src_uri)
+    _write_made(site, last.files)
+    moved = changed_ids(before_targets, site.targets)
+    return pages | _mentioning(last, moved) | _with_macros(last)
+
+
+def _may_show(page: SitePage, item_pages: set[str], items: set[str]) -> bool:
+    """Whether an edit of `items` (whose pages are `item_pages`) may change the page's parts."""
+    if page.item is not None:
+        return page.src_uri in item_pages
+    return page.scope is None or page.scope in items
+
+
+def _plan_state(site: SiteBuild) -> PlanState:
+    product = site.product
+    if product is None:
+        raise FullRebuild("the product was not loaded")
+    return PlanState(product.graph, site.progress, site.health, problems_by_path(product.problems))
+
+
+def _parts_changed(site: SiteBuild, src_uri: str, file: File) -> bool:
+    """Whether a generated page's deferred parts differ from those it shows; the new ones
+    are kept for the page to use when it is rendered."""
+    page = site.pages[src_uri]
+    if page.parts is None or site.layout is None:
+        return False
+    parts = page.parts(href_from(file, site.files, site.layout.item_pages))
+    if parts_digest(parts) == site.shown_parts.get(src_uri):
+        return False
+    site.parts_ahead[src_uri] = parts
+    return True
+
+
+def _write_made(site: SiteBuild, files: Files) -> None:
+    """Write again the files made from the product (`roadmark.json`, the release feed)
+    whose content changed."""
+    for uri, content in site.made_files().items():
+        file = files.src_uris.get(uri)
+        if file is not None and content != file.content_string:
+            replace_content(file, content)
+            file.copy_file()
+
+
+def _with_macros(last: _Built) -> set[str]:
+    """With mkdocs-macros, the pages that call a macro, which may show any item."""
+    plugins = last.config.plugins.values()
+    if not any(type(plugin).__module__.startswith("mkdocs_macros.") for plugin in plugins):
+        return set()
+    found = set()
+    for file in _documentation(last.files):
+        ours = last.site.pages.get(file.src_uri)
+        source = ours.content if ours is not None else file.content_string
+        if "{{" in source or "{%" in source:
+            found.add(file.src_uri)
+    return found
+
+
+def _mentioning(last: _Built, ids: set[str]) -> set[str]:
+    """The pages whose Markdown names one of `ids`: their links carry its title."""
+    if not ids:
+        return set()
+    # Whole words only, or STORY-1 would name every page of STORY-10 to STORY-1999; an
+    # address (STORY-1/AC-2) names its item too, and the words are longest first.
+    names = "|".join(re.escape(name) for name in sorted(ids, key=len, reverse=True))
+    mention = re.compile(rf"(?<![\w.-])(?:{names})(?![\w-]|\.\w)")
+    found = set()
+    for file in _documentation(last.files):
+        page = file.page
+        markdown = page.markdown if page is not None else None
+        # The substring test first: it runs at C speed, and few pages pass it.
+        if markdown and any(name in markdown for name in ids) and mention.search(markdown):
+            found.add(file.src_uri)
+    return found
+
+
+def _render(last: _Built, pages: set[str]) -> int:
+    """Render the pages again in site order, and swap their search index entries."""
+    entries = search_entries(last.config)
+    doc_files = _documentation(last.files)
+    in_nav = {id(page) for page in last.nav.pages}
+    fresh: dict[str, list[SearchEntry]] = {}
+    for file in doc_files:
+        page = file.page
+        if file.src_uri not in pages or page is None:
+            continue
+        title, url = page.title, page.url
+        start = len(entries) if entries is not None else 0
+        render_page(page, last.config, last.files, doc_files, last.nav, last.env)
+        if id(page) in in_nav and page.title != title:
+            raise FullRebuild(f"the title of '{file.src_uri}' in the navigation changed")
+        if entries is not None:
+            fresh[url] = entries[start:]
+            del entries[start:]
+    if entries is not None:
+        last.entries.update(fresh)
+        entries[:] = [
+            entry
+            for file in doc_files
+            if file.page is not None
+            for entry in last.entries.get(file.page.url, ())
+        ]
+    return len(pages)
+
+
+def _documentation(files: Files) -> Sequence[File]:
+    """The pages `mkdocs serve` renders, in its order."""
+    return files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
