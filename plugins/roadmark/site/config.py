@@ -7,10 +7,15 @@ Not MkDocs' `Type(int)` and friends: `Type(str)` refuses an unquoted `today: 202
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
 from ..spec.options import OPTIONS, Option, PluginOptions
 from ..spec.settings import ConfigError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 class DeclaredOption(BaseConfigOption[object]):
@@ -39,3 +44,15 @@ class RoadmarkConfig(Config):
 def options_of(config: RoadmarkConfig) -> PluginOptions:
     """The options MkDocs has validated, as the model's typed value."""
     return PluginOptions(**{option.name: config[option.name] for option in OPTIONS})
+
+
+def enabled_plugins(config: MkDocsConfig, module: str) -> list[Any]:
+    """The enabled plugins of this build whose class comes from `module` (a prefix).
+
+    By module, not by key: Material's search is `search` or `material/search`, as the user
+    wrote it."""
+    return [
+        plugin
+        for plugin in config.plugins.values()
+        if type(plugin).__module__.startswith(module) and plugin.config.get("enabled", True)
+    ]

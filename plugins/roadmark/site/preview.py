@@ -38,6 +38,8 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import Abort
 from mkdocs.utils import CountHandler
 
+from .config import enabled_plugins
+
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
@@ -125,12 +127,7 @@ def replace_content(file: File, text: str) -> None:
 
 def tag_plugins(config: MkDocsConfig) -> list[Any]:
     """The enabled instances of Material's tags plugin."""
-    return [
-        plugin
-        for plugin in config.plugins.values()
-        if type(plugin).__module__.startswith("material.plugins.tags")
-        and plugin.config.get("enabled", True)
-    ]
+    return enabled_plugins(config, "material.plugins.tags")
 
 
 def lists_pages_by_tag(plugin: Any) -> bool:
@@ -145,11 +142,9 @@ def write_tags(plugin: Any, env: jinja2.Environment, config: MkDocsConfig) -> No
 
 def search_entries(config: MkDocsConfig) -> list[SearchEntry] | None:
     """The entries Material's search plugin holds for the index it writes; None without it."""
-    for plugin in config.plugins.values():
-        if type(plugin).__module__.startswith("material.plugins.search"):
-            index = getattr(plugin, "search_index", None)
-            entries = getattr(index, "entries", None)
-            return entries if isinstance(entries, list) else None
+    for plugin in enabled_plugins(config, "material.plugins.search"):
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        return entries if isinstance(entries, list) else None
     return None
 
 

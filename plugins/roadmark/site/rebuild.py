@@ -32,6 +32,7 @@ from ..spec.today import resolve_today
 from ..trace.evidence import expand
 from .affected import PlanState, affected_items, changed_ids, problems_by_path
 from .build import SiteBuild, parts_digest
+from .config import enabled_plugins
 from .files import href_from
 from .inputs import Changes, Inputs, Stamp, changes, snapshot
 from .log import log
@@ -328,8 +329,7 @@ def _write_made(site: SiteBuild, files: Files) -> None:
 
 def _with_macros(last: _Built) -> set[str]:
     """With mkdocs-macros, the pages that call a macro, which may show any item."""
-    plugins = last.config.plugins.values()
-    if not any(type(plugin).__module__.startswith("mkdocs_macros.") for plugin in plugins):
+    if not enabled_plugins(last.config, "mkdocs_macros."):
         return set()
     found = set()
     for file in _documentation(last.files):

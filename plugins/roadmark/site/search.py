@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..extensions.autolink import LinkTarget
+from .config import enabled_plugins
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -60,11 +61,7 @@ _NOT_ALNUM = str.maketrans("", "", string.punctuation + string.whitespace)
 
 def material_search_enabled(config: MkDocsConfig) -> bool:
     """Whether Material's search plugin runs in this build (MkDocs' own search is left alone)."""
-    for plugin in config.plugins.values():
-        # By module, not by key: the key is `search` or `material/search` as the user wrote it.
-        if type(plugin).__module__.startswith("material.plugins.search"):
-            return bool(plugin.config.get("enabled", True))
-    return False
+    return bool(enabled_plugins(config, "material.plugins.search"))
 
 
 def add_ids_to_index(site_dir: Path, targets: Mapping[str, LinkTarget]) -> bool:
