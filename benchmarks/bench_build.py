@@ -26,11 +26,10 @@ import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from corpus import corpus_stats, generate, generate_plain
+from corpus import TODAY, corpus_stats, generate, generate_plain
 from runner import (
     Run,
     load_average,
@@ -49,8 +48,7 @@ BUILD_ENV = {
     # Material 9.7+ prints an end-of-life banner on every build; keep it out of the timings.
     "NO_MKDOCS_2_WARNING": "1",
     # Roadmark's "today" (roadmap columns, at-risk flags): fixed, so runs build the same site.
-    # 2026-06-01 falls in the corpus's in-progress release.
-    "SOURCE_DATE_EPOCH": str(calendar.timegm(date(2026, 6, 1).timetuple())),
+    "SOURCE_DATE_EPOCH": str(calendar.timegm(TODAY.timetuple())),
 }
 
 

@@ -32,6 +32,11 @@ MARKER = ".roadmark-bench-corpus"
 
 FIRST_RELEASE = date(2026, 1, 5)
 RELEASE_DAYS = 42
+TODAY = date(2026, 6, 1)
+"""The benchmarks' "today": it falls in the corpus's in-progress release, and it decides
+which sprints are closed, active or planned."""
+SPRINT_DAYS = 5
+"""A sprint runs Monday to Friday of the ISO week it is named after."""
 
 OWNERS = ("alex", "priya", "sam", "mei", "jonas", "amara", "diego", "lena", "omar", "kim")
 TEAMS = ("checkout", "catalog", "platform", "growth", "payments", "mobile")
@@ -261,6 +266,16 @@ class Story:
 
 
 @dataclass(slots=True)
+class Sprint:
+    """A one-week sprint that stories name in their `sprint` field."""
+
+    id: str
+    start: date
+    end: date
+    status: str
+
+
+@dataclass(slots=True)
 class Plan:
     """Every item of a corpus, decided before any page is written."""
 
@@ -268,6 +283,7 @@ class Plan:
     prds: list[Prd]
     epics: list[Epic]
     stories: list[Story]
+    sprints: list[Sprint] = field(default_factory=list)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[T, int], ...]) -> T:
@@ -291,7 +307,20 @@ def plan_corpus(stories: int, seed: int = 1) -> Plan:
     releases = _plan_releases(rng, shape.releases)
     prds = _plan_prds(rng, shape.prds, releases)
     epics = _plan_epics(rng, shape.epics, prds, releases)
-    return Plan(releases, prds, epics, _plan_stories(rng, stories, epics))
+    planned = _plan_stories(rng, stories, epics)
+    return Plan(releases, prds, epics, planned, _plan_sprints(planned))
+
+
+def _plan_sprints(stories: list[Story]) -> list[Sprint]:
+    """One sprint per value the stories name (about fifty at 2,000 stories), in date order."""
+    sprints = []
+    for sprint_id in sorted({story.sprint for story in stories if story.sprint}):
+        year, week = sprint_id[1:].split("-")
+        start = date.fromisocalendar(int(year), int(week), 1)
+        end = start + timedelta(days=SPRINT_DAYS - 1)
+        status = "closed" if end < TODAY else "active" if start <= TODAY else "planned"
+        sprints.append(Sprint(sprint_id, start, end, status))
+    return sprints
 
 
 def _plan_releases(rng: random.Random, count: int) -> list[Release]:
@@ -415,7 +444,7 @@ def _plan_story(rng: random.Random, index: int, epic: Epic, earlier: list[Story]
         type=_weighted(rng, TYPES),
         owner=rng.choice(OWNERS),
         tags=sorted(rng.sample(TAGS, rng.randint(1, 3))),
-        sprint=f"{epic.start.year}-S{week:02d}" if started and release else None,
+        sprint=f"S{epic.start.year}-{week:02d}" if started and release else None,
         criteria=rng.randint(3, 5),
     )
 
@@ -671,6 +700,25 @@ def render_pages(plan: Plan, seed: int) -> Iterator[tuple[str, str]]:
         yield f"epics/{epic.id}.md", render_epic(epic, seed)
     for story in plan.stories:
         yield f"stories/{story.id}.md", render_story(story, plan, seed)
+    for sprint in plan.sprints:
+        yield f"sprints/{sprint.id}.md", render_sprint(sprint, seed)
+
+
+def render_sprint(sprint: Sprint, seed: int) -> str:
+    """The page of a sprint."""
+    prose = _prose(seed, sprint.id)
+    head = _front_matter(
+        [
+            ("id", sprint.id),
+            ("kind", "sprint"),
+            ("title", _quote(f"Sprint {sprint.id}")),
+            ("status", sprint.status),
+            ("start", sprint.start.isoformat()),
+            ("end", sprint.end.isoformat()),
+            ("goal", _quote(prose.sentence())),
+        ]
+    )
+    return f"{head}\n{prose.paragraph([], 2, 4)}\n"
 
 
 def render_index(plan: Plan) -> str:
@@ -708,6 +756,8 @@ def plain_config(plan: Plan) -> str:
         "docs_dir: docs\n"
         "theme:\n"
         "  name: material\n"
+        # The same Material features as the Roadmark project, so only the plugin differs.
+        "  features: [navigation.prune]\n"
         "plugins:\n"
         "  - search\n"
         # Epics and stories are reached through links, not the nav (the linear floor);
@@ -748,7 +798,7 @@ def _write_project(out: Path, plan: Plan, seed: int, config: str, product: Path)
     _prepare(out)
     _write(out / "mkdocs.yml", config)
     _write(out / "docs" / "index.md", render_index(plan))
-    for folder in ("releases", "prds", "epics", "stories"):
+    for folder in ("releases", "prds", "epics", "stories", "sprints"):
         (out / product / folder).mkdir(parents=True, exist_ok=True)
     for path, text in render_pages(plan, seed):
         (out / product / path).write_text(text, encoding="utf-8", newline="\n")

@@ -112,3 +112,12 @@ def keep_local(target: Page | BrowserContext, base: str) -> list[str]:
 
     target.route("**/*", route)
     return blocked
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance (0 dark, 1 light) of a computed `rgb(…)`/`rgba(…)` colour."""
+    channels = [float(part) for part in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+    return sum(
+        weight * value / 255
+        for weight, value in zip((0.2126, 0.7152, 0.0722), channels, strict=True)
+    )

@@ -17,18 +17,21 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import jinja2
 import pytest
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from roadmark.macros import define_env
 from roadmark.render.html import WORD_JOINER
 
 TOOL_ENV = {"NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
@@ -494,3 +497,43 @@ DOCS: dict[str, str] = {
 
 USER_NAV = [{"Guide": "index.md"}, {"Deep": "guide/deep.md"}]
 """A navigation that does not place the product pages, so the plugin adds its section."""
+
+
+OWN_TODAY = "2026-12-04"
+"""The day this repository's own site is built as of in tests: its sprints are dated, and a
+done story in a sprint that starts after "today" is reported (RM026)."""
+
+
+def build_own_site(root: Path) -> Site:
+    """This repository's documentation and product, copied into `root` and built `--strict`
+    as of OWN_TODAY."""
+    repository = Path(__file__).resolve().parents[1]
+    shutil.copytree(repository / "docs", root / "docs")
+    shutil.copytree(repository / "product", root / "product")
+    config = (repository / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "      product_dir: product\n"
+    assert marker in config, "mkdocs.yml: the roadmark plugin's options moved"
+    dated = config.replace(marker, f"{marker}      today: {OWN_TODAY}\n", 1)
+    (root / "mkdocs.yml").write_text(dated, encoding="utf-8")
+    return build(root, strict=True)
+
+
+def pluglet(root: Path) -> Callable[[str, object], str]:
+    """The `roadmark.macros` pluglet over the project at `root`, as an engine without the
+    plugin runs it: an env offering only `conf`, `macro` and `filter`, so the pluglet loads
+    the product from the config file's folder. Returns a renderer of templates for a page."""
+    macros: dict[str, Any] = {}
+    env = SimpleNamespace(
+        conf={"config_file_path": str(root / "mkdocs.yml"), "plugins": {}},
+        variables={},
+        macro=lambda fn, name="": macros.setdefault(name or fn.__name__, fn),
+        filter=lambda fn, name="": fn,
+    )
+    define_env(env)
+    engine = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    engine.globals.update(macros)
+
+    def run(source: str, page: object = None) -> str:
+        return engine.from_string(source).render(page=page)
+
+    return run

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,7 @@ import yaml
 
 from roadmark.spec.problems import RULES
 from roadmark.spec.settings import Settings
-from sites import Site, build, run_tool
+from sites import Site, build_own_site, run_tool
 
 if TYPE_CHECKING:
     from conftest import RunCli, WriteProduct
@@ -107,11 +106,7 @@ def test_every_kind_field_and_state_of_the_default_model_is_documented() -> None
 @pytest.fixture(scope="module")
 def own_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """This repository's documentation and product, built `--strict` in a copy."""
-    root = tmp_path_factory.mktemp("own-site")
-    shutil.copytree(DOCS, root / "docs")
-    shutil.copytree(ROOT / "product", root / "product")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return build(root, strict=True)
+    return build_own_site(tmp_path_factory.mktemp("own-site"))
 
 
 @pytest.mark.roadmark("STORY-51/AC-3")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browsers import open_offline, served
+from browsers import luminance, open_offline, served
 from sites import build, write_project
 from test_history_pages import RELEASE, STORY_1, TRENDS, config, git, scripted
 
@@ -65,15 +65,6 @@ def test_history_charts_render_offline_without_errors_or_overflow(
         page.close()
 
 
-def _luminance(colour: str) -> float:
-    """The relative luminance (0 dark, 1 light) of a computed `rgb(…)`/`rgba(…)` colour."""
-    channels = [float(part) for part in colour[colour.index("(") + 1 : -1].split(",")[:3]]
-    return sum(
-        weight * value / 255
-        for weight, value in zip((0.2126, 0.7152, 0.0722), channels, strict=True)
-    )
-
-
 @pytest.mark.roadmark("STORY-85/AC-2")
 def test_the_charts_are_readable_in_dark_mode(browser: Browser, base: tuple[str, Any]) -> None:
     url, site = base
@@ -86,7 +77,7 @@ def test_the_charts_are_readable_in_dark_mode(browser: Browser, base: tuple[str,
             text = tick.evaluate("node => getComputedStyle(node).fill")
             bar = line.evaluate("node => getComputedStyle(node).fill")
             ground = page.evaluate("getComputedStyle(document.body).backgroundColor")
-            return _luminance(text), _luminance(bar), _luminance(ground)
+            return luminance(text), luminance(bar), luminance(ground)
 
         light_text, _, light_ground = colours()
         page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")

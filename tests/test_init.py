@@ -59,6 +59,7 @@ def test_init_writes_a_site_that_checks_clean(tmp_path: Path, run_cli: RunCli) -
         "epic": ["EPIC-1"],
         "story": ["STORY-1"],
         "release": ["R1"],
+        "sprint": [],  # sprints are optional: the sample plan's story names none
     }
     assert [i.id for i in graph.implementers("PRD-1/R-1")] == ["STORY-1"]
 

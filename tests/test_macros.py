@@ -7,12 +7,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import jinja2
 import pytest
 
 from roadmaps import FILES, ROADMAP, roadmap_config
-from roadmark.macros import define_env
-from sites import Site, build, md, spec, table, write_project
+from sites import Site, build, md, pluglet, spec, table, write_project
 
 MACROS = {
     "macros": {"modules": ["roadmark.macros"], "on_undefined": "strict", "on_error_fail": True}
@@ -164,21 +162,7 @@ def render(tmp_path: Path) -> Any:
     pluglet loads the product from the config file's folder.
     """
     write_project(tmp_path, FILES | SPECS, roadmap_config())
-    macros: dict[str, Any] = {}
-    env = SimpleNamespace(
-        conf={"config_file_path": str(tmp_path / "mkdocs.yml"), "plugins": {}},
-        variables={},
-        macro=lambda fn, name="": macros.setdefault(name or fn.__name__, fn),
-        filter=lambda fn, name="": fn,
-    )
-    define_env(env)
-    engine = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    engine.globals.update(macros)
-
-    def run(source: str, page: object = None) -> str:
-        return engine.from_string(source).render(page=page)
-
-    return run
+    return pluglet(tmp_path)
 
 
 def test_without_the_plugin_the_product_is_loaded_from_the_config_folder(render: Any) -> None:

@@ -66,6 +66,9 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("release_notes_types", 3),
     ("release_notes_types", []),
     ("release_notes_types", ["feature", "chore"]),  # its shape is right; no such type
+    ("capacity", 20),
+    ("capacity", {"web": "lots"}),
+    ("capacity", {"web": {"default": -1}}),
 ]
 """At least one wrong value (type, range, content) per option."""
 

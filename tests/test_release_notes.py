@@ -9,11 +9,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped]  # it ships no type hints
-import jinja2
 import markdown
 import pytest
 
-from roadmark.macros import define_env
 from roadmark.plan.release_notes import (
     ReleaseNotes,
     plan_all_release_notes,
@@ -30,7 +28,7 @@ from roadmark.render.release_notes import (
 from roadmark.spec.graph import Graph
 from roadmark.spec.product import Product, load_product
 from roadmark.spec.project import load_project
-from sites import mkdocs_config, parse, spec, write_project
+from sites import mkdocs_config, parse, pluglet, spec, write_project
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -286,16 +284,9 @@ def _render(product: Product, tmp_path: Path, **options: Any) -> Any:
     """Macros over `product`'s folder as an engine without the plugin calls them."""
     config = mkdocs_config(["search", {"roadmark": options} if options else "roadmark"])
     write_project(tmp_path, FILES, config)
-    macros: dict[str, Any] = {}
-    env = SimpleNamespace(
-        conf={"config_file_path": str(tmp_path / "mkdocs.yml"), "plugins": {}},
-        macro=lambda fn, name="": macros.setdefault(name or fn.__name__, fn),
-    )
-    define_env(env)
-    engine = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    engine.globals.update(macros)
-    return lambda source: engine.from_string(source).render(
-        page=SimpleNamespace(file=SimpleNamespace(src_uri="reports/notes.md"))
+    run = pluglet(tmp_path)
+    return lambda source: run(
+        source, SimpleNamespace(file=SimpleNamespace(src_uri="reports/notes.md"))
     )
 
 

@@ -3,12 +3,11 @@ saying what Roadmark escapes and what a preview of an untrusted pull request can
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from sites import Node, Site, build, seen
+from sites import Node, Site, build_own_site, seen
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "security.md"
@@ -17,11 +16,7 @@ PAGE = "security.md"
 @pytest.fixture(scope="module")
 def own_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """This repository's documentation and product, built `--strict` in a copy."""
-    root = tmp_path_factory.mktemp("own-site")
-    shutil.copytree(ROOT / "docs", root / "docs")
-    shutil.copytree(ROOT / "product", root / "product")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return build(root, strict=True)
+    return build_own_site(tmp_path_factory.mktemp("own-site"))
 
 
 def sections(article: Node) -> dict[str, str]:

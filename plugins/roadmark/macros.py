@@ -23,16 +23,20 @@ from typing import Any, Protocol, TypeVar
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from .plan.capacity import Capacity
 from .plan.progress import progress_by_item, progress_of, stories_under
 from .plan.release_notes import plan_release_notes
 from .plan.roadmap import plan_roadmap
 from .plan.schedule import RoadmapOptions
+from .plan.sprints import SprintsPlan, plan_sprints
 from .render.item_table import render_item_table
+from .render.kanban import kanban
 from .render.markdown import Linker, progress_bar
 from .render.release_notes import render_release_notes
 from .render.roadmap import VIEWS, render_roadmap
 from .render.site_pages import item_paths, page_prefix
-from .spec.options import read_options
+from .render.velocity import velocity_html
+from .spec.options import PluginOptions, read_options
 from .spec.product import Product, load_product
 from .spec.project import load_project
 from .spec.today import resolve_today
@@ -48,6 +52,13 @@ class Published:
     options: RoadmapOptions
     release_notes_types: tuple[str, ...]
     """The `release_notes_types` option: the story types release notes list."""
+    capacity: Capacity
+    """The `capacity` option: points per sprint by team."""
+
+    def sprints(self) -> SprintsPlan:
+        """The product's sprints, planned as the site plans them (cheap: once per call)."""
+        graph, settings = self.product.graph, self.product.settings
+        return plan_sprints(graph, settings, self.capacity, self.options.today)
 
 
 _Macro = TypeVar("_Macro", bound=Callable[..., str])
@@ -65,7 +76,8 @@ class MacrosEnv(Protocol):
 
 
 def define_env(env: MacrosEnv) -> None:
-    """Register the `roadmap`, `items`, `progress` and `release_notes` macros.
+    """Register the `roadmap`, `items`, `progress`, `release_notes`, `sprint_board` and
+    `velocity` macros.
 
     Long because the macros are closures over one product source, each registered under
     its own name and signature, which are what page authors write.
@@ -91,7 +103,8 @@ def define_env(env: MacrosEnv) -> None:
             raise ValueError(
                 f"roadmap: unknown view '{unknown[0]}'; choose from {', '.join(VIEWS)}"
             )
-        plan = plan_roadmap(graph, settings, published.options, prd)
+        capacity = published.sprints().team_capacity()
+        plan = plan_roadmap(graph, settings, published.options, prd, capacity)
         return render_roadmap(plan, _linker(published, context), level=level, views=chosen)
 
     @env.macro
@@ -151,6 +164,35 @@ def define_env(env: MacrosEnv) -> None:
         notes = plan_release_notes(graph, settings, release, types)
         return render_release_notes(notes, _linker(published, context), level=level)
 
+    @env.macro
+    @pass_context
+    def sprint_board(context: Context, sprint: str) -> str:
+        """A sprint's board: its stories in columns by workflow state."""
+        published = source.get()
+        plans = published.sprints().sprints
+        plan = plans.get(sprint)
+        if plan is None:
+            raise ValueError(
+                f"sprint_board: '{sprint}' is not the id of a sprint"
+                + did_you_mean(str(sprint), list(plans))
+            )
+        return kanban(plan.board, _linker(published, context), f"Board of {plan.sprint.id}")
+
+    @env.macro
+    def velocity(team: str | None = None) -> str:
+        """The velocity chart of one team (by name), or of every team with sprints."""
+        teams = source.get().sprints().velocity
+        if team is not None:
+            teams = tuple(found for found in teams if found.team == team)
+            if not teams:
+                known = [found.team for found in source.get().sprints().velocity if found.team]
+                raise ValueError(
+                    f"velocity: '{team}' is not the team of a sprint" + did_you_mean(team, known)
+                )
+        if not teams:
+            return "*No sprints yet.*\n"
+        return "\n".join(velocity_html(found) for found in teams)
+
 
 class _Source:
     """Finds the published product once it exists: from the plugin, else from disk."""
@@ -164,8 +206,14 @@ class _Source:
         conf = self._conf()
         plugin = _roadmark_plugin(conf)
         if plugin is not None and plugin.product is not None:
-            types = _release_notes_types(plugin)
-            return Published(plugin.product, plugin.item_pages, plugin.roadmap_options(), types)
+            options = _plugin_options(plugin)
+            return Published(
+                plugin.product,
+                plugin.item_pages,
+                plugin.roadmap_options(),
+                options.release_notes_types,
+                options.capacity,
+            )
         if self._loaded is None:
             self._loaded = _load(conf)
         return self._loaded
@@ -180,23 +228,25 @@ def _roadmark_plugin(conf: Any) -> Any:
     return None
 
 
-def _release_notes_types(plugin: Any) -> tuple[str, ...]:
-    """The running plugin's `release_notes_types`, as MkDocs validated it, read again
-    through its declaration: its config is a mapping, so nothing of MkDocs is imported."""
-    raw = _lookup(getattr(plugin, "config", None), "release_notes_types")
-    return read_options({"release_notes_types": raw}).release_notes_types
+def _plugin_options(plugin: Any) -> PluginOptions:
+    """The running plugin's `release_notes_types` and `capacity`, as MkDocs validated them,
+    read again through their declaration: its config is a mapping, so nothing of MkDocs is
+    imported."""
+    config = getattr(plugin, "config", None)
+    names = ("release_notes_types", "capacity")
+    return read_options({name: _lookup(config, name) for name in names})
 
 
 def _load(conf: Any) -> Published:
     """Load the product as `roadmark check` does, for engines that do not run the plugin."""
     config_file = _lookup(conf, "config_file_path")
     project = load_project(config=Path(config_file)) if config_file else load_project()
-    product = load_product(project.root, project.settings)
     options = project.options  # read and checked as the plugin reads them (`spec/options.py`)
     today, _ = resolve_today(options.today)
+    product = load_product(project.root, project.settings.as_of(today))
     pages = item_paths(product, page_prefix(options.prefix, project.settings))
     roadmap_options = RoadmapOptions.configured(options, today)
-    return Published(product, pages, roadmap_options, options.release_notes_types)
+    return Published(product, pages, roadmap_options, options.release_notes_types, options.capacity)
 
 
 def _linker(published: Published, context: Context) -> Linker:

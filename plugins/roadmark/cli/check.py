@@ -25,7 +25,7 @@ from ..spec.problems import Problem, Severity
 from ..spec.product import Product, load_product
 from ..spec.project import Project
 from ..spec.settings import ConfigError
-from .config import load_project
+from .config import dated, load_project
 from .problem_formats import FORMATS, display_path, format_problems, summary
 from .results import add_results_argument, load_evidence
 from .summary import append_summary, summary_markdown
@@ -83,7 +83,7 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the product and print the problems; 1 when any is an error."""
     cwd = Path.cwd().resolve()
-    project = load_project(args.path, args.config, cwd)
+    project = dated(load_project(args.path, args.config, cwd))
     if args.staged:
         product = staged_product(project)
     else:

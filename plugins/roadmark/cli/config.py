@@ -11,6 +11,7 @@ option accepts, instead of an imported object. ProperDocs' loader is the same co
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 from ..spec.project import Project
 from ..spec.project import load_project as find_project
 from ..spec.settings import ConfigError
+from ..spec.today import resolve_today
 
 PYTHON_TAG = "tag:yaml.org,2002:python/"
 
@@ -77,6 +79,13 @@ def read_config(config_file: Path) -> Any:
 def load_project(path: Path | None, config: Path | None, cwd: Path) -> Project:
     """The project of a CLI command, its config read as the build reads it."""
     return find_project(path, config, cwd, read=read_config)
+
+
+def dated(project: Project) -> Project:
+    """The project with its settings' today resolved, as the build resolves it, for the rules
+    about dates relative to today (RM026)."""
+    today, _ = resolve_today(project.options.today)
+    return dataclasses.replace(project, settings=project.settings.as_of(today))
 
 
 def _yaml_problem(error: yaml.YAMLError, config_file: Path) -> str:

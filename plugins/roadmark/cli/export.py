@@ -29,6 +29,7 @@ from ..plan.progress import progress_by_item
 from ..plan.release_notes import plan_release_notes
 from ..plan.roadmap import plan_product
 from ..plan.schedule import RoadmapOptions
+from ..plan.sprints import plan_sprints
 from ..render.export import export_json, export_trace_json
 from ..render.export_csv import table_csv
 from ..render.export_needs import NeedsOptions, export_needs
@@ -43,7 +44,7 @@ from ..text.suggest import did_you_mean
 from ..trace.coverage import Trace, build_trace
 from .atomic import CannotWrite, write_atomic
 from .check import add_config_argument, add_path_argument
-from .config import load_project
+from .config import dated, load_project
 from .problem_formats import display_path, format_problems
 from .results import add_results_argument, load_evidence
 
@@ -118,13 +119,14 @@ def run(args: argparse.Namespace) -> int:
     """Write the export; problems in the specs are included, not fatal."""
     args.format = _check_usage(args)
     cwd = Path.cwd().resolve()
-    project = load_project(args.path, args.config, cwd)
+    # Today first: the rules about dates relative to it (RM026) are part of the export.
+    project = dated(load_project(args.path, args.config, cwd))
     product = load_product(project.root, project.settings, one_shot=True)
     evidence = load_evidence(args.test_results, project, product, cwd)
     # Problems in the test results go to stderr, so stdout stays a clean export.
     show = format_problems(evidence.problems, "text", lambda p: display_path(project.root, p, cwd))
     sys.stderr.write(show)
-    today, _ = resolve_today(project.options.today)
+    today = project.settings.today or resolve_today(project.options.today)[0]
     export = Export(project, product, build_trace(product, evidence), today)
     if args.format == "xlsx":
         try:
@@ -195,7 +197,10 @@ def _items(export: Export) -> Table:
     options = export.project.options
     graph, settings = export.product.graph, export.product.settings
     roadmap_options = RoadmapOptions.configured(options, export.today)
-    health = plan_health(plan_product(graph, settings, roadmap_options))
+    # The teams' capacity in their sprints is an at-risk reason, as on the site.
+    sprints = plan_sprints(graph, settings, options.capacity, export.today)
+    capacity = sprints.team_capacity()
+    health = plan_health(plan_product(graph, settings, roadmap_options, capacity))
     progress = progress_by_item(graph.items.values(), graph, settings)
     return item_table(export.product, health, progress)
 

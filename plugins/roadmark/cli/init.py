@@ -3,7 +3,9 @@
 Writes mkdocs.yml (Material, search and roadmark), docs/index.md and, under
 product/, a PRD with requirements and metrics, an epic, a story with
 acceptance criteria and a release that link to each other. The result passes
-`roadmark check` and `mkdocs build --strict`. Nothing is written if any of
+`roadmark check` and `mkdocs build --strict`. No sprint: teams without sprints
+need none, and one sprint item would make every story's `sprint` a reference
+(`roadmark new sprint` adds the first). Nothing is written if any of
 these files, or another MkDocs config, already exists.
 When a file cannot be written (a full disk), the ones already written are removed.
 Exit status: 0 written, 2 nothing written.

@@ -15,11 +15,21 @@ import yaml
 from ..spec.clauses import TEMPLATES
 from ..spec.graph import natural_key
 from ..spec.model import Item
+from ..spec.settings import SPRINT_KIND
 from ..text.words import plural
 from .atomic import write_files
 
-DEFAULT_PREFIXES = {"prd": "PRD-", "epic": "EPIC-", "story": "STORY-", "release": "R"}
+DEFAULT_PREFIXES = {
+    "prd": "PRD-",
+    "epic": "EPIC-",
+    "story": "STORY-",
+    "release": "R",
+    SPRINT_KIND: "SPRINT-",
+}
 """Id prefixes of the built-in kinds when none of their items exist yet."""
+
+SPRINT_DAYS = 14
+"""The length of a new sprint when nothing else is known: two weeks, `end` its last day."""
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 _LETTERS = re.compile(r"^[^\d]*")
@@ -73,6 +83,13 @@ What this release brings, and for whom.
 
 - …
 """,
+    SPRINT_KIND: """
+What the team commits to in this sprint. Its stories name it in their `sprint` field.
+
+## Notes
+
+- …
+""",
 }
 GENERIC_BODY = "\nDescribe this {kind}.\n"
 
@@ -104,6 +121,18 @@ def _letters(item_id: str) -> str:
     """The id's leading non-digits: `STORY-` of `STORY-12`."""
     match = _LETTERS.match(item_id)
     return match[0] if match else ""  # never None: the pattern also matches emptily
+
+
+def sprint_dates(items: Iterable[Item], today: date) -> tuple[date, date]:
+    """The first and last day of a new sprint: two weeks from today, or from the day after
+    the last sprint ends when that is later, so sprints made one after another follow on."""
+    ends = [
+        end
+        for item in items
+        if item.kind == SPRINT_KIND and isinstance(end := item.fields.get("end"), date)
+    ]
+    start = max([today, *(end + timedelta(days=1) for end in ends)])
+    return start, start + timedelta(days=SPRINT_DAYS - 1)
 
 
 def kind_folder(kind: str, items: Iterable[Item]) -> str:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from itertools import accumulate
+from operator import itemgetter
 
 from ..spec.settings import Settings
 from .model import BurnupPoint, Commit, Forecast, ItemHistory, ReleaseHistory
@@ -100,7 +101,9 @@ def current_ids(replay: Replay) -> dict[str, str]:
 
 
 Share = tuple[str, float | None, bool]
-"""A story's part in its release: (release, estimate, done)."""
+"""A story's part in its release (or sprint): (release, estimate, done)."""
+Group = Callable[[str, Mapping[str, Fields]], str | None]
+"""What a `Tallier` counts a story in, from the day's state: its release, or its sprint."""
 
 
 @dataclass(slots=True)
@@ -140,11 +143,15 @@ class _Sums:
 
 class Tallier:
     """Every release's scope and done work, day after day, recounting only the stories that
-    changed (all of them when an epic, a PRD, a release or an id changed)."""
+    changed (all of them when an epic, a PRD, a release or an id changed). With another
+    `group` it counts the stories of each sprint (`sprints.py`) the same way."""
 
-    def __init__(self, settings: Settings, final: Mapping[str, str]) -> None:
+    def __init__(
+        self, settings: Settings, final: Mapping[str, str], group: Group = release_of
+    ) -> None:
         self.settings = settings
         self.final = final
+        self.group = group
         self.shares: dict[str, Share] = {}
         self.sums: dict[str, _Sums] = {}
         self.tallies: dict[str, Tally] = {}
@@ -185,10 +192,9 @@ class Tallier:
         fields = state.get(item_id)
         if fields is None or fields.get("kind") != "story":
             return None
-        if not in_plan(item_id, state, self.settings):
-            return None
-        release = release_of(item_id, state)
-        if release is None:
+        # The group first: most stories are in no sprint, and it spares them the ancestors' walk.
+        release = self.group(item_id, state)
+        if release is None or not in_plan(item_id, state, self.settings):
             return None
         return release, estimate(fields), is_done(fields, self.settings)
 
@@ -331,6 +337,24 @@ def tries(rng: random.Random, count: int) -> Iterator[Sequence[int]]:
         yield words[3::4].translate(picks, refused)
 
 
+def window(key: str, start: date, stop: date, days: Days) -> tuple[Tally, list[tuple[date, Tally]]]:
+    """One release's (or sprint's) tally at the end of `start`, and on each day from `start`
+    to `stop`, from the days a `Tallier` counted (a day without a commit keeps the last)."""
+    empty = Tally()
+    index = bisect_right(days, start, key=itemgetter(0))
+    tally = days[index - 1][1].get(key, empty) if index else empty
+    at_start = tally
+    daily: list[tuple[date, Tally]] = []
+    day = start
+    while day <= stop:
+        while index < len(days) and days[index][0] <= day:
+            tally = days[index][1].get(key, empty)
+            index += 1
+        daily.append((day, tally))
+        day += timedelta(days=1)
+    return at_start, daily
+
+
 def _release(
     release: str,
     start: date,
@@ -339,21 +363,7 @@ def _release(
     head: Commit,
 ) -> ReleaseHistory:
     empty = Tally()
-    daily: list[tuple[date, Tally]] = []
-    at_start = empty
-    index = 0
-    tally = empty
-    day = start
-    while index < len(days) and days[index][0] <= start:
-        tally = days[index][1].get(release, empty)
-        index += 1
-    at_start = tally
-    while day <= head.day:
-        while index < len(days) and days[index][0] <= day:
-            tally = days[index][1].get(release, empty)
-            index += 1
-        daily.append((day, tally))
-        day += timedelta(days=1)
+    at_start, daily = window(release, start, head.day, days)
     by_points = all(tally.estimated for _, tally in daily)
     unit = "points" if by_points else "stories"
 

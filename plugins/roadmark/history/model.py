@@ -78,6 +78,9 @@ class Forecast:
     p85: date
     weekly_throughput: tuple[float, ...]
     """The samples the forecast drew from: done per week over the recent window."""
+    basis: str = "throughput"
+    """"throughput" (the product's work done per week) or "velocity" (closed sprints'
+    completed points per week, `velocity.py`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,55 @@ class ReleaseHistory:
     """Items that joined the release after its start."""
     scope_removed: tuple[str, ...]
     """Items that left it after its start."""
+
+
+@dataclass(frozen=True, slots=True)
+class BurndownPoint:
+    """A sprint's scope and the part of it not yet done, at the end of a day."""
+
+    day: date
+    remaining: float
+    scope: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeChange:
+    """A story that joined or left a sprint after its start day."""
+
+    item: str
+    day: date
+    """The day it joined (first) or left (last)."""
+    commit: Commit | None
+    """The story's own last commit that day; None when it was deleted, or when a change to
+    another item (its epic closed, say) moved it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CarryOver:
+    """A story that joined a sprint from another one while not done."""
+
+    item: str
+    sprint: str
+    """The sprint it came from."""
+    commit: Commit
+    """The commit that moved it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SprintHistory:
+    """A sprint's burndown from its start, its scope changes and its carry-over."""
+
+    sprint: str
+    unit: str
+    """"points", or "stories" when estimates are missing (as releases count)."""
+    start: date
+    end: date | None
+    points: tuple[BurndownPoint, ...]
+    """Each day from `start` to `end`, or to the build's today (or the last commit's day,
+    when later) while the sprint runs; empty before it starts."""
+    scope_added: tuple[ScopeChange, ...]
+    scope_removed: tuple[ScopeChange, ...]
+    carried_over: tuple[CarryOver, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +203,8 @@ class History:
     head: Commit | None = None
     items: dict[str, ItemHistory] = field(default_factory=dict)
     releases: dict[str, ReleaseHistory] = field(default_factory=dict)
+    sprints: dict[str, SprintHistory] = field(default_factory=dict)
+    """Every sprint at the head that has a `start`, by id."""
     trends: Trends | None = None
     suspects: tuple[Suspect, ...] = ()
     skipped: int = 0

@@ -7,9 +7,12 @@ What the renderers and the CLI call:
   fix) when git is missing, `root` is not in a repository, the clone is shallow or the ref
   names no commit. It fills `available`, `reason`, `head`, `items` (every item at the head,
   by current id), `releases` (burn-up, forecast, scope added and removed, per release),
+  `sprints` (burndown, scope added and removed, carry-over, per sprint with a start),
   `trends` (weekly throughput, flow, cycle times, slips), `suspects` (requirement and epic
   rewordings; see `suspects.criterion_suspects` for test reports), `skipped` and
   `reworded`.
+- `velocity.with_velocity_forecasts(history, closed, today) -> History`: the points
+  releases' forecasts drawn from closed sprints' velocity instead of weekly throughput.
 - `suspects.criterion_suspects(history, tested) -> tuple[Suspect, ...]`: criteria reworded
   after the test report that verified them ran, from {address: ISO timestamp}.
 - `suspects.run_time(stamp) -> float | None`: a test report's timestamp, in epoch seconds.
@@ -24,10 +27,11 @@ skipped at that commit and counted in `skipped`.
 
 One `git log --first-parent` pass over the ref (`gitlog.py`), its new blobs read in one
 batch and parsed once each (`replay.py`), replayed into events that `cache.py` keeps by
-commit, from which `timeline.py`, `burnup.py`, `trends.py` and `suspects.py` derive the rest.
+commit, from which `timeline.py`, `burnup.py`, `sprints.py`, `trends.py` and `suspects.py`
+derive the rest.
 A build after a few new commits loads the cache (flat columns, checked a column at a time),
 replays only those commits (writing the cache again once `REFRESH` of them pile up), and walks
-the days once for both the burn-up and the flow.
+the days once for the burn-up, the sprints' burndowns and the flow.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from .burnup import Days, Tallier, current_ids, release_histories
 from .gitlog import LogCommit, read_log
 from .model import Commit, History
 from .replay import SKIPPED, Parsed, Replay, Replayer, parse_blob
+from .sprints import sprint_histories, sprint_of, sprint_spans
 from .states import daily_states, item_from_view
 from .suspects import reworded, suspects
 from .timeline import commits_of, item_histories, slips
@@ -150,12 +155,13 @@ def derive(replay: Replay, settings: Settings, head: Commit, today: date) -> His
     schedule = Schedule(graph, settings, RoadmapOptions(today=today))
     found_slips = slips(items, schedule.release_rank)
     changed = reworded(replay, commits, items)
-    days, counted = walk_days(replay, commits, settings)
+    days, counted, sprint_days = walk_days(replay, commits, settings, bool(sprint_spans(replay)))
     return History(
         available=True,
         head=head,
         items=items,
         releases=release_histories(replay, commits, items, settings, head, days),
+        sprints=sprint_histories(replay, items, settings, max(today, head.day), sprint_days),
         trends=trends(replay, commits, items, settings, head, tuple(found_slips), counted),
         suspects=suspects(replay, commits, items, changed),
         skipped=replay.skipped,
@@ -163,16 +169,24 @@ def derive(replay: Replay, settings: Settings, head: Commit, today: date) -> His
     )
 
 
-def walk_days(replay: Replay, commits: list[Commit], settings: Settings) -> tuple[Days, Counted]:
-    """The burn-up's tallies and the flow's counts of every day, from one walk of the events
-    (each walk rebuilds every item's fields, day by day)."""
-    tallier, counter = Tallier(settings, current_ids(replay)), FlowCounter(settings)
+def walk_days(
+    replay: Replay, commits: list[Commit], settings: Settings, sprints: bool = False
+) -> tuple[Days, Counted, Days]:
+    """The burn-up's tallies, the flow's counts and (when `sprints`, else none) the sprints'
+    tallies of every day, from one walk of the events (each walk rebuilds every item's
+    fields, day by day)."""
+    final = current_ids(replay)
+    tallier, counter = Tallier(settings, final), FlowCounter(settings)
+    by_sprint = Tallier(settings, final, sprint_of) if sprints else None
     days: Days = []
     counted: Counted = []
+    sprint_days: Days = []
     for day, state, changed in daily_states(replay, commits):
         days.append((day, tallier.update(state, changed)))
         counted.append((day, counter.update(state, changed)))
-    return days, counted
+        if by_sprint is not None:
+            sprint_days.append((day, by_sprint.update(state, changed)))
+    return days, counted, sprint_days
 
 
 def _head(repo: Repository, ref: str | None) -> str:

@@ -1,4 +1,4 @@
-"""When a release is at risk, and why: the four rules of the roadmap.
+"""When a release is at risk, and why: the five rules of the roadmap.
 
 1. **overdue**: its date has passed and it is not released.
 2. **behind**: it is due within the window (`risk_window_days`, default 14) and its
@@ -7,6 +7,8 @@
    scheduled in a later release, or in none.
 4. **forecast**: the forecast from recent throughput (its p50, read from git history)
    finishes after its date: more likely late than not.
+5. **capacity**: the points left in it for a team exceed that team's capacity (the
+   `capacity` option) in its sprints not yet closed that end by its date (`capacity.py`).
 
 Each rule gives a reason in words, naming dates, figures and items.
 """
@@ -21,9 +23,10 @@ from typing import Literal
 from ..spec.graph import Graph
 from ..spec.model import Item
 from ..spec.settings import Settings
+from ..text.words import count, number
 from .progress import Progress, is_closed, is_done
 
-RiskRule = Literal["overdue", "behind", "dependency", "forecast"]
+RiskRule = Literal["overdue", "behind", "dependency", "forecast", "capacity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,20 @@ def late_forecast(due: date | None, forecast: date | None) -> Risk | None:
         "forecast",
         f"forecast to be done by {forecast.isoformat()} (p50), {_days(days)} after its date "
         f"{due.isoformat()}",
+    )
+
+
+def over_capacity(
+    team: str, remaining: float, capacity: float, sprints: int, due: date
+) -> Risk | None:
+    """Rule 5, for an unreleased release: `team`'s `remaining` points in it exceed the
+    `capacity` of its `sprints` (not closed) ending by `due`."""
+    if remaining <= capacity:
+        return None
+    return Risk(
+        "capacity",
+        f"team {team} has {number(remaining)} points left in it, over its capacity of "
+        f"{number(capacity)} points in {count(sprints, 'sprint')} ending by {due.isoformat()}",
     )
 
 

@@ -10,7 +10,7 @@ are planned in `board.py` and `backlog.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -20,6 +20,7 @@ from ..spec.model import Item
 from ..spec.settings import Settings
 from .backlog import BacklogGroup, BacklogStory, plan_backlog
 from .board import Card, plan_board
+from .capacity import TeamCapacity, capacity_risks
 from .horizons import Column
 from .progress import Progress, is_closed, is_done, progress_of
 from .risks import Risk, behind, dependency_risks, late_forecast, overdue
@@ -69,6 +70,8 @@ class Roadmap:
     board: dict[Column, list[Card]]
     epic_spans: list[EpicSpan]
     backlog: list[BacklogGroup]
+    capacity: bool = False
+    """Whether teams' capacity was weighed (rule 5 of `risks.py`)."""
 
     @property
     def at_risk(self) -> list[ReleasePlan]:
@@ -104,26 +107,40 @@ class ProductRoadmap(NamedTuple):
     """The schedule both were planned over, for the other pages that need one."""
 
 
+Teams = Mapping[str, TeamCapacity]
+"""Each team's capacity in its open sprints (`SprintsPlan.team_capacity`), for rule 5."""
+
+
 def plan_roadmap(
-    graph: Graph, settings: Settings, options: RoadmapOptions, prd: str | None = None
+    graph: Graph,
+    settings: Settings,
+    options: RoadmapOptions,
+    prd: str | None = None,
+    capacity: Teams | None = None,
 ) -> Roadmap:
-    """The roadmap of the whole product, or of the PRD with id `prd` only."""
+    """The roadmap of the whole product, or of the PRD with id `prd` only; with `capacity`,
+    a release whose remaining work exceeds a team's capacity is at risk."""
     schedule = Schedule(graph, settings, options)
+    teams = capacity or {}
     if prd is None:
-        return _plan(schedule, schedule.epics, schedule.stories, whole=True)
+        return _plan(schedule, schedule.epics, schedule.stories, whole=True, teams=teams)
     epics = [epic for epic in schedule.epics if schedule.prd_of(epic) == prd]
     stories = [story for story in schedule.stories if schedule.prd_of(story) == prd]
-    return _plan(schedule, epics, stories, whole=False)
+    return _plan(schedule, epics, stories, whole=False, teams=teams)
 
 
-def plan_product(graph: Graph, settings: Settings, options: RoadmapOptions) -> ProductRoadmap:
-    """The whole product's roadmap and each PRD's, over one schedule."""
+def plan_product(
+    graph: Graph, settings: Settings, options: RoadmapOptions, capacity: Teams | None = None
+) -> ProductRoadmap:
+    """The whole product's roadmap and each PRD's, over one schedule (`capacity` as in
+    `plan_roadmap`)."""
     schedule = Schedule(graph, settings, options)
-    whole = _plan(schedule, schedule.epics, schedule.stories, whole=True)
-    return ProductRoadmap(whole, _by_prd(schedule), schedule)
+    teams = capacity or {}
+    whole = _plan(schedule, schedule.epics, schedule.stories, whole=True, teams=teams)
+    return ProductRoadmap(whole, _by_prd(schedule, teams), schedule)
 
 
-def _by_prd(schedule: Schedule) -> list[PrdRoadmap]:
+def _by_prd(schedule: Schedule, teams: Teams) -> list[PrdRoadmap]:
     graph = schedule.graph
     epics: dict[str | None, list[Item]] = {}
     stories: dict[str | None, list[Item]] = {}
@@ -137,13 +154,18 @@ def _by_prd(schedule: Schedule) -> list[PrdRoadmap]:
     sections = []
     for owner in owners:
         key = owner.id if owner is not None else None
-        plan = _plan(schedule, epics.get(key, []), stories.get(key, []), whole=False)
+        plan = _plan(schedule, epics.get(key, []), stories.get(key, []), whole=False, teams=teams)
         sections.append(PrdRoadmap(owner, plan))
     return sections
 
 
 def _plan(
-    schedule: Schedule, epics: Sequence[Item], stories: Sequence[Item], *, whole: bool
+    schedule: Schedule,
+    epics: Sequence[Item],
+    stories: Sequence[Item],
+    *,
+    whole: bool,
+    teams: Teams,
 ) -> Roadmap:
     """Plan the given epics and stories; `whole` keeps releases with nothing of theirs."""
     settings = schedule.settings
@@ -172,7 +194,9 @@ def _plan(
             if not is_closed(epic, settings):
                 shares.setdefault(release, {}).setdefault(epic.id, [])
     releases = [
-        _release_plan(schedule, release, shares.get(release.id, {}), members, epic_releases)
+        _release_plan(
+            schedule, release, shares.get(release.id, {}), (members, epic_releases), teams
+        )
         for release in schedule.releases
         if whole or release.id in shares
     ]
@@ -182,6 +206,7 @@ def _plan(
         board=plan_board(schedule, epics, stories, epic_stories),
         epic_spans=epic_spans(schedule, epics),
         backlog=plan_backlog(schedule, unscheduled),
+        capacity=bool(teams),
     )
 
 
@@ -189,10 +214,12 @@ def _release_plan(
     schedule: Schedule,
     release: Item,
     groups: dict[str | None, list[Item]],
-    members: dict[str, list[Item]],
-    epic_releases: dict[str, set[str]],
+    scheduled: tuple[dict[str, list[Item]], dict[str, set[str]]],
+    teams: Teams,
 ) -> ReleasePlan:
+    """`scheduled`: the items scheduled in each release, and the releases of each epic."""
     settings, graph = schedule.settings, schedule.graph
+    members, epic_releases = scheduled
     stories = [story for group in groups.values() for story in group]
     progress = progress_of(stories, settings)
     epics = []
@@ -209,6 +236,10 @@ def _release_plan(
     start, due = as_date(release.get("start")), as_date(release.get("date"))
     released = is_done(release, settings)
     risks = [] if released else _risks(schedule, release, due, progress, members)
+    if not released:
+        # Its stories planned here: on a PRD's roadmap, that PRD's share, as for rule 3.
+        load = [item for item in members.get(release.id, []) if item.kind == "story"]
+        risks.extend(capacity_risks(due, load, teams, settings))
     return ReleasePlan(
         release=release,
         start=start,

@@ -73,11 +73,17 @@ def forecast_sentence(release: ReleaseHistory, due: date | None) -> str:
     if due is not None and forecast.p50 > due:
         late = f", after its date {due.isoformat()}"
     samples = ", ".join(figure_text(value) for value in weeks)
+    if forecast.basis == "velocity":
+        source = (
+            f"from the closed sprints' velocity, in points per week over the last "
+            f"{count(len(weeks), 'week')} they cover"
+        )
+    else:
+        source = f"from the {release.unit} done in each of the last {count(len(weeks), 'week')}"
     return (
         f'<p class="roadmark-forecast">Forecast: done by <strong>{forecast.p50.isoformat()}'
         f"</strong> (p50){late}, and by <strong>{forecast.p85.isoformat()}</strong> (p85), "
-        f"from the {release.unit} done in each of the last {count(len(weeks), 'week')} "
-        f"({escape(samples)}).</p>\n"
+        f"{source} ({escape(samples)}).</p>\n"
     )
 
 

@@ -10,7 +10,9 @@ from typing import Any
 from ..extensions.clause_anchors import ClauseAnchor
 from ..history.model import History
 from ..plan.health import Health
-from ..plan.progress import Progress, is_closed
+from ..plan.kanban import plan_kanban
+from ..plan.progress import Progress, is_closed, stories_under
+from ..plan.sprints import SprintsPlan
 from ..spec.graph import Graph
 from ..spec.model import Item
 from ..spec.problems import Problem
@@ -22,7 +24,10 @@ from .health import health_row, health_warning
 from .history_item import TITLE as HISTORY_TITLE
 from .history_item import history_section, suspect_warning
 from .html import HtmlLinker, Markup, escape, strip_controls
+from .kanban import kanban
 from .markdown import admonition, badge, field_label, kind_label, progress_bar, table, text
+from .sprints import TITLE as SPRINT_TITLE
+from .sprints import sprint_section
 from .trace import TITLE as TRACE_TITLE
 from .trace import criterion_evidence, has_trace_panel, trace_panel
 
@@ -61,17 +66,26 @@ def frame_item_page(
 
 
 def item_sections(
-    item: Item, graph: Graph, trace: Trace | None = None, history: History | None = None
+    item: Item,
+    graph: Graph,
+    trace: Trace | None = None,
+    history: History | None = None,
+    sprints: SprintsPlan | None = None,
 ) -> list[Section]:
-    """The sections after an item's body: coverage, children, trace panel, backlinks, and
-    history when it was read. Without it, the trends page and the burn-ups say why: two
-    thousand item pages saying so too would only repeat it to every reader."""
+    """The sections after an item's body: a sprint's own (with `sprints`), coverage, children,
+    a release's board, trace panel, backlinks, and history when it was read. Without it, the
+    trends page and the burn-ups say why: two thousand item pages saying so too would only
+    repeat it to every reader."""
     sections = []
+    if sprints is not None and item.id in sprints.sprints:
+        sections.append(Section("sprint", SPRINT_TITLE))
     if item.requirements:
         sections.append(Section("coverage", "Implemented by"))
     children = children_of(item, graph)
     if children:
         sections.append(Section("children", _children_heading(item, children)))
+    if item.kind == "release":
+        sections.append(Section("board", "Board"))
     if trace is not None and has_trace_panel(item, trace):
         sections.append(Section("trace", TRACE_TITLE))
     if graph.referrers(item.id):
@@ -94,12 +108,14 @@ def item_parts(
     health: Health | None = None,
     history: History | None = None,
     repo_url: str | None = None,
+    sprints: SprintsPlan | None = None,
 ) -> dict[str, str]:
     """The deferred parts of an item's page as HTML: its head (problems, parent chain, card)
     and each of its `sections` (from `item_sections`); `progress` is each item's, by id.
 
     With `health`, a release's card, and an epic's or a PRD's, shows its releases' health.
     With `history`, a suspect item is flagged under its card; commits link into `repo_url`.
+    `sprints` (`plan.sprints.plan_sprints`) gives a sprint's section.
     """
     linker = HtmlLinker(href)
     head = [problems_admonition(problems)] if problems else []
@@ -111,7 +127,8 @@ def item_parts(
         )
     plans = health.releases_of(item) if health is not None else []
     row = health_row(item, plans, linker)
-    head.append(render_card(item, settings, progress.get(item.id), linker, [row] if row else []))
+    extra = [row] if row else []
+    head.append(render_card(item, settings, progress.get(item.id), linker, extra, graph))
     warning = health_warning(item, plans, linker)
     if warning:
         head.append(warning)
@@ -124,6 +141,8 @@ def item_parts(
         "trace": lambda: trace_panel(item, trace, graph, linker) if trace is not None else "",
         "referenced-by": lambda: _referenced_by(item, graph, linker),
         "history": lambda: history_section(item, history, linker, repo_url) if history else "",
+        "sprint": lambda: _sprint(item, sprints, linker, history),
+        "board": lambda: _release_board(item, graph, settings, linker),
     }
     parts = {"head": "\n".join(head)}
     for section in sections:
@@ -146,14 +165,16 @@ def render_card(
     progress: Progress | None,
     linker: Markup,
     extra: Sequence[list[str]] = (),
+    graph: Graph | None = None,
 ) -> str:
     """The metadata card: every set field, references as links, the item's progress, then
-    the `extra` rows (label and cell, already escaped)."""
+    the `extra` rows (label and cell, already escaped). With `graph`, a field that becomes a
+    reference (a story's `sprint`) links where it resolves; free text stays text."""
     specs = settings.fields_for(item.kind)
     names = [name for name in CARD_ORDER if name in specs]
     names += [name for name in specs if name not in names and name not in _SKIPPED]
     rows = [
-        [field_label(name), _value(specs[name], item.fields[name], linker)]
+        [field_label(name), _cell(item, specs[name], linker, graph)]
         for name in names
         if item.get(name) not in (None, "", [])
     ]
@@ -162,6 +183,13 @@ def render_card(
     rows.extend(extra)
     rows.insert(0, ["Kind", linker.text(kind_label(item.kind))])
     return f'<div class="roadmark-card">\n{linker.table(["Field", "Value"], rows)}</div>\n'
+
+
+def _cell(item: Item, spec: FieldSpec, linker: Markup, graph: Graph | None) -> str:
+    value = item.fields[spec.name]
+    if spec.becomes_reference and graph is not None and graph.referent(item, spec.name):
+        return linker.link(value)
+    return _value(spec, value, linker)
 
 
 def _value(spec: FieldSpec, value: Any, linker: Markup) -> str:
@@ -266,3 +294,16 @@ def _referenced_by(item: Item, graph: Graph, linker: Markup) -> str:
         via = field_label(ref.field) + (f" {linker.text(ref.address)}" if ref.clause else "")
         rows.append([linker.link(source.id), linker.text(source.title), badge(source.status), via])
     return linker.table(["Item", "Title", "Status", "Via"], rows)
+
+
+def _sprint(
+    item: Item, sprints: SprintsPlan | None, linker: HtmlLinker, history: History | None
+) -> str:
+    plan = sprints.sprints.get(item.id) if sprints is not None else None
+    return sprint_section(plan, linker, history) if plan is not None else ""
+
+
+def _release_board(item: Item, graph: Graph, settings: Settings, linker: HtmlLinker) -> str:
+    """The board of the release's stories that are not closed."""
+    stories = [story for story in stories_under(item, graph) if not is_closed(story, settings)]
+    return kanban(plan_kanban(stories, graph, settings), linker, f"Board of {item.id}")

@@ -31,6 +31,10 @@ VIEWS = ("releases", "board", "timeline", "backlog")
 """The parts of a roadmap, in page order."""
 
 FORECAST_RULE = "; or when its forecast (p50) from git history is after its date"
+CAPACITY_RULE = (
+    "; or when the points left in it for a team exceed that team's capacity in its sprints "
+    "ending by its date"
+)
 
 _COLUMN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
 
@@ -89,6 +93,7 @@ def summary(roadmap: Roadmap) -> str:
         f"due within {options.window_days} days below {options.threshold * 100:g}% progress; "
         "or when its work depends on work scheduled later or not at all"
         + (FORECAST_RULE if options.forecasts else "")
+        + (CAPACITY_RULE if roadmap.capacity else "")
         + ".\n"
     )
 

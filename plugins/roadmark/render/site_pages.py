@@ -18,6 +18,7 @@ from functools import partial
 from ..history.model import History
 from ..plan.health import Health
 from ..plan.progress import Progress
+from ..plan.sprints import SprintsPlan
 from ..spec.model import Item, SourceFile
 from ..spec.product import Product
 from ..spec.settings import Settings
@@ -99,6 +100,7 @@ def plan_site(
     *,
     history: History | None = None,
     repo_url: str | None = None,
+    sprints: SprintsPlan | None = None,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
@@ -108,7 +110,8 @@ def plan_site(
     which releases are at risk, and why. `columns` are each index's, as
     `spec.columns.index_columns` resolves the option (default: each kind's defaults).
     With `history` (read or not), item pages show their history and suspect flags, with
-    commits linked into `repo_url`.
+    commits linked into `repo_url`. With `sprints` (`plan.sprints.plan_sprints`), sprint
+    pages show their sprint's section.
     """
     item_pages = item_paths(product, prefix)
     own_index = any(source.path == "index.md" for source in product.files)
@@ -116,7 +119,7 @@ def plan_site(
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
-    history_of = _HistoryOf(history, repo_url)
+    history_of = _HistoryOf(history, repo_url, sprints)
     pages = [
         _file_page(source, product, prefix, item_pages, progress, trace, health, history_of)
         for source in product.files
@@ -177,7 +180,9 @@ def _file_page(
     if item is not None and item_pages.get(item.id) in (src_uri, None):
         body = render_item_page(item)
         title = f"{item.id} · {item.title}"
-        sections = tuple(item_sections(item, product.graph, trace, history_of.history))
+        sections = tuple(
+            item_sections(item, product.graph, trace, history_of.history, history_of.sprints)
+        )
         parts = partial(
             item_parts,
             item,
@@ -190,6 +195,7 @@ def _file_page(
             health=health,
             history=history_of.history,
             repo_url=history_of.repo_url,
+            sprints=history_of.sprints,
         )
         return SitePage(
             src_uri, _item_front(item, title) + body, title, source.path, item, parts, sections
@@ -206,10 +212,11 @@ def _file_page(
 
 @dataclass(frozen=True, slots=True)
 class _HistoryOf:
-    """What item pages show of the history, passed down as one value."""
+    """What item pages show of the history and of sprints, passed down as one value."""
 
     history: History | None
     repo_url: str | None
+    sprints: SprintsPlan | None = None
 
 
 def _item_front(item: Item, title: str) -> str:

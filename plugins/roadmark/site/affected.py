@@ -4,7 +4,9 @@ The preview (`rebuild.py`) plans the whole product again after an edit, which is
 but renders again only the pages whose output can differ, which is where the time goes.
 An item's page shows more than the item: its ancestors (the chain), its children with
 their progress, the items it references and that reference it, its file's problems, and
-the health of the releases it ships in. So an edit reaches, in the graphs before and
+the health of the releases it ships in; a sprint's page shows its stories and the
+stories left unfinished in its team's previous sprint, and a release's page its board.
+So an edit reaches, in the graphs before and
 after it alike, the edited items' pages and those of every item within one of these
 steps. The list is generous on purpose: a page it names needlessly is compared and left
 alone, while a page it misses would be served stale, which `tests/test_preview_property.py`
@@ -83,7 +85,25 @@ def _neighbours(item: Item, graph: Graph, settings: Settings) -> set[str]:
         release = graph.release_of(holder)
         if release is not None:
             found.add(release)
+    found.update(_sprints_showing(item, graph))
     return found
+
+
+def _sprints_showing(item: Item, graph: Graph) -> set[str]:
+    """The sprints whose page shows `item`: a story's sprint and the other sprints of its
+    team (one of them carries it over); for a sprint, every sprint (their order and teams
+    decide each one's previous sprint) and its stories. Generous: a few dozen sprints."""
+    if item.kind == "sprint":
+        found = {sprint.id for sprint in graph.of_kind("sprint")}
+        found.update(story.id for story in graph.of_kind("story") if story.get("sprint") == item.id)
+        return found
+    named = graph.items.get(item.get("sprint")) if isinstance(item.get("sprint"), str) else None
+    if item.kind != "story" or named is None or named.kind != "sprint":
+        return set()
+    team = named.get("team")
+    return {named.id} | {
+        sprint.id for sprint in graph.of_kind("sprint") if sprint.get("team") == team
+    }
 
 
 def _descendants(item_id: str, graph: Graph) -> set[str]:

@@ -26,23 +26,20 @@ from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
 from ..extensions.targets import LinkTargets
 from ..history.model import History
 from ..history.reader import HistoryMemo
-from ..plan.dependencies import plan_dependencies
+from ..history.velocity import with_velocity_forecasts
 from ..plan.health import Health, plan_health
 from ..plan.progress import Progress, progress_by_item
-from ..plan.release_notes import ReleaseNotes, plan_all_release_notes
-from ..plan.roadmap import ProductRoadmap, plan_product
+from ..plan.release_notes import ReleaseNotes
+from ..plan.roadmap import plan_product
 from ..plan.schedule import RoadmapOptions
+from ..plan.sprints import SprintsPlan, plan_sprints
 from ..render.atom import FeedSite, release_feed
 from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
-from ..render.dependencies import dependencies_page
 from ..render.export import export_json
 from ..render.export_schema import SCHEMA_FILE, schema_json
 from ..render.item_page import clause_anchors, frame_item_page
-from ..render.release_notes import FEED_FILE, release_notes_pages
-from ..render.roadmap import roadmap_page
-from ..render.site_pages import ProductPage, SiteLayout, SitePage, page_path, page_prefix, plan_site
-from ..render.trace_pages import trace_pages
-from ..render.trends import trends_page
+from ..render.release_notes import FEED_FILE
+from ..render.site_pages import SiteLayout, SitePage, page_path, page_prefix, plan_site
 from ..spec.columns import index_columns
 from ..spec.loader import SpecCache
 from ..spec.options import PluginOptions
@@ -51,9 +48,9 @@ from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
 from ..trace.coverage import Trace, build_trace, coverage_of
 from ..trace.evidence import read_evidence
-from ..trace.lists import plan_lists
 from .files import drop_foreign, edit_uri, href_from, link_targets, lost_parts, source_of_page
 from .history import site_history
+from .hub_pages import Planned, hub_pages
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
@@ -93,6 +90,8 @@ class SiteBuild:
             self.settings = options.settings()
             self.index_columns = index_columns(options.index_columns, self.settings)
             self.today, source = resolve_today(options.today)
+            # The rules about dates relative to today (RM026) read it from the settings.
+            self.settings = self.settings.as_of(self.today)
         except ConfigError as exc:
             raise PluginError(f"roadmark: {exc}") from None
         log.info(f"Roadmap date: {self.today.isoformat()} (from {source})")
@@ -121,6 +120,7 @@ class SiteBuild:
         self.release_notes: list[ReleaseNotes] = []
         self.progress: dict[str, Progress] = {}
         self.health: Health | None = None  # each release's, as the pages were planned
+        self.sprints: SprintsPlan | None = None  # planned once per build, by `plan_pages`
         self.shown_parts: dict[str, int] = {}
         """Under `serve`, a digest of the parts each page was filled with, to compare, and
         (`parts_ahead`) the parts the preview rendered to compare, for the page to reuse."""
@@ -194,21 +194,30 @@ class SiteBuild:
         product = self._loaded()
         graph = product.graph
         history_of = (self.options, self.root, self.settings, self.today, self._history_memo)
-        self.history = site_history(*history_of)
+        self.sprints = sprints = plan_sprints(
+            graph, product.settings, self.options.capacity, self.today
+        )
+        # Velocity replaces the release forecasts before the roadmap reads them.
+        history = site_history(*history_of)
+        self.history = with_velocity_forecasts(history, sprints.closed_figures(), self.today)
         self.progress = progress = progress_by_item(graph.items.values(), graph, product.settings)
         # Planned once: the roadmap page and every page that shows a release's health read it.
-        roadmap = plan_product(graph, product.settings, self.roadmap_options())
+        options, capacity = self.roadmap_options(), sprints.team_capacity()
+        roadmap = plan_product(graph, product.settings, options, capacity)
         self.health = plan_health(roadmap)
+        inputs = (self.options, product, self.trace, self.history, self.today, self.repo_url)
+        pages, self.release_notes = hub_pages(Planned(*inputs, sprints, roadmap))
         self.layout = plan_site(
             product,
             self.prefix,
             progress,
-            self._product_pages(roadmap),
+            pages,
             self.trace,
             self.health,
             self.index_columns,
             history=self.history,
             repo_url=self.repo_url,
+            sprints=sprints,
         )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
@@ -372,23 +381,6 @@ class SiteBuild:
         if self.product is None:
             raise RuntimeError("SiteBuild.load_product() has not run")
         return self.product
-
-    def _product_pages(self, roadmap: ProductRoadmap) -> list[ProductPage]:
-        """The pages over the whole product, in navigation order."""
-        pages: list[ProductPage] = []
-        if self.options.roadmap:
-            pages.append(roadmap_page(roadmap, self.history))
-        product = self._loaded()
-        lists = plan_lists(self.trace, product.graph)
-        pages.extend(trace_pages(self.trace, lists, self.history, self.repo_url))
-        schedule = roadmap.schedule
-        pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
-        order = [release.id for release in schedule.releases]
-        pages.append(trends_page(self.history, self.today, order, self.repo_url))
-        types = self.options.release_notes_types
-        self.release_notes = plan_all_release_notes(product.graph, product.settings, types)
-        pages.extend(release_notes_pages(self.release_notes))
-        return pages
 
     def _page_of(self, page: SitePage) -> Page | None:
         file = self.files.get(page.src_uri)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .ids import split_address
@@ -37,8 +37,15 @@ class Reference:
         return f"{self.target}/{self.clause}" if self.clause else self.target
 
 
-def references(item: Item, settings: Settings) -> Iterator[Reference]:
-    """Every reference in `item`'s front matter, resolved or not, in field order."""
+def references(
+    item: Item, settings: Settings, kinds: Collection[str] | None = None
+) -> Iterator[Reference]:
+    """Every reference in `item`'s front matter, resolved or not, in field order.
+
+    `kinds` are the kinds the product has items of (`Graph.kinds`): a text field that
+    `becomes_reference` is a reference only once its kind is among them. None counts every
+    kind in, for a caller that only looks up which existing items a value may name.
+    """
     for name, spec in settings.fields_for(item.kind).items():
         value = item.fields.get(name)
         if value is None:
@@ -46,6 +53,9 @@ def references(item: Item, settings: Settings) -> Iterator[Reference]:
         kind = item.kind if spec.target == "*" else spec.target
         if spec.type == "reference":
             yield Reference(item.id, name, None, value, kind)
+        elif spec.becomes_reference is not None and isinstance(value, str):
+            if kinds is None or spec.becomes_reference in kinds:
+                yield Reference(item.id, name, None, value, spec.becomes_reference)
         elif spec.type == "list" and spec.items == "reference":
             for index, target in enumerate(value):
                 yield Reference(item.id, name, index, target, kind)
@@ -65,6 +75,11 @@ class Graph:
     links: list[Reference] = field(default_factory=list)
     incoming: dict[str, list[Reference]] = field(default_factory=dict)
     """Resolved references by target id: the "referenced by" backlinks."""
+    outgoing: dict[str, list[Reference]] = field(default_factory=dict)
+    """Resolved references by source id, in field order (see `referent`)."""
+    kinds: frozenset[str] = frozenset()
+    """The kinds the product has items of, decided once: a story's `sprint` is a reference
+    only once there are sprints (`FieldSpec.becomes_reference`)."""
     children: dict[str, list[Item]] = field(default_factory=dict)
     """Items by parent id (epics of a PRD, stories of an epic), in id order."""
     scheduled: dict[str, list[Item]] = field(default_factory=dict)
@@ -130,6 +145,14 @@ class Graph:
         found = self.incoming.get(item_id, [])
         return [ref for ref in found if field_name is None or ref.field == field_name]
 
+    def referent(self, item: Item, field_name: str) -> Item | None:
+        """The item that `item`'s field `field_name` names, when it is a reference and resolves
+        (the first, for a list): a story's sprint once the product has sprints, else None."""
+        for ref in self.outgoing.get(item.id, ()):
+            if ref.field == field_name:
+                return self.items[ref.target]
+        return None
+
     def implementers(self, address: str) -> list[Item]:
         """Items whose `implements` names this requirement address."""
         owner = address.split("/", 1)[0]
@@ -148,6 +171,7 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
         if item.id and item.kind:
             graph.items.setdefault(item.id, item)
     graph.ranks = {item_id: rank for rank, item_id in enumerate(graph.items)}
+    graph.kinds = frozenset(item.kind for item in graph.items.values())
     graph.closed = {
         item.id for item in graph.items.values() if settings.is_closed(item.kind, item.status)
     }
@@ -158,12 +182,13 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
         if not item.id or not item.kind:
             continue
         indexed = graph.items[item.id] is item
-        for ref in references(item, settings):
+        for ref in references(item, settings, graph.kinds):
             if not resolves(ref, graph.items, graph.clauses):
                 graph.unresolved.append((item, ref))
             elif indexed:
                 graph.links.append(ref)
                 graph.incoming.setdefault(ref.target, []).append(ref)
+                graph.outgoing.setdefault(ref.source, []).append(ref)
     for item in graph.items.values():
         parent = graph.parent(item)
         if parent is not None:

@@ -13,6 +13,7 @@ for MkDocs' own options.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
@@ -146,6 +147,38 @@ def _story_types(name: str, value: object) -> tuple[str, ...]:
     return tuple(types)
 
 
+def _capacity(name: str, value: object) -> Mapping[str, float | Mapping[str, float]]:
+    """Points per sprint by team: a number, or `default` and sprint ids mapped to numbers."""
+    expected = (
+        "points per sprint (a number, 0 or more), or a mapping of 'default' and sprint ids "
+        "to points"
+    )
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"'{name}' must be a mapping of teams to {expected}, not {shown(value)}")
+    read: dict[str, float | Mapping[str, float]] = {}
+    for team, points in value.items():
+        if not isinstance(team, str) or not team.strip():
+            raise ConfigError(f"'{name}': {shown(team)} is not the name of a team")
+        if not isinstance(points, Mapping):
+            read[team] = _points(points, f"'{name}': team {shown(team)} must have {expected}")
+            continue
+        per_sprint: dict[str, float] = {}
+        for key, figure in points.items():
+            if not isinstance(key, str) or not key.strip():
+                raise ConfigError(f"'{name}': team {shown(team)}: {shown(key)} is not a sprint id")
+            where = f"'{name}': {shown(key)} of team {shown(team)}"
+            per_sprint[key] = _points(figure, f"{where} must be points (a number, 0 or more)")
+        read[team] = per_sprint
+    return read
+
+
+def _points(value: object, expected: str) -> float:
+    # Not float(value): that would take "8" and true; NaN and inf fail the comparison.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise ConfigError(f"{expected}, not {shown(value)}")
+    return float(value)
+
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """`YYYY-MM-DD` only: `date.fromisoformat` also takes `20260331` and `2026-W13-2`."""
 
@@ -269,6 +302,11 @@ class PluginOptions:
     release_notes_types: tuple[str, ...] = _option(("feature", "bug"), _story_types)
     """The story types the release notes list, in this order (stories without a type are
     listed too); `tech-debt` and `spike` are left out unless named here."""
+
+    capacity: Mapping[str, Any] = _table_option(_capacity)
+    """Points each team can complete per sprint: `{team: points}`, or per sprint `{team:
+    {default: points, <sprint id>: points}}`; sprints and releases planned beyond it are
+    flagged (`docs/sprints.md`)."""
 
     def settings(self) -> Settings:
         """The model's settings: kinds, fields and rules read in full, checked together."""

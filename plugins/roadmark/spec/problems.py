@@ -47,7 +47,12 @@ RULES: dict[str, Rule] = {
         ),
         Rule("RM013", "unknown-requirement", Severity.ERROR, "`implements` names no requirement."),
         Rule("RM014", "story-without-criteria", Severity.WARNING, "A ready story has no criteria."),
-        Rule("RM015", "release-dates-inverted", Severity.ERROR, "A release starts after its date."),
+        Rule(
+            "RM015",
+            "dates-inverted",
+            Severity.ERROR,
+            "An item starts after its date, target or end.",
+        ),
         Rule("RM016", "unknown-kind", Severity.ERROR, "The kind is not configured."),
         Rule("RM017", "invalid-id", Severity.ERROR, "An id does not match the id pattern."),
         Rule(
@@ -82,8 +87,18 @@ RULES: dict[str, Rule] = {
             Severity.ERROR,
             "An upstream item was reworded after its downstream item last changed.",
         ),
+        Rule(
+            "RM026",
+            "done-in-future-sprint",
+            Severity.WARNING,
+            "A done item is in a sprint that starts after today.",
+        ),
     )
 }
+
+FORMER_NAMES: dict[str, str] = {"release-dates-inverted": "RM015"}
+"""Names rules had before, with their codes: still accepted in the `rules` option, so
+configurations written for an older version keep working."""
 
 
 @dataclass(frozen=True, slots=True)

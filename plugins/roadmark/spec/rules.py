@@ -13,8 +13,9 @@ from ..text.suggest import did_you_mean
 from ..text.words import with_article
 from .clauses import TEMPLATES, is_placeholder
 from .graph import Graph, Reference
+from .ids import is_id
 from .model import Clause, Item, Position
-from .settings import Settings
+from .settings import SPRINT_KIND, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ def check_items(items: list[Item], graph: Graph, settings: Settings) -> Iterator
         yield from _missing_criteria(item, settings)
         yield from _inverted_dates(item)
     yield from _cycles(graph)
+    yield from _done_in_future_sprints(graph, settings)
 
 
 def _duplicate_ids(items: list[Item], settings: Settings) -> Iterator[ItemFinding]:
@@ -74,6 +76,16 @@ def _dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding
         )
     if target is None:
         hint = did_you_mean(ref.target, graph.items)
+        if not is_id(ref.target):
+            # Free text written before the product had items of the kind (`2026-S23`):
+            # no item could ever have it as its id.
+            return ItemFinding(
+                item,
+                "RM009",
+                where,
+                f"{ref.field}: '{ref.target}' is not an id (a letter, then letters, digits, "
+                f"'.', '_' or '-'), so it names no {ref.target_kind or 'item'}{hint}",
+            )
         return ItemFinding(
             item, "RM009", where, f"{ref.field}: no item has id '{ref.target}'{hint}"
         )
@@ -141,8 +153,10 @@ def _missing_criteria(item: Item, settings: Settings) -> Iterator[ItemFinding]:
 
 
 def _inverted_dates(item: Item) -> Iterator[ItemFinding]:
+    """RM015 at `start` when it is after the item's end: a release's `date`, an epic's
+    `target`, a sprint's `end`."""
     start = item.fields.get("start")
-    for end_field in ("date", "target"):
+    for end_field in ("date", "target", "end"):
         end = item.fields.get(end_field)
         if start is not None and end is not None and start > end:
             yield ItemFinding(
@@ -151,6 +165,29 @@ def _inverted_dates(item: Item) -> Iterator[ItemFinding]:
                 item.position("start"),
                 f"start {start.isoformat()} is after {end_field} {end.isoformat()}",
             )
+
+
+def _done_in_future_sprints(graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
+    """RM026 at the reference of each done item to a sprint that starts after today: either
+    the status or the sprint is wrong, and velocity would count points not yet earned."""
+    today = settings.today
+    if today is None:
+        return
+    for ref in graph.links:
+        if ref.target_kind != SPRINT_KIND:
+            continue
+        item, sprint = graph.items[ref.source], graph.items[ref.target]
+        kind = settings.kinds.get(item.kind)
+        start = sprint.fields.get("start")
+        if kind is None or item.status != kind.done or start is None or start <= today:
+            continue
+        yield ItemFinding(
+            item,
+            "RM026",
+            item.position(ref.field, ref.index),
+            f"{item.id} is '{item.status}', but its {ref.field} {sprint.id} starts on "
+            f"{start.isoformat()}, after today ({today.isoformat()})",
+        )
 
 
 def _cycles(graph: Graph) -> Iterator[ItemFinding]:

@@ -7,15 +7,19 @@ CLI share one source of configuration. Imports nothing from MkDocs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from ..text.printable import UNPRINTABLE
 from .ids import is_id
-from .problems import RULES, Severity
+from .problems import FORMER_NAMES, RULES, Severity
 
 FIELD_TYPES = ("string", "number", "date", "enum", "list", "reference")
 """Types users may give extra fields."""
+
+SPRINT_KIND = "sprint"
+"""The built-in kind of sprints: a story's `sprint` names one once the product has any."""
 
 PAGE_KEYS = frozenset({"hide", "search", "description", "subtitle", "render_macros", "comments"})
 """Front matter keys of MkDocs, Material and macros that specs may carry through to their page."""
@@ -38,6 +42,10 @@ class FieldSpec:
     """Allowed values of an `enum` (or of the elements of a list of enums)."""
     target: str | None = None
     """For references: the kind referred to; `*` for the item's own kind."""
+    becomes_reference: str | None = None
+    """For text: a kind. Once the product has an item of that kind the value is a reference
+    to one (a story's `sprint` names a sprint), checked and linked; until then it is free
+    text, so a product adopts the kind without every old value breaking at once."""
     items: str | None = None
     """For lists: the element type."""
     minimum: float | None = None
@@ -94,6 +102,7 @@ DEFAULT_KINDS: dict[str, KindSpec] = {
             criteria_from="ready",
         ),
         KindSpec("release", ("planned", "in-progress", "released")),
+        KindSpec(SPRINT_KIND, ("planned", "active", "closed")),
     )
 }
 
@@ -134,7 +143,12 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
         _builtin("estimate", "number", "story", minimum=0, description="Story points."),
         _builtin("type", "enum", "story", values=("feature", "bug", "tech-debt", "spike")),
         _builtin(
-            "sprint", "string", "story", printable=True, description="Iteration, e.g. 2026-S23."
+            "sprint",
+            "string",
+            "story",
+            printable=True,
+            becomes_reference=SPRINT_KIND,
+            description="The sprint's id once the product has sprints; free text until then.",
         ),
         _builtin(
             "theme",
@@ -150,9 +164,11 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
             values=("now", "next", "later"),
             description="Overrides the date-derived roadmap column.",
         ),
-        _builtin("start", "date", "epic release", description="Start date (ISO)."),
+        _builtin("start", "date", "epic release sprint", description="Start date (ISO)."),
         _builtin("target", "date", "epic", description="Target date (ISO)."),
         _builtin("date", "date", "release", description="Release date (ISO)."),
+        _builtin("end", "date", "sprint", description="Last day of the sprint (ISO)."),
+        _builtin("goal", "string", "sprint", printable=True, description="What the sprint is for."),
         _builtin(
             "metrics",
             "list",
@@ -172,9 +188,17 @@ class Settings:
     kinds: Mapping[str, KindSpec] = field(default_factory=lambda: dict(DEFAULT_KINDS))
     fields: Mapping[str, FieldSpec] = field(default_factory=lambda: dict(BUILTIN_FIELDS))
     severities: Mapping[str, Severity] = field(default_factory=dict)
+    today: date | None = None
+    """The date rules take as today (RM026): the front end resolves it (`today.py`: the
+    `today` option, SOURCE_DATE_EPOCH, the clock) and sets it with `as_of`. None leaves out
+    the rules that need it."""
     _by_kind: dict[str, dict[str, FieldSpec]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    def as_of(self, today: date) -> Settings:
+        """These settings with `today` set, for the rules about dates relative to it."""
+        return replace(self, today=today)
 
     def is_closed(self, kind: str, status: str) -> bool:
         """Whether an item of `kind` at `status` left the plan (cancelled, superseded)."""
@@ -316,7 +340,7 @@ def _field(name: str, raw: Any, kinds: Mapping[str, KindSpec]) -> FieldSpec:
 
 
 def _severities(raw: Any) -> dict[str, Severity]:
-    by_name = {rule.name: rule.code for rule in RULES.values()}
+    by_name = {**FORMER_NAMES, **{rule.name: rule.code for rule in RULES.values()}}
     result: dict[str, Severity] = {}
     for key, value in _mapping(raw, "rules").items():
         code = key if key in RULES else by_name.get(key)

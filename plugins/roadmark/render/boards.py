@@ -1,0 +1,98 @@
+"""The product board: the open work on a kanban board (`kanban.py`), with a page per team.
+
+`board.md` holds every story of the open work; `board-<team>.md` (not in the navigation,
+linked from it) a team's. Stories without a team are on the product board only. The
+boards are deferred parts, written once per page as HTML.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from functools import partial
+
+from ..plan.kanban import plan_kanban, teams_of
+from ..spec.graph import Graph
+from ..spec.model import Item
+from ..spec.settings import Settings
+from ..text.words import count
+from .deferred import Href, placeholder
+from .html import HtmlLinker, slug
+from .kanban import kanban
+from .markdown import Linker, text
+from .site_pages import ProductPage
+
+NAME = "board"
+TITLE = "Board"
+OPEN_WORK = (
+    "Open work: every planned story neither done nor cancelled, and the done stories of "
+    "releases not yet released and of sprints not yet closed."
+)
+
+
+def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> list[ProductPage]:
+    """The product board (`board.md`, listed) over `stories` (the open work, as
+    `plan.kanban.open_work` finds it), and a page per team (`board-<team>.md`, not listed)."""
+    team_pages = _team_names(teams_of(stories))
+    pages = [
+        ProductPage(
+            NAME,
+            TITLE,
+            partial(_render_hub, tuple(team_pages.items()), len(stories)),
+            parts=partial(_parts, tuple(stories), graph, settings, TITLE),
+        )
+    ]
+    for team, name in team_pages.items():
+        mine = tuple(story for story in stories if story.get("team") == team)
+        pages.append(
+            ProductPage(
+                name,
+                f"{TITLE}: {team}",
+                partial(_render_team, team, len(mine)),
+                parts=partial(_parts, mine, graph, settings, f"{TITLE} of team {team}"),
+                listed=False,
+            )
+        )
+    return pages
+
+
+def _team_names(teams: Sequence[str]) -> dict[str, str]:
+    """Each team's page name, `board-<slug>`, made unique when two teams slug alike."""
+    names: dict[str, str] = {}
+    for team in teams:
+        name = f"{NAME}-{slug(team)}"
+        suffix = 2
+        while name in names.values():
+            name = f"{NAME}-{slug(team)}-{suffix}"
+            suffix += 1
+        names[team] = name
+    return names
+
+
+def _render_hub(teams: Sequence[tuple[str, str]], size: int, linker: Linker) -> str:
+    folder = posixpath.dirname(linker.current)
+    parts = [f"# {TITLE}\n", f"{OPEN_WORK} {count(size, 'story')}.\n"]
+    if teams:
+        links = " · ".join(
+            f"[{text(team)}]({linker.to(posixpath.join(folder, name + '.md'))})"
+            for team, name in teams
+        )
+        parts.append(f"By team: {links}. Stories without a team are on this board only.\n")
+    parts.append(placeholder("board"))
+    return "\n".join(parts)
+
+
+def _render_team(team: str, size: int, linker: Linker) -> str:
+    hub = posixpath.join(posixpath.dirname(linker.current), f"{NAME}.md")
+    return (
+        f"# {TITLE}: {text(team)}\n\n"
+        f"The open work of team {text(team)}: {count(size, 'story')}. "
+        f"[All teams]({linker.to(hub)})\n\n" + placeholder("board")
+    )
+
+
+def _parts(
+    stories: Sequence[Item], graph: Graph, settings: Settings, label: str, href: Href
+) -> dict[str, str]:
+    columns = plan_kanban(stories, graph, settings)
+    return {"board": kanban(columns, HtmlLinker(href), label)}

@@ -1,0 +1,67 @@
+"""The pages over the whole product, as one build assembles them, in navigation order:
+the roadmap, the traceability pages, dependencies, trends, release notes, the board and
+velocity. Each is planned from what the build planned once (the roadmap, the trace, the
+history, the sprints) and rendered by its module of `render/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..history.model import History
+from ..plan.dependencies import plan_dependencies
+from ..plan.kanban import open_work
+from ..plan.release_notes import ReleaseNotes, plan_all_release_notes
+from ..plan.roadmap import ProductRoadmap
+from ..plan.sprints import SprintsPlan
+from ..render.boards import board_pages
+from ..render.dependencies import dependencies_page
+from ..render.release_notes import release_notes_pages
+from ..render.roadmap import roadmap_page
+from ..render.site_pages import ProductPage
+from ..render.trace_pages import trace_pages
+from ..render.trends import trends_page
+from ..render.velocity import velocity_page
+from ..spec.options import PluginOptions
+from ..spec.product import Product
+from ..trace.coverage import Trace
+from ..trace.lists import plan_lists
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What one build planned once, from which every page over the product is made."""
+
+    options: PluginOptions
+    product: Product
+    trace: Trace
+    history: History
+    today: date
+    repo_url: str | None
+    sprints: SprintsPlan
+    roadmap: ProductRoadmap
+
+
+def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
+    """The pages over the whole product, in navigation order, and the release notes planned
+    for them (which the release feed shows too)."""
+    options, product, history = planned.options, planned.product, planned.history
+    pages: list[ProductPage] = []
+    if options.roadmap:
+        pages.append(roadmap_page(planned.roadmap, history))
+    lists = plan_lists(planned.trace, product.graph)
+    pages.extend(trace_pages(planned.trace, lists, history, planned.repo_url))
+    schedule = planned.roadmap.schedule
+    pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
+    order = [release.id for release in schedule.releases]
+    pages.append(trends_page(history, planned.today, order, planned.repo_url))
+    types = options.release_notes_types
+    notes = plan_all_release_notes(product.graph, product.settings, types)
+    pages.extend(release_notes_pages(notes))
+    work = open_work(product.graph, product.settings, planned.sprints.open_ids())
+    pages.extend(board_pages(work, product.graph, product.settings))
+    velocity = velocity_page(planned.sprints)
+    if velocity is not None:
+        pages.append(velocity)
+    return pages, notes
