@@ -431,6 +431,8 @@ def _plan_story(rng: random.Random, index: int, epic: Epic, earlier: list[Story]
             depends.add(rng.choice(pool))
     started = status in ("in-progress", "review", "done")
     week = (epic.start.isocalendar().week + rng.randint(0, 5) - 1) % 52 + 1
+    if status == "done" and date.fromisocalendar(epic.start.year, week, 1) > TODAY:
+        week = TODAY.isocalendar().week  # done work sits in a sprint that has started
     return Story(
         id=f"STORY-{index + 1}",
         title=_title(rng),
