@@ -178,7 +178,8 @@ def _files(stored: Any, names: list[str]) -> dict[str, tuple[str, View]]:
         raise ValueError("not files")
     # (path, blob, id, kind, fields, clauses, prose); ids, kinds and fields are indices.
     rows = [(path, *row) for path, row in stored.items()]
-    if not all(len(row) == 7 and _all([row[4], row[5]], list) for row in rows):
+    # `type(…) is list` as `_all` checks it, written out: this runs once per file.
+    if not all(len(row) == 7 and type(row[4]) is list and type(row[5]) is list for row in rows):
         raise ValueError("not files")
     if not _all([text for row in rows for text in (row[1], *row[5], row[6])], str):
         raise ValueError("not files")

@@ -90,7 +90,7 @@ def release_of(item_id: str, state: Mapping[str, Fields]) -> str | None:
         release = fields.get("release")
         if release is not None and state.get(release, {}).get("kind") == "release":
             return release
-        current = next((fields[name] for name in PARENT_FIELDS if fields.get(name) in state), None)
+        current = _parent(fields, state)
     return None
 
 
@@ -98,13 +98,24 @@ def in_plan(item_id: str, state: Mapping[str, Fields], settings: Settings) -> bo
     """Whether the item counts: neither it nor an ancestor is closed (cancelled, superseded)."""
     seen: set[str] = set()
     current: str | None = item_id
+    kinds = settings.kinds
     while current is not None and current not in seen:
         seen.add(current)
         fields = state.get(current, {})
-        if settings.is_closed(fields.get("kind", ""), fields.get("status", "")):
-            return False
-        current = next((fields[name] for name in PARENT_FIELDS if fields.get(name) in state), None)
+        spec = kinds.get(fields.get("kind", ""))
+        if spec is not None and fields.get("status", "") in spec.closed:
+            return False  # as `settings.is_closed`, inlined: every story of every day asks
+        current = _parent(fields, state)
     return True
+
+
+def _parent(fields: Fields, state: Mapping[str, Fields]) -> str | None:
+    """The first parent field naming an item of `state` (a loop: no generator per call)."""
+    for name in PARENT_FIELDS:
+        parent = fields.get(name)
+        if parent is not None and parent in state:
+            return parent
+    return None
 
 
 def is_done(fields: Fields, settings: Settings) -> bool:

@@ -21,16 +21,22 @@ SCHEMA_VERSION = "1"
 Raised when a key is removed or changes meaning; a key added keeps it."""
 
 
-def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
+def export_data(
+    product: Product, trace: Trace | None = None, *, with_items: bool = True
+) -> dict[str, Any]:
     """Every item, field, requirement, criterion, resolved link and problem, as plain data.
 
-    With `trace`, also the trace links, coverage and test results (key `trace`).
+    With `trace`, also the trace links, coverage and test results (key `trace`); without
+    `with_items`, no `items` key (`export_json` encodes them apart).
     """
     graph = product.graph
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "product_dir": product.settings.product_dir,
-        "items": [_item(item, product) for item in graph.items.values()],
+    }
+    if with_items:
+        data["items"] = [_item(item, product) for item in graph.items.values()]
+    data |= {
         "links": [
             {
                 "source": ref.source,
@@ -47,29 +53,84 @@ def export_data(product: Product, trace: Trace | None = None) -> dict[str, Any]:
     return data
 
 
-def export_json(product: Product, trace: Trace | None = None) -> str:
-    """The export as stable, compact JSON."""
-    return _json(export_data(product, trace))
+def export_json(product: Product, trace: Trace | None = None, kept: ItemJson | None = None) -> str:
+    """The export as stable, compact JSON; with `kept`, each item encoded once per change."""
+    if kept is None:
+        return _json(export_data(product, trace))
+    data = export_data(product, trace, with_items=False)
+    written = _json({"items": [], **data})
+    # Sorted keys put `items` first: its encoded entries go between the brackets.
+    assert written.startswith(_NO_ITEMS), written[:40]
+    return _ITEMS + kept.encode_all(product) + written[len(_ITEMS) :]
+
+
+_ITEMS = '{"items":['
+_NO_ITEMS = _ITEMS + "],"
 
 
 def _json(data: Any) -> str:
     # Compact: Python's JSON encoder is written in C only for output without indentation.
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _compact(data) + "\n"
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class ItemJson:
+    """Each item's encoded entry, kept from one build to the next of a served site.
+
+    An entry is encoded again only when its item is another object (the parsed-spec cache
+    hands back the same object for a file not read again, and nothing changes an item once
+    parsed) or its parent, path or referrers changed: the rest of it is the item's own.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Item, _Context, str]] = {}
+
+    def encode_all(self, product: Product) -> str:
+        """Every item's entry, in graph order, joined as in a compact JSON list."""
+        kept, self._kept = self._kept, {}
+        for item in product.graph.items.values():
+            context = _context(item, product)
+            last = kept.get(item.id)
+            if last is not None and last[0] is item and last[1] == context:
+                self._kept[item.id] = last
+            else:
+                self._kept[item.id] = (item, context, _compact(_entry(item, context)))
+        return ",".join(entry for _, _, entry in self._kept.values())
+
+
+_Context = tuple[str | None, str, list[str]]
+"""What an item's entry holds besides the item: its parent's id, its path, its referrers."""
+
+
+def _context(item: Item, product: Product) -> _Context:
+    parent = product.graph.parent(item)
+    return (
+        parent.id if parent else None,
+        product.settings.source_path(item.path),
+        sorted({ref.source for ref in product.graph.referrers(item.id)}),
+    )
 
 
 def _item(item: Item, product: Product) -> dict[str, Any]:
-    parent = product.graph.parent(item)
+    return _entry(item, _context(item, product))
+
+
+def _entry(item: Item, context: _Context) -> dict[str, Any]:
+    parent, path, referrers = context
     return {
         "id": item.id,
         "kind": item.kind,
         "title": item.title,
         "status": item.status,
-        "path": product.settings.source_path(item.path),
-        "parent": parent.id if parent else None,
+        "path": path,
+        "parent": parent,
         "fields": {name: plain(value) for name, value in item.fields.items()},
         "requirements": [_clause(c) for c in item.requirements],
         "criteria": [_clause(c) for c in item.criteria],
-        "referenced_by": sorted({ref.source for ref in product.graph.referrers(item.id)}),
+        "referenced_by": referrers,
     }
 
 

@@ -101,6 +101,7 @@ def plan_site(
     history: History | None = None,
     repo_url: str | None = None,
     sprints: SprintsPlan | None = None,
+    kept: ItemMarkdown | None = None,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
@@ -111,7 +112,7 @@ def plan_site(
     `spec.columns.index_columns` resolves the option (default: each kind's defaults).
     With `history` (read or not), item pages show their history and suspect flags, with
     commits linked into `repo_url`. With `sprints` (`plan.sprints.plan_sprints`), sprint
-    pages show their sprint's section.
+    pages show their sprint's section. `kept` (under `serve`) keeps item pages' own Markdown.
     """
     item_pages = item_paths(product, prefix)
     own_index = any(source.path == "index.md" for source in product.files)
@@ -119,7 +120,7 @@ def plan_site(
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
-    history_of = _HistoryOf(history, repo_url, sprints)
+    history_of = _HistoryOf(history, repo_url, sprints, kept or ItemMarkdown())
     pages = [
         _file_page(source, product, prefix, item_pages, progress, trace, health, history_of)
         for source in product.files
@@ -178,8 +179,7 @@ def _file_page(
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
-        body = render_item_page(item)
-        title = f"{item.id} · {item.title}"
+        title = item_page_title(item)
         sections = tuple(
             item_sections(item, product.graph, trace, history_of.history, history_of.sprints)
         )
@@ -197,9 +197,8 @@ def _file_page(
             repo_url=history_of.repo_url,
             sprints=history_of.sprints,
         )
-        return SitePage(
-            src_uri, _item_front(item, title) + body, title, source.path, item, parts, sections
-        )
+        content = history_of.markdown.of(item)
+        return SitePage(src_uri, content, title, source.path, item, parts, sections)
     title = posixpath.splitext(posixpath.basename(source.path))[0]
     if not problems and item is None:
         # A plain page: left as written, but for control characters, which HTML forbids.
@@ -216,7 +215,32 @@ class _HistoryOf:
 
     history: History | None
     repo_url: str | None
-    sprints: SprintsPlan | None = None
+    sprints: SprintsPlan | None
+    markdown: ItemMarkdown
+
+
+class ItemMarkdown:
+    """Each item page's own Markdown (front matter and body), kept from one build to the
+    next of a served site: both are made from the item alone, and an item is not changed
+    once parsed, so they are made again only when the parsed-spec cache hands back
+    another object for it (its file was read again)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Item, str]] = {}
+
+    def of(self, item: Item) -> str:
+        """The Markdown of `item`'s page."""
+        kept = self._kept.get(item.id)
+        if kept is not None and kept[0] is item:
+            return kept[1]
+        content = _item_front(item, item_page_title(item)) + render_item_page(item)
+        self._kept[item.id] = (item, content)
+        return content
+
+
+def item_page_title(item: Item) -> str:
+    """The title of an item's page: its id, then its title."""
+    return f"{item.id} · {item.title}"
 
 
 def _item_front(item: Item, title: str) -> str:

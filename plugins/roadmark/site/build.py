@@ -33,9 +33,10 @@ from ..plan.release_notes import ReleaseNotes
 from ..plan.roadmap import plan_product
 from ..plan.schedule import RoadmapOptions
 from ..plan.sprints import SprintsPlan, plan_sprints
+from ..render import site_pages
 from ..render.atom import FeedSite, release_feed
 from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
-from ..render.export import export_json
+from ..render.export import ItemJson, export_json
 from ..render.export_schema import SCHEMA_FILE, schema_json
 from ..render.item_page import clause_anchors, frame_item_page
 from ..render.release_notes import FEED_FILE
@@ -54,7 +55,7 @@ from .hub_pages import Planned, hub_pages
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
-from .search import add_ids_to_index, material_search_enabled
+from .search import IdEntries, add_ids_to_index, material_search_enabled
 from .toc import add_sections, permalinks_from
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
@@ -86,6 +87,9 @@ class SiteBuild:
         self._config = config
         self._cache, self._history_memo = caches
         self._serving = serving
+        self._item_json: ItemJson | None = ItemJson() if serving else None  # kept between rebuilds
+        self._id_entries: IdEntries | None = IdEntries() if serving else None
+        self._item_markdown = site_pages.ItemMarkdown() if serving else None
         try:
             self.settings = options.settings()
             self.index_columns = index_columns(options.index_columns, self.settings)
@@ -218,6 +222,7 @@ class SiteBuild:
             history=self.history,
             repo_url=self.repo_url,
             sprints=sprints,
+            kept=self._item_markdown,
         )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
@@ -286,7 +291,7 @@ class SiteBuild:
         a reader validates what it fetched) unless `export` is off, and the release feed."""
         made = {}
         if self.options.export:
-            made[EXPORT_URI] = export_json(self._loaded(), self.trace)
+            made[EXPORT_URI] = export_json(self._loaded(), self.trace, self._item_json)
             made[SCHEMA_FILE] = schema_json("items")
         url, directories = self._config.site_url or None, self._config.use_directory_urls
         site = FeedSite(self._config.site_name, self.prefix, url, directories, self.item_pages)
@@ -357,7 +362,7 @@ class SiteBuild:
     def index_ids(self) -> None:
         """Let Material's search find an item by its id and a clause by its address."""
         if material_search_enabled(self._config) and self.targets:
-            add_ids_to_index(Path(self._config.site_dir), self.targets)
+            add_ids_to_index(Path(self._config.site_dir), self.targets, self._id_entries)
 
     # --- What the macros read, through the plugin ---------------------------------------------
 

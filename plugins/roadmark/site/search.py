@@ -64,8 +64,13 @@ def material_search_enabled(config: MkDocsConfig) -> bool:
     return bool(enabled_plugins(config, "material.plugins.search"))
 
 
-def add_ids_to_index(site_dir: Path, targets: Mapping[str, LinkTarget]) -> bool:
-    """Add the id words to the index Material wrote into `site_dir`; False when there is none."""
+def add_ids_to_index(
+    site_dir: Path, targets: Mapping[str, LinkTarget], kept: IdEntries | None = None
+) -> bool:
+    """Add the id words to the index Material wrote into `site_dir`; False when there is none.
+
+    With `kept`, the entries encoded for the last build are reused where unchanged.
+    """
     path = site_dir / INDEX_URI
     try:
         written = path.read_text(encoding="utf-8")
@@ -74,11 +79,47 @@ def add_ids_to_index(site_dir: Path, targets: Mapping[str, LinkTarget]) -> bool:
         return False
     if not isinstance(index, dict) or not isinstance(index.get("docs"), list):
         return False
-    head = _head(index)
-    ours = len(index["docs"])
-    with_ids(index, targets)
-    path.write_text(_with_entries(written, head, index, ours), encoding="utf-8")
+    head = _head(index)  # before `_found` adds our field to the config
+    found = _found(index, targets)
+    if head is None or not written.startswith(head) or not written.endswith("]}"):
+        index["docs"].extend(_entry(*key) for key in found)
+        path.write_text(_compact(index), encoding="utf-8")  # compact, as Material writes it
+        return True
+    # Encoding the whole index again would cost more than all our entries: the same JSON,
+    # spliced, when the file is as Material writes it (compact, config then entries).
+    if kept is not None:
+        added = kept.joined(found)
+    else:  # one call for all, not one per entry: each `json.dumps` builds an encoder
+        added = _compact([_entry(*key) for key in found])[1:-1]
+    kept_part = written[len(head) : -2]
+    text = (
+        '{"config":' + _compact(index["config"]) + ',"docs":['
+        + ",".join(part for part in (kept_part, added) if part) + "]}"
+    )  # fmt: skip
+    path.write_text(text, encoding="utf-8")
     return True
+
+
+class IdEntries:
+    """Our entries of the last build, encoded, kept for the next rebuild of a served site:
+    an edit changes a few of them (a title, a new clause), not the thousands of others."""
+
+    def __init__(self) -> None:
+        self._kept: dict[_Key, str] = {}
+
+    def joined(self, found: list[_Key]) -> str:
+        """The entries of `found`, encoded and joined as in a compact JSON list."""
+        kept, self._kept = self._kept, {}
+        for key in found:
+            encoded = kept.get(key)
+            self._kept[key] = _ENCODER.encode(_entry(*key)) if encoded is None else encoded
+        return ",".join(self._kept.values())
+
+
+_Key = tuple[str, LinkTarget, str, str, int]
+"""What an entry is made of: the name, its target, its leading words, its last word and
+how many words of its own it gets."""
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def _head(index: dict[str, Any]) -> str | None:
@@ -89,30 +130,19 @@ def _head(index: dict[str, Any]) -> str | None:
     return '{"config":' + _compact(index["config"]) + ',"docs":['
 
 
-def _with_entries(written: str, head: str | None, index: dict[str, Any], ours: int) -> str:
-    """The index as JSON: Material's entries kept as written, ours and the config encoded.
-
-    Encoding the whole index again would cost more than all our entries: the same JSON,
-    spliced, when the file is as Material writes it (compact, config then entries).
-    """
-    if head is None or not written.startswith(head) or not written.endswith("]}"):
-        return _compact(index)  # compact, as Material writes it: clients download it
-    kept = written[len(head) : -2]
-    # One call for all our entries, not one per entry: each call builds an encoder, which
-    # cost more than the encoding. A compact list is its items joined by commas.
-    added = _compact(index["docs"][ours:])[1:-1]
-    return (
-        '{"config":' + _compact(index["config"]) + ',"docs":['
-        + ",".join(part for part in (kept, added) if part) + "]}"
-    )  # fmt: skip
-
-
 def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
 def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
     """Add an entry per id and per address to Material's `index`, on the page they lead to."""
+    found = _found(index, targets)
+    index["docs"].extend(_entry(*key) for key in found)
+
+
+def _found(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> list[_Key]:
+    """What each entry to add is made of, in the order of the names; adds our field to the
+    index's config."""
     config = index.setdefault("config", {})
     config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
     split = _splitter(config.get("separator"))
@@ -125,23 +155,27 @@ def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
     ]
     # Only numbers count: a release's `R2026.3` has no longer neighbours to lose against.
     longest = max((len(last) for *_, last in found if last.isdigit()), default=1)
-    for name, target, head, last in found:
-        count = ADDRESS_WORDS + max(0, longest - len(last))
-        if target.anchor is None:
-            words, location = id_words(name, head, last, count + 1), f"{target.url}#"
-        else:
-            # Only the owner's kind weighs: `38/ac` (of STORY-38/AC-3) would otherwise be
-            # matched by the `3*` of `STORY-3`; it still counts, lightly, in the title.
-            kind = _HYPHENS.split(name, maxsplit=1)[0]
-            words, location = id_words(name, kind, last, count), f"{target.url}#{target.anchor}"
-        docs.append(
-            {
-                "location": location,
-                "title": html.escape(name),
-                "text": html.escape(target.title) if target.anchor else "",
-                FIELD: words,
-            }
-        )
+    return [
+        (name, target, head, last, ADDRESS_WORDS + max(0, longest - len(last)))
+        for name, target, head, last in found
+    ]
+
+
+def _entry(name: str, target: LinkTarget, head: str, last: str, count: int) -> dict[str, Any]:
+    """The entry of an id on its page's top, or of an address at its anchor."""
+    if target.anchor is None:
+        words, location = id_words(name, head, last, count + 1), f"{target.url}#"
+    else:
+        # Only the owner's kind weighs: `38/ac` (of STORY-38/AC-3) would otherwise be
+        # matched by the `3*` of `STORY-3`; it still counts, lightly, in the title.
+        kind = _HYPHENS.split(name, maxsplit=1)[0]
+        words, location = id_words(name, kind, last, count), f"{target.url}#{target.anchor}"
+    return {
+        "location": location,
+        "title": html.escape(name),
+        "text": html.escape(target.title) if target.anchor else "",
+        FIELD: words,
+    }
 
 
 def id_words(name: str, head: str, last: str, count: int) -> str:
