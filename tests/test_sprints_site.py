@@ -232,9 +232,9 @@ def test_the_velocity_page_charts_each_team_with_a_data_table(site: Site) -> Non
     assert "api: 13 points per sprint, in its only closed sprint." in api.text
     capacity = table(section(article, "capacity")).as_dicts()
     assert [[cell.text for cell in row.values()] for row in capacity] == [
-        ["SPRINT-3", "web", "17", "10", "over capacity"],
-        ["SPRINT-6", "api", "13", "12", "over capacity"],
-        ["SPRINT-4", "web", "0", "6", ""],
+        ["SPRINT-3", "web", "17", "10", "over"],
+        ["SPRINT-6", "api", "13", "12", "over"],
+        ["SPRINT-4", "web", "0", "6", "within"],
     ]
 
 

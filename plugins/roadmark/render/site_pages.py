@@ -120,9 +120,9 @@ def plan_site(
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
-    history_of = _HistoryOf(history, repo_url, sprints, kept or ItemMarkdown())
+    inputs = _PageInputs(history, repo_url, sprints, kept or ItemMarkdown())
     pages = [
-        _file_page(source, product, prefix, item_pages, progress, trace, health, history_of)
+        _file_page(source, product, prefix, item_pages, progress, trace, health, inputs)
         for source in product.files
     ]
     indexes = {}
@@ -173,16 +173,14 @@ def _file_page(
     progress: Mapping[str, Progress],
     trace: Trace | None,
     health: Health | None,
-    history_of: _HistoryOf,
+    inputs: _PageInputs,
 ) -> SitePage:
     src_uri = page_path(prefix, source.path)
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
         title = item_page_title(item)
-        sections = tuple(
-            item_sections(item, product.graph, trace, history_of.history, history_of.sprints)
-        )
+        sections = tuple(item_sections(item, product.graph, trace, inputs.history, inputs.sprints))
         parts = partial(
             item_parts,
             item,
@@ -193,11 +191,11 @@ def _file_page(
             trace,
             sections,
             health=health,
-            history=history_of.history,
-            repo_url=history_of.repo_url,
-            sprints=history_of.sprints,
+            history=inputs.history,
+            repo_url=inputs.repo_url,
+            sprints=inputs.sprints,
         )
-        content = history_of.markdown.of(item)
+        content = inputs.markdown.of(item)
         return SitePage(src_uri, content, title, source.path, item, parts, sections)
     title = posixpath.splitext(posixpath.basename(source.path))[0]
     if not problems and item is None:
@@ -210,8 +208,9 @@ def _file_page(
 
 
 @dataclass(frozen=True, slots=True)
-class _HistoryOf:
-    """What item pages show of the history and of sprints, passed down as one value."""
+class _PageInputs:
+    """What item pages take beyond the product: history, sprints, and the Markdown kept
+    between served builds, passed down as one value."""
 
     history: History | None
     repo_url: str | None

@@ -84,7 +84,7 @@ def capacity_table(plan: SprintsPlan, linker: HtmlLinker) -> str:
     for sprint in plan.sprints.values():
         if sprint.closed or sprint.capacity is None or sprint.team is None:
             continue
-        flag = "over capacity" if sprint.over_capacity else ""
+        flag = "over" if sprint.over_capacity else "within"
         rows.append(
             [
                 linker.link(sprint.sprint.id),
@@ -98,7 +98,7 @@ def capacity_table(plan: SprintsPlan, linker: HtmlLinker) -> str:
         return (
             "<p>No open sprint of a team with a capacity (the <code>capacity</code> option).</p>\n"
         )
-    headers = ["Sprint", "Team", "Committed (points)", "Capacity (points)", ""]
+    headers = ["Sprint", "Team", "Committed (points)", "Capacity (points)", "Against capacity"]
     return linker.table(headers, rows)
 
 
