@@ -365,3 +365,18 @@ def test_a_story_card_links_its_sprint(site: Site) -> None:
     assert site.resolve("product/stories/STORY-2.md", link.get("href")) == (
         "product/sprints/SPRINT-1/index.html", "",
     )  # fmt: skip
+
+
+@pytest.mark.roadmark("STORY-93/AC-4")
+def test_the_macros_show_the_sprints_the_build_planned_without_planning_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def again(*args: Any) -> SprintsPlan:
+        raise AssertionError("the macros planned every sprint again")
+
+    monkeypatch.setattr("roadmark.macros.plan_sprints", again)
+    write_project(tmp_path, FILES | STATUS_PAGE, sprint_config(MACROS))
+    built = build(tmp_path)
+    assert board_of(built.article("status.md")) == board_of(
+        built.article("product/sprints/SPRINT-3.md")
+    )

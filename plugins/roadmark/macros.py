@@ -23,7 +23,6 @@ from typing import Any, Protocol, TypeVar
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from .plan.capacity import Capacity
 from .plan.progress import progress_by_item, progress_of, stories_under
 from .plan.release_notes import plan_release_notes
 from .plan.roadmap import plan_roadmap
@@ -52,13 +51,8 @@ class Published:
     options: RoadmapOptions
     release_notes_types: tuple[str, ...]
     """The `release_notes_types` option: the story types release notes list."""
-    capacity: Capacity
-    """The `capacity` option: points per sprint by team."""
-
-    def sprints(self) -> SprintsPlan:
-        """The product's sprints, planned as the site plans them (cheap: once per call)."""
-        graph, settings = self.product.graph, self.product.settings
-        return plan_sprints(graph, settings, self.capacity, self.options.today)
+    sprints: SprintsPlan
+    """The product's sprints, as the site planned them (once per build, not per macro)."""
 
 
 _Macro = TypeVar("_Macro", bound=Callable[..., str])
@@ -103,7 +97,7 @@ def define_env(env: MacrosEnv) -> None:
             raise ValueError(
                 f"roadmap: unknown view '{unknown[0]}'; choose from {', '.join(VIEWS)}"
             )
-        capacity = published.sprints().team_capacity()
+        capacity = published.sprints.team_capacity()
         plan = plan_roadmap(graph, settings, published.options, prd, capacity)
         return render_roadmap(plan, _linker(published, context), level=level, views=chosen)
 
@@ -169,7 +163,7 @@ def define_env(env: MacrosEnv) -> None:
     def sprint_board(context: Context, sprint: str) -> str:
         """A sprint's board: its stories in columns by workflow state."""
         published = source.get()
-        plans = published.sprints().sprints
+        plans = published.sprints.sprints
         plan = plans.get(sprint)
         if plan is None:
             raise ValueError(
@@ -181,11 +175,11 @@ def define_env(env: MacrosEnv) -> None:
     @env.macro
     def velocity(team: str | None = None) -> str:
         """The velocity chart of one team (by name), or of every team with sprints."""
-        teams = source.get().sprints().velocity
+        teams = source.get().sprints.velocity
         if team is not None:
             teams = tuple(found for found in teams if found.team == team)
             if not teams:
-                known = [found.team for found in source.get().sprints().velocity if found.team]
+                known = [found.team for found in source.get().sprints.velocity if found.team]
                 raise ValueError(
                     f"velocity: '{team}' is not the team of a sprint" + did_you_mean(team, known)
                 )
@@ -205,14 +199,13 @@ class _Source:
         """The product of the running plugin, or the one loaded from the config's folder."""
         conf = self._conf()
         plugin = _roadmark_plugin(conf)
-        if plugin is not None and plugin.product is not None:
-            options = _plugin_options(plugin)
+        if plugin is not None and plugin.product is not None and plugin.sprints is not None:
             return Published(
                 plugin.product,
                 plugin.item_pages,
                 plugin.roadmap_options(),
-                options.release_notes_types,
-                options.capacity,
+                _plugin_options(plugin).release_notes_types,
+                plugin.sprints,
             )
         if self._loaded is None:
             self._loaded = _load(conf)
@@ -229,12 +222,10 @@ def _roadmark_plugin(conf: Any) -> Any:
 
 
 def _plugin_options(plugin: Any) -> PluginOptions:
-    """The running plugin's `release_notes_types` and `capacity`, as MkDocs validated them,
-    read again through their declaration: its config is a mapping, so nothing of MkDocs is
-    imported."""
+    """The running plugin's `release_notes_types`, as MkDocs validated it, read again through
+    its declaration: its config is a mapping, so nothing of MkDocs is imported."""
     config = getattr(plugin, "config", None)
-    names = ("release_notes_types", "capacity")
-    return read_options({name: _lookup(config, name) for name in names})
+    return read_options({"release_notes_types": _lookup(config, "release_notes_types")})
 
 
 def _load(conf: Any) -> Published:
@@ -246,7 +237,8 @@ def _load(conf: Any) -> Published:
     product = load_product(project.root, project.settings.as_of(today))
     pages = item_paths(product, page_prefix(options.prefix, project.settings))
     roadmap_options = RoadmapOptions.configured(options, today)
-    return Published(product, pages, roadmap_options, options.release_notes_types, options.capacity)
+    sprints = plan_sprints(product.graph, product.settings, options.capacity, today)
+    return Published(product, pages, roadmap_options, options.release_notes_types, sprints)
 
 
 def _linker(published: Published, context: Context) -> Linker:

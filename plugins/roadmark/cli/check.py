@@ -83,7 +83,7 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the product and print the problems; 1 when any is an error."""
     cwd = Path.cwd().resolve()
-    project = dated(load_project(args.path, args.config, cwd))
+    project, _ = dated(load_project(args.path, args.config, cwd))
     if args.staged:
         product = staged_product(project)
     else:

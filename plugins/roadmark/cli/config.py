@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,11 @@ def load_project(path: Path | None, config: Path | None, cwd: Path) -> Project:
     return find_project(path, config, cwd, read=read_config)
 
 
-def dated(project: Project) -> Project:
-    """The project with its settings' today resolved, as the build resolves it, for the rules
-    about dates relative to today (RM026)."""
+def dated(project: Project) -> tuple[Project, date]:
+    """Today, resolved as the build resolves it, and the project with it in its settings, for
+    the rules about dates relative to today (RM026)."""
     today, _ = resolve_today(project.options.today)
-    return dataclasses.replace(project, settings=project.settings.as_of(today))
+    return dataclasses.replace(project, settings=project.settings.as_of(today)), today
 
 
 def _yaml_problem(error: yaml.YAMLError, config_file: Path) -> str:

@@ -39,7 +39,6 @@ from ..render.release_notes import release_notes_markdown
 from ..spec.product import Product, load_product
 from ..spec.project import Project
 from ..spec.settings import ConfigError
-from ..spec.today import resolve_today
 from ..text.suggest import did_you_mean
 from ..trace.coverage import Trace, build_trace
 from .atomic import CannotWrite, write_atomic
@@ -120,13 +119,12 @@ def run(args: argparse.Namespace) -> int:
     args.format = _check_usage(args)
     cwd = Path.cwd().resolve()
     # Today first: the rules about dates relative to it (RM026) are part of the export.
-    project = dated(load_project(args.path, args.config, cwd))
+    project, today = dated(load_project(args.path, args.config, cwd))
     product = load_product(project.root, project.settings, one_shot=True)
     evidence = load_evidence(args.test_results, project, product, cwd)
     # Problems in the test results go to stderr, so stdout stays a clean export.
     show = format_problems(evidence.problems, "text", lambda p: display_path(project.root, p, cwd))
     sys.stderr.write(show)
-    today = project.settings.today or resolve_today(project.options.today)[0]
     export = Export(project, product, build_trace(product, evidence), today)
     if args.format == "xlsx":
         try:

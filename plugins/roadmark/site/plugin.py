@@ -53,6 +53,7 @@ from mkdocs.structure.files import Files
 
 from ..history.reader import HistoryMemo
 from ..plan.schedule import RoadmapOptions
+from ..plan.sprints import SprintsPlan
 from ..spec.loader import SpecCache
 from ..spec.product import Product
 from .build import SiteBuild
@@ -190,6 +191,11 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     def item_pages(self) -> dict[str, str]:
         """The source path of each item's page by id, relative to the docs folder."""
         return self._build.item_pages if self._build is not None else {}
+
+    @property
+    def sprints(self) -> SprintsPlan | None:
+        """The sprints this build planned; None before `on_files`."""
+        return self._build.sprints if self._build is not None else None
 
     def roadmap_options(self) -> RoadmapOptions:
         """Today and the at-risk options, as the roadmap page and the macros use them."""
