@@ -73,6 +73,9 @@ class Story:
         fields: dict[str, object] = {"epic": self.epic, "release": self.release}
         fields["estimate"] = self.estimate
         fields["implements"] = ["PRD-1/R-1"]
+        # The dependencies page, its tables and its chart, have something to show. (No
+        # teams: a team's board coming or going with an edit is a full rebuild.)
+        fields["depends_on"] = ["STORY-1"] if item_id == "STORY-3" else None
         clauses = "".join(
             f"- AC-{n}: Given {n}, when asked, then it answers.\n" for n in self.criteria
         )

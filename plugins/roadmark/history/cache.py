@@ -55,14 +55,20 @@ def load(path: Path, settings_key: str) -> Replay | None:
 
 
 @contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(*, freeze: bool = False) -> Iterator[None]:
     """No cyclic garbage collection while a block builds many objects that all stay alive
-    (the loaded cache, the derived history): each collection would walk them for nothing."""
+    (the loaded cache, the derived history): each collection would walk them for nothing.
+
+    With `freeze` (a process that ends soon), what the block made is also kept out of every
+    later collection: the rest of a build would otherwise walk it again at each full pass.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 

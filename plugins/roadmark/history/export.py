@@ -59,6 +59,7 @@ def project_history(project: Project, today: date, purpose: str) -> History:
         ref=project.options.history_ref,
         cache_dir=cache_folder(project.root),
         today=today,
+        one_shot=True,
     )
     if not history.available:
         raise ConfigError(f"cannot {purpose}: {history.reason}")

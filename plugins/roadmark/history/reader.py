@@ -79,14 +79,17 @@ def read_history(
     cache_dir: Path | None = None,
     today: date,
     memo: HistoryMemo | None = None,
+    one_shot: bool = False,
 ) -> History:
     """The history of the product folder on the first-parent line of `ref` (HEAD if None).
 
     With a `memo` (and a cache), a second read of the same commit returns the first's result.
+    `one_shot` says the process ends soon after (`mkdocs build`, the CLI): what the read
+    made is then frozen out of the collector's way, as `load_product` does.
     """
     # One pause for the whole read: the cache loaded and the history derived are many small
     # objects that all stay alive, which cyclic collections would walk again and again.
-    with cache.paused_gc():
+    with cache.paused_gc(freeze=one_shot):
         return _read(root, settings, ref, cache_dir, today, memo)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from ..plan.kanban import plan_kanban, teams_of
+from ..plan.progress import is_done
 from ..spec.graph import Graph
 from ..spec.model import Item
 from ..spec.settings import Settings
@@ -40,6 +41,8 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
             TITLE,
             partial(_render_hub, tuple(team_pages.items()), len(stories)),
             parts=partial(_parts, tuple(stories), graph, settings, TITLE),
+            shows=frozenset(),
+            reads=_read(stories, graph, settings),
         )
     ]
     for team, name in team_pages.items():
@@ -51,9 +54,27 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
                 partial(_render_team, team, len(mine)),
                 parts=partial(_parts, mine, graph, settings, f"{TITLE} of team {team}"),
                 listed=False,
+                shows=frozenset(),
+                reads=_read(mine, graph, settings),
             )
         )
     return pages
+
+
+def _read(stories: Sequence[Item], graph: Graph, settings: Settings) -> frozenset[str]:
+    """The items whose fields a board reads: its stories (a card shows its story's own
+    fields), their ancestors (a story under a cancelled epic leaves the board, and
+    inherits its release), and for a done story the release and sprint that keep it on
+    the board while open (`open_work`). A story that comes reads these after the edit,
+    one that goes read them before, and the edit is of one of them."""
+    found: set[str] = set()
+    for story in stories:
+        found.add(story.id)
+        found.update(up.id for up in graph.ancestors(story))
+        if is_done(story, settings):
+            sprint, release = story.get("sprint"), graph.release_of(story)
+            found.update(name for name in (sprint, release) if isinstance(name, str))
+    return frozenset(found)
 
 
 def _team_names(teams: Sequence[str]) -> dict[str, str]:

@@ -12,9 +12,9 @@ their chart is here. Charts and tables are deferred parts, written with built UR
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 
 from ..plan.dependencies import Dependency, DependencyPlan
 from ..spec.graph import Graph
@@ -43,7 +43,56 @@ def dependencies_page(plan: DependencyPlan, graph: Graph) -> ProductPage:
     """The dependency page, `dependencies.md` under the product prefix."""
     groups = _groups(plan, graph)
     render = partial(render_dependencies_page, plan, groups)
-    return ProductPage("dependencies", TITLE, render, parts=partial(_parts, plan, groups, graph))
+    parts = partial(_parts, plan, groups, graph)
+    # Made once per plan: an edit compares it before (last plan's) and after.
+    shown, key = _read(plan, graph), cache(partial(_key, plan, groups, graph))
+    return ProductPage(
+        "dependencies", TITLE, render, parts=parts, shows=frozenset(), reads=shown, key=key
+    )
+
+
+def _read(plan: DependencyPlan, graph: Graph) -> frozenset[str]:
+    """The items whose fields the parts read: both ends of each dependency (title, status,
+    team, `depends_on`: a dependency comes or goes with its dependant's edit), their
+    ancestors (an end's epic and its title, the release it inherits), and the releases
+    they ship in (whose order makes a dependency late: two releases keep their order
+    unless one of them is edited)."""
+    found: set[str] = set()
+    for d in plan.dependencies:
+        for end in (d.item, d.target):
+            found.add(end.id)
+            found.update(up.id for up in graph.ancestors(end))
+        found.update(release for release in (d.item_release, d.target_release) if release)
+    return frozenset(found)
+
+
+def _key(plan: DependencyPlan, groups: list[_Group], graph: Graph) -> Hashable:
+    """What the parts are made of (`_parts`), far cheaper to make: what the tables show of
+    each dependency (ids, teams, epics, releases, lateness), each epic's title in the table
+    by epic, and the whole items the charts draw, so that a story's title or text changed
+    changes no key unless a chart shows the story."""
+    rows = tuple(
+        (
+            d.item.id,
+            d.target.id,
+            d.item_release,
+            d.target_release,
+            d.late,
+            d.item.get("team"),
+            d.target.get("team"),
+            (_epic_id(d.item, graph), d.item.kind),
+            (_epic_id(d.target, graph), d.target.kind),
+        )
+        for d in plan.dependencies
+    )
+    charted = tuple(
+        (group.key, group.members, tuple((d.item, d.target) for d in group.dependencies))
+        for group in groups
+        if group.key not in ("across", "by-epic")
+    )
+    epics = sorted({_epic_id(d.item, graph) or "" for d in plan.dependencies})
+    titles = tuple((epic, graph.items[epic].title) for epic in epics if epic in graph.items)
+    return rows, charted, titles
 
 
 def render_dependencies_page(plan: DependencyPlan, groups: list[_Group], linker: Linker) -> str:

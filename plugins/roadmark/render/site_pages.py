@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -50,6 +50,17 @@ class ProductPage:
     scope: str | None = None
     """The item whose work alone the page shows (a PRD's trace), if it shows one item's:
     only an edit near that item can change the page."""
+    shows: frozenset[str] | None = None
+    """The items whose fields, progress or neighbours its parts read, or None for any: only
+    an edit that affects one of them (`site/affected.py`), before or after it, can change
+    its parts; with `reads`, which it then names too."""
+    reads: frozenset[str] = frozenset()
+    """The items whose own fields alone its parts read (a team's board: its stories): only
+    an edit of one of them, before or after it, can change its parts. Used with `shows`."""
+    key: Callable[[], Hashable] | None = None
+    """What its parts are made of, far cheaper to make than they are (the trace's gaps: the
+    addresses they list): parts made from equal keys are equal. Made once (`cache`): the
+    preview asks for it before and after an edit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,12 @@ class SitePage:
     """Deferred parts that open a section of the page, in page order."""
     scope: str | None = None
     """For a page over the product, the item whose work alone it shows (`ProductPage`)."""
+    shows: frozenset[str] | None = None
+    """For a page over the product, the items its parts read, or None for any (`ProductPage`)."""
+    reads: frozenset[str] = frozenset()
+    """For a page over the product, the items whose own fields alone it reads (`ProductPage`)."""
+    key: Callable[[], Hashable] | None = None
+    """For a page over the product, what its parts are made of (`ProductPage`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +179,16 @@ def _product_page(
     content = page.render(Linker(item_pages, src_uri))
     # They repeat item titles by the hundred; search should lead to the items themselves.
     front = _front(page.title, search_exclude=True)
-    return SitePage(src_uri, front + content, page.title, parts=page.parts, scope=page.scope)
+    return SitePage(
+        src_uri,
+        front + content,
+        page.title,
+        parts=page.parts,
+        scope=page.scope,
+        shows=page.shows,
+        reads=page.reads,
+        key=page.key,
+    )
 
 
 def _file_page(

@@ -15,8 +15,8 @@ checks them.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
-from functools import partial
+from collections.abc import Hashable, Sequence
+from functools import cache, partial
 
 from ..history.model import History
 from ..spec.problems import Problem
@@ -55,7 +55,14 @@ def trace_pages(
     `repo_url`."""
     hub = partial(render_hub, trace, lists, suspects=history is not None)
     pages = [
-        ProductPage(HUB, TITLE, hub, parts=partial(_hub_parts, trace, history, repo_url)),
+        ProductPage(
+            HUB,
+            TITLE,
+            hub,
+            parts=partial(_hub_parts, trace, history, repo_url),
+            shows=_gap_items(trace) if history is None else None,  # suspects: any item
+            key=cache(partial(_hub_key, trace, history, repo_url)),  # before and after an edit
+        ),
         _list_page(FAILING, "Failing criteria", lists.failing, lists.results),
         _list_page(UNTESTED, "Untested criteria", lists.untested, lists.results),
     ]
@@ -189,6 +196,36 @@ def gaps_html(trace: Trace, href: Href) -> str:
         ("Failing criteria", [clause_link(c, linker) for c in coverage.failing_criteria]),
     )  # fmt: skip
     return "\n".join(_gap(title, links) for title, links in lists)
+
+
+def _gap_items(trace: Trace) -> frozenset[str]:
+    """The items the gaps name (they show ids and addresses only). One comes or goes with
+    an edit of its own, or of a story implementing its requirement (a neighbour)."""
+    coverage = trace.coverage
+    clauses = (
+        *coverage.requirements_without_story,
+        *coverage.criteria_without_test,
+        *coverage.failing_criteria,
+    )
+    found = {clause.owner for clause in clauses}
+    found.update(story.id for story in coverage.stories_without_criteria)
+    return frozenset(found)
+
+
+def _hub_key(trace: Trace, history: History | None, repo_url: str | None) -> Hashable:
+    """What the hub's parts are made of: the ids, addresses and anchors the gaps link, and
+    the history's own values that the suspect links show (`suspects_table`)."""
+    coverage = trace.coverage
+    clauses = (
+        coverage.requirements_without_story,
+        coverage.criteria_without_test,
+        coverage.failing_criteria,
+    )
+    keyed = tuple(tuple((c.owner, c.address, c.anchor) for c in listed) for listed in clauses)
+    stories = tuple(story.id for story in coverage.stories_without_criteria)
+    if history is None:
+        return keyed, stories
+    return keyed, stories, (history.available, history.reason, history.suspects, repo_url)
 
 
 def _gap(title: str, links: list[str]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..plan.health import Health
 from ..plan.progress import Progress
@@ -24,6 +25,9 @@ from ..spec.graph import Graph, references
 from ..spec.model import Item
 from ..spec.problems import Problem
 from ..spec.settings import Settings
+
+if TYPE_CHECKING:
+    from ..render.site_pages import SitePage
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,28 @@ def affected_items(
     for path in changed_ids(before.problems, after.problems):
         shown.update(_items_in(path, product_folder, before.graph, after.graph))
     return shown
+
+
+def may_show(
+    page: SitePage, before: SitePage, item_pages: set[str], reached: tuple[set[str], set[str]]
+) -> bool:
+    """Whether an edit may change a generated page's deferred parts: `reached` holds the
+    items it affects (`affected_items`, whose pages are `item_pages`) and those it edited
+    (`changed_ids` of the graphs' items). `before` is the page as planned before the edit:
+    what it showed then counts too, for an item that left it."""
+    items, edited = reached
+    if page.item is not None:
+        return page.src_uri in item_pages
+    if page.scope is not None:
+        return page.scope in items
+    if page.shows is None or before.shows is None:
+        return True
+    return not (
+        items.isdisjoint(page.shows)
+        and items.isdisjoint(before.shows)
+        and edited.isdisjoint(page.reads)
+        and edited.isdisjoint(before.reads)
+    )
 
 
 def _neighbours(item: Item, graph: Graph, settings: Settings) -> set[str]:

@@ -55,7 +55,7 @@ from .hub_pages import Planned, hub_pages
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
-from .search import IdEntries, add_ids_to_index, material_search_enabled
+from .search import IdEntries, add_ids_to_site, material_search_enabled
 from .toc import add_sections, permalinks_from
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
@@ -202,7 +202,7 @@ class SiteBuild:
             graph, product.settings, self.options.capacity, self.today
         )
         # Velocity replaces the release forecasts before the roadmap reads them.
-        history = site_history(*history_of)
+        history = site_history(*history_of, one_shot=not self._serving)
         self.history = with_velocity_forecasts(history, sprints.closed_figures(), self.today)
         self.progress = progress = progress_by_item(graph.items.values(), graph, product.settings)
         # Planned once: the roadmap page and every page that shows a release's health read it.
@@ -362,7 +362,7 @@ class SiteBuild:
     def index_ids(self) -> None:
         """Let Material's search find an item by its id and a clause by its address."""
         if material_search_enabled(self._config) and self.targets:
-            add_ids_to_index(Path(self._config.site_dir), self.targets, self._id_entries)
+            add_ids_to_site(self._config, self.targets, self._id_entries)
 
     # --- What the macros read, through the plugin ---------------------------------------------
 

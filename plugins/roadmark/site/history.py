@@ -14,10 +14,16 @@ from .log import log
 
 
 def site_history(
-    options: PluginOptions, root: Path, settings: Settings, today: date, memo: HistoryMemo
+    options: PluginOptions,
+    root: Path,
+    settings: Settings,
+    today: date,
+    memo: HistoryMemo,
+    *,
+    one_shot: bool,
 ) -> History:
     """The history the pages show; why there is none is logged once, at INFO, since a site
-    outside git (every test site) must still build with `--strict`."""
+    outside git (every test site) must still build with `--strict`. `one_shot`: not served."""
     if not options.history:
         history = History(False, "the `history` option is off in mkdocs.yml")
     else:
@@ -28,6 +34,7 @@ def site_history(
             cache_dir=cache_folder(root),
             today=today,
             memo=memo,
+            one_shot=one_shot,
         )
     if not history.available:
         log.info(f"{UNAVAILABLE_NOTE}: {history.reason}")

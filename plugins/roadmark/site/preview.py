@@ -22,13 +22,18 @@ render one page again it runs MkDocs' own two steps for a page
 (`mkdocs.commands.build._populate_page` and `_build_page`), so every plugin sees the
 page's events as in a full build. Material's search plugin keeps the index entries of
 the build in `search_index.entries`, in page order; the preview swaps those of the pages
-it renders again before the plugin writes the index. Material's tags plugin gathers each
-page's tags as it is read and, in `on_env`, fills its listings and writes `tags.json`:
-without listings, running its `on_env` again after the pages is all it needs.
+it renders again before the plugin writes the index. Under `serve` that index is written
+by `EncodedIndex`, which encodes each entry once rather than the whole index again after
+every edit, into the same text as Material's `generate_search_index`.
+
+Material's tags plugin gathers each page's tags as it is read and, in `on_env`, fills its
+listings and writes `tags.json`: without listings, running its `on_env` again after the
+pages is all it needs.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -169,3 +174,80 @@ def entries_by_page(
 
 def _page_url(entry: SearchEntry) -> str:
     return str(entry.get("location", "")).partition("#")[0]
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=str)
+"""Encodes an entry as Material's `json.dumps(data, separators=(",", ":"), default=str)` does
+within its list (one encoder for all: `json.dumps` builds one per call)."""
+
+
+class EncodedIndex:
+    """Material's `generate_search_index` for one build, keeping each entry's encoding: an edit
+    renders a few pages again, whose entries are new objects, and leaves the others alone.
+
+    The text is Material's byte for byte: its own call with no entries gives the config and
+    the frame (`{"config":...,"docs":[]}`), and a list encodes as its items joined by ",".
+    """
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self._original: Callable[[Any], str] = index.generate_search_index
+        self._kept: dict[int, tuple[SearchEntry, str]] = {}
+        self._text: str | None = None
+
+    @property
+    def entries(self) -> list[SearchEntry]:
+        """The entries of the index, in the order written."""
+        entries: list[SearchEntry] = self.index.entries
+        return entries
+
+    def __call__(self, prev: Any) -> str:
+        """The index as Material writes it (`prev` is its index of a dirty reload's last build)."""
+        if prev:  # `--dirty` merges with the last build's entries: Material's own way
+            self._text = None
+            return self._original(prev)
+        entries = self.index.entries
+        self.index.entries = []
+        try:
+            frame = self._original(prev)
+        finally:
+            self.index.entries = entries
+        if not frame.endswith(',"docs":[]}'):  # not the frame this class knows
+            self._text = None
+            return self._original(prev)
+        kept, self._kept = self._kept, {}
+        parts = []
+        for entry in entries:
+            known = kept.get(id(entry))
+            # The entry held with its encoding, so that its id is not reused by another.
+            encoded = known[1] if known is not None and known[0] is entry else None
+            if encoded is None:
+                encoded = _ENCODER.encode(entry)
+            self._kept[id(entry)] = (entry, encoded)
+            parts.append(encoded)
+        self._text = frame[:-2] + ",".join(parts) + "]}"
+        return self._text
+
+    def written(self) -> str | None:
+        """The text of the index last written, once; made now when Material did not use this
+        class for it (the first build of a served site); None when Material wrote its own."""
+        if self._text is None:
+            self(None)
+        text, self._text = self._text, None
+        return text
+
+
+def encoded_index(config: MkDocsConfig) -> EncodedIndex | None:
+    """The `EncodedIndex` of Material's search for this build, put in place on first call;
+    None without Material's search or when its index is not the one this module knows."""
+    for plugin in enabled_plugins(config, "material.plugins.search"):
+        index: Any = getattr(plugin, "search_index", None)
+        generate = getattr(index, "generate_search_index", None)
+        if isinstance(generate, EncodedIndex):
+            return generate
+        if not callable(generate) or not isinstance(getattr(index, "entries", None), list):
+            return None
+        encoded = EncodedIndex(index)
+        index.generate_search_index = encoded  # the instance's, for the plugin's `on_post_build`
+        return encoded
+    return None

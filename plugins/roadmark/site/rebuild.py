@@ -18,7 +18,6 @@ navigation changed its title, a plugin it does not know is in use, or anything f
 from __future__ import annotations
 
 import gc
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,12 +29,13 @@ from mkdocs.structure.files import InclusionLevel
 
 from ..spec.today import resolve_today
 from ..trace.evidence import expand
-from .affected import PlanState, affected_items, changed_ids, problems_by_path
+from .affected import PlanState, affected_items, changed_ids, may_show, problems_by_path
 from .build import SiteBuild, parts_digest
 from .config import enabled_plugins
 from .files import href_from
 from .inputs import Changes, Inputs, Stamp, changes, snapshot
 from .log import log
+from .mentions import Mentions
 from .preview import (
     SearchEntry,
     entries_by_page,
@@ -112,6 +112,8 @@ class Preview:
         self._entries: dict[str, list[SearchEntry]] | None = None
         """The search entries by page after an incremental rebuild; None after a full one."""
         self._last: _Built | None = None
+        self._mentions = Mentions()
+        """Which pages name which ids, kept until the next full build (`mentions.py`)."""
 
     # --- What a build tells the preview, through the plugin's events ---------------------------
 
@@ -119,6 +121,7 @@ class Preview:
         """A build starts: stamp its inputs before it reads them, and forget the last one."""
         self._last = None
         self._entries = None
+        self._mentions = Mentions()
         gc.unfreeze()  # the last full build's objects may go now (see `finished`)
         self._stamps = snapshot(inputs)
 
@@ -162,7 +165,15 @@ class Preview:
         try:
             if last is None:
                 raise FullRebuild("the last build did not finish")
-            pages = self._incremental(last)
+            # No cyclic collection while it runs: its passes over the young plan cost a fifth
+            # of a rebuild; one pass after it (on the next allocation) finds what they would.
+            paused = gc.isenabled()
+            gc.disable()
+            try:
+                pages = self._incremental(last)
+            finally:
+                if paused:
+                    gc.enable()
         except FullRebuild as reason:
             log.info(f"preview: full rebuild: {reason}")
             self._rebuild_all()
@@ -191,8 +202,8 @@ class Preview:
         if resolve_today(site.options.today)[0] != site.today:
             raise FullRebuild("the date changed")
         with strict_as_mkdocs(last.config):
-            pages = _pages_to_render(last, work)
-            rendered = _render(last, pages)
+            pages = _pages_to_render(last, work, self._mentions)
+            rendered = _render(last, pages, self._mentions)
             for plugin in tag_plugins(last.config):
                 write_tags(plugin, last.env, last.config)
             self._entries = last.entries
@@ -260,7 +271,7 @@ def _ignored(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith("~")
 
 
-def _pages_to_render(last: _Built, work: _Work) -> set[str]:
+def _pages_to_render(last: _Built, work: _Work, mentions: Mentions) -> set[str]:
     """The source paths of the pages whose output can have changed."""
     site = last.site
     pages = set(work.docs)
@@ -274,7 +285,9 @@ def _pages_to_render(last: _Built, work: _Work) -> set[str]:
     # coming or going is one link target more or less, for the pages naming it.
     if site.pages.keys() != before_pages.keys() or site.item_pages != before_items:
         raise FullRebuild("items came or went")
-    items = affected_items(before, _plan_state(site), site.settings, site.settings.product_dir)
+    after = _plan_state(site)
+    items = affected_items(before, after, site.settings, site.settings.product_dir)
+    reached = (items, changed_ids(before.graph.items, after.graph.items))
     item_pages = {site.item_pages[item_id] for item_id in items if item_id in site.item_pages}
     for src_uri, page in site.pages.items():
         file = site.files.get(src_uri)
@@ -283,18 +296,14 @@ def _pages_to_render(last: _Built, work: _Work) -> set[str]:
         if page.content != before_pages[src_uri].content:
             replace_content(file, page.content)
             pages.add(src_uri)
-        elif _may_show(page, item_pages, items) and _parts_changed(site, src_uri, file):
+        elif not may_show(page, before_pages[src_uri], item_pages, reached):
+            continue  # none of the items its parts read was reached: they are as shown
+        elif _parts_changed(site, before_pages[src_uri], file):
             pages.add(src_uri)
     _write_made(site, last.files)
     moved = changed_ids(before_targets, site.targets)
-    return pages | _mentioning(last, moved) | _with_macros(last)
-
-
-def _may_show(page: SitePage, item_pages: set[str], items: set[str]) -> bool:
-    """Whether an edit of `items` (whose pages are `item_pages`) may change the page's parts."""
-    if page.item is not None:
-        return page.src_uri in item_pages
-    return page.scope is None or page.scope in items
+    mentioning = mentions.naming(moved, site.targets.keys(), lambda: _markdown(last.files))
+    return pages | mentioning | _with_macros(last)
 
 
 def _plan_state(site: SiteBuild) -> PlanState:
@@ -304,11 +313,16 @@ def _plan_state(site: SiteBuild) -> PlanState:
     return PlanState(product.graph, site.progress, site.health, problems_by_path(product.problems))
 
 
-def _parts_changed(site: SiteBuild, src_uri: str, file: File) -> bool:
-    """Whether a generated page's deferred parts differ from those it shows; the new ones
-    are kept for the page to use when it is rendered."""
+def _parts_changed(site: SiteBuild, before: SitePage, file: File) -> bool:
+    """Whether a generated page's deferred parts differ from those it shows, which are made
+    as `before` (the page as planned before the edit) makes them; the new ones are kept for
+    the page to use when it is rendered. Made from equal keys, they are equal."""
+    src_uri = before.src_uri
     page = site.pages[src_uri]
     if page.parts is None or site.layout is None:
+        return False
+    keyed = page.key is not None and before.key is not None and src_uri in site.shown_parts
+    if keyed and page.key() == before.key():  # type: ignore[misc]  # keyed: both are set
         return False
     parts = page.parts(href_from(file, site.files, site.layout.item_pages))
     if parts_digest(parts) == site.shown_parts.get(src_uri):
@@ -340,26 +354,15 @@ def _with_macros(last: _Built) -> set[str]:
     return found
 
 
-def _mentioning(last: _Built, ids: set[str]) -> set[str]:
-    """The pages whose Markdown names one of `ids`: their links carry its title."""
-    if not ids:
-        return set()
-    # Whole words only, or STORY-1 would name every page of STORY-10 to STORY-1999; an
-    # address (STORY-1/AC-2) names its item too, and the words are longest first.
-    names = "|".join(re.escape(name) for name in sorted(ids, key=len, reverse=True))
-    mention = re.compile(rf"(?<![\w.-])(?:{names})(?![\w-]|\.\w)")
-    found = set()
-    for file in _documentation(last.files):
-        page = file.page
-        markdown = page.markdown if page is not None else None
-        # The substring test first: it runs at C speed, and few pages pass it.
-        if markdown and any(name in markdown for name in ids) and mention.search(markdown):
-            found.add(file.src_uri)
-    return found
+def _markdown(files: Files) -> dict[str, str]:
+    """Each page's Markdown as last rendered, by source path."""
+    pages = ((file.src_uri, file.page) for file in _documentation(files))
+    return {src_uri: page.markdown for src_uri, page in pages if page and page.markdown}
 
 
-def _render(last: _Built, pages: set[str]) -> int:
-    """Render the pages again in site order, and swap their search index entries."""
+def _render(last: _Built, pages: set[str], mentions: Mentions) -> int:
+    """Render the pages again in site order, swap their search index entries, and note the
+    ids their Markdown names now."""
     entries = search_entries(last.config)
     doc_files = _documentation(last.files)
     in_nav = {id(page) for page in last.nav.pages}
@@ -371,6 +374,7 @@ def _render(last: _Built, pages: set[str]) -> int:
         title, url = page.title, page.url
         start = len(entries) if entries is not None else 0
         render_page(page, last.config, last.files, doc_files, last.nav, last.env)
+        mentions.update(file.src_uri, page.markdown)
         if id(page) in in_nav and page.title != title:
             raise FullRebuild(f"the title of '{file.src_uri}' in the navigation changed")
         if entries is not None:

@@ -30,12 +30,14 @@ import html
 import json
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..extensions.autolink import LinkTarget
 from .config import enabled_plugins
+from .preview import encoded_index
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,6 +64,22 @@ _NOT_ALNUM = str.maketrans("", "", string.punctuation + string.whitespace)
 def material_search_enabled(config: MkDocsConfig) -> bool:
     """Whether Material's search plugin runs in this build (MkDocs' own search is left alone)."""
     return bool(enabled_plugins(config, "material.plugins.search"))
+
+
+def add_ids_to_site(
+    config: MkDocsConfig, targets: Mapping[str, LinkTarget], kept: IdEntries | None
+) -> None:
+    """Add the id words to the index Material wrote for this build. Served (with `kept`),
+    from the index as Material's search holds it (`preview.EncodedIndex`), so that an edit
+    costs what it changed rather than a parse of the whole index; else from the file."""
+    site_dir = Path(config.site_dir)
+    index = encoded_index(config) if kept is not None else None
+    written = index.written() if index is not None else None
+    if kept is not None and index is not None and written is not None:
+        locations = (entry.get("location") for entry in index.entries)
+        if add_ids_to_written(site_dir, written, locations, targets, kept):
+            return
+    add_ids_to_index(site_dir, targets, kept)
 
 
 def add_ids_to_index(
@@ -100,12 +118,46 @@ def add_ids_to_index(
     return True
 
 
+def add_ids_to_written(
+    site_dir: Path,
+    written: str,
+    locations: Iterable[object],
+    targets: Mapping[str, LinkTarget],
+    kept: IdEntries,
+) -> bool:
+    """`add_ids_to_index` for a served site: `written` is the index Material just wrote and
+    `locations` those of its entries, both from memory, so only its config is parsed again.
+
+    False, writing nothing, when the file is not `written` or `written` not as expected.
+    """
+    path = site_dir / INDEX_URI
+    start = len('{"config":')
+    try:  # ASCII (Material escapes the rest): as many bytes as characters
+        if path.stat().st_size != len(written) or not written.startswith('{"config":'):
+            return False
+        config, end = json.JSONDecoder().raw_decode(written, start)
+    except (OSError, ValueError):
+        return False
+    docs = written[end : end + len(',"docs":[')]
+    if not isinstance(config, dict) or docs != ',"docs":[' or not written.endswith("]}"):
+        return False
+    material = written[end + len(docs) : -2]
+    added = kept.added(config, set(locations), targets)
+    text = (
+        '{"config":' + _compact(config) + docs
+        + ",".join(part for part in (material, added) if part) + "]}"
+    )  # fmt: skip
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 class IdEntries:
     """Our entries of the last build, encoded, kept for the next rebuild of a served site:
     an edit changes a few of them (a title, a new clause), not the thousands of others."""
 
     def __init__(self) -> None:
         self._kept: dict[_Key, str] = {}
+        self._last: _Last | None = None
 
     def joined(self, found: list[_Key]) -> str:
         """The entries of `found`, encoded and joined as in a compact JSON list."""
@@ -114,6 +166,52 @@ class IdEntries:
             encoded = kept.get(key)
             self._kept[key] = _ENCODER.encode(_entry(*key)) if encoded is None else encoded
         return ",".join(self._kept.values())
+
+    def added(
+        self, config: dict[str, Any], indexed: set[object], targets: Mapping[str, LinkTarget]
+    ) -> str:
+        """`joined(_found_at(config, indexed, targets))`, at the cost of the targets that
+        changed since the last call when no entry comes or goes and no location does."""
+        config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
+        last, separator = self._last, config.get("separator")
+        if last is not None and last.separator == separator and last.indexed == indexed:
+            changed = [name for name, target in targets.items() if last.targets.get(name) != target]
+            changed.extend(last.targets.keys() - targets.keys())
+            if last.patched(changed, targets):
+                last.targets = dict(targets)
+                return ",".join(encoded for _, encoded in last.entries.values())
+        found = _found_at(config, indexed, targets)
+        text = self.joined(found)
+        entries = {key[0]: (key, encoded) for key, encoded in self._kept.items()}
+        self._last = _Last(separator, indexed, dict(targets), entries)
+        return text
+
+
+@dataclass
+class _Last:
+    """What `IdEntries.added` made last: from what, and each entry by name, in order."""
+
+    separator: object
+    indexed: set[object]
+    targets: dict[str, LinkTarget]
+    entries: dict[str, tuple[_Key, str]]
+
+    def patched(self, changed: list[str], targets: Mapping[str, LinkTarget]) -> bool:
+        """Encode the entries of the `changed` names again; False, changing nothing, when one
+        comes or goes (its number's length may change every entry's words)."""
+        fresh: dict[str, tuple[_Key, str]] = {}
+        for name in changed:
+            target, known = targets.get(name), self.entries.get(name)
+            shown = target is not None and target.url in self.indexed
+            if known is None and not shown:
+                continue  # an id whose page has no entries, before as now
+            if known is None or target is None or not shown:
+                return False
+            _, _, head, last, count = known[0]
+            key = (name, target, head, last, count)
+            fresh[name] = (key, _ENCODER.encode(_entry(*key)))
+        self.entries.update(fresh)  # in place: the order of the names stays
+        return True
 
 
 _Key = tuple[str, LinkTarget, str, str, int]
@@ -143,11 +241,17 @@ def with_ids(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> None:
 def _found(index: dict[str, Any], targets: Mapping[str, LinkTarget]) -> list[_Key]:
     """What each entry to add is made of, in the order of the names; adds our field to the
     index's config."""
-    config = index.setdefault("config", {})
-    config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
-    split = _splitter(config.get("separator"))
     docs: list[dict[str, Any]] = index["docs"]
     indexed = {doc.get("location") for doc in docs if isinstance(doc, dict)}
+    return _found_at(index.setdefault("config", {}), indexed, targets)
+
+
+def _found_at(
+    config: dict[str, Any], indexed: Collection[object], targets: Mapping[str, LinkTarget]
+) -> list[_Key]:
+    """`_found`, for an index whose config and entries' locations are known."""
+    config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
+    split = _splitter(config.get("separator"))
     found = [
         (name, target, *split(name))
         for name, target in sorted(targets.items())

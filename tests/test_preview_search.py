@@ -1,0 +1,145 @@
+"""The served site's search index: written from entries encoded once (`EncodedIndex`) and
+our id entries spliced in without parsing it (`add_ids_to_written`), it is the index a
+full build writes, byte for byte, after each edit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from material.plugins.search.plugin import SearchIndex
+
+from previews import Session, fresh_build
+from roadmark.extensions.autolink import LinkTarget
+from roadmark.site import preview
+from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_index, add_ids_to_written
+from sites import DOCS, PRODUCT, mkdocs_config
+
+STORY = "product/stories/STORY-1.md"
+
+
+class Odd:
+    """A value JSON cannot encode: Material writes it through `default=str`."""
+
+    def __str__(self) -> str:
+        return "odd <value>"
+
+
+def _material_index() -> Any:
+    config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stemmer"], "fields": {}}
+    return SearchIndex(**config)
+
+
+def _entry(location: str, title: str, **more: object) -> dict[str, object]:
+    return {"location": location, "title": title, "text": "", **more}
+
+
+def test_the_encoded_index_is_materials_text_after_entries_change() -> None:
+    """Pins Material's `generate_search_index` (its frame with no entries, then a list)."""
+    index = _material_index()
+    original = index.generate_search_index
+    index.entries[:] = [
+        _entry("a/", "Été “quoted” <b>", tags=["x"], boost=2.5),
+        _entry("a/#s", "Tab\there", text="line\nbreak \\ \u2028"),
+        _entry("b/", "Odd", boost=Odd()),
+    ]
+    encoded = preview.EncodedIndex(index)
+    index.generate_search_index = encoded
+    assert encoded(None) == original(None)
+    # An edit: page `a/` rendered again gives new entries; `b/` keeps its object.
+    index.entries[:2] = [_entry("a/", "Renamed"), _entry("a/#t", "New section", text="ü")]
+    text = encoded(None)
+    assert text == original(None)
+    assert [doc["title"] for doc in json.loads(text)["docs"]] == ["Renamed", "New section", "Odd"]
+    index.entries[:] = []
+    assert encoded(None) == original(None)
+    assert original(None).endswith(',"docs":[]}')
+
+
+def test_encoded_index_is_installed_once_on_materials_search(tmp_path: Path) -> None:
+    """`encoded_index` finds Material's index on its plugin and puts itself in its place."""
+    session = Session(tmp_path, {**PRODUCT, **DOCS}, mkdocs_config(plugins=["search"]))
+    try:
+        config = session.served._config
+        first = preview.encoded_index(config)
+        assert first is not None
+        assert preview.encoded_index(config) is first
+        written = (session.served.site_dir / INDEX_URI).read_text(encoding="utf-8")
+        assert first.written() == written
+        assert first.entries is preview.search_entries(config)
+    finally:
+        session.close()
+
+
+TARGETS = {
+    "STORY-1": LinkTarget("s1.md", None, "One", "s1/"),
+    "STORY-1/AC-1": LinkTarget("s1.md", "ac-1", "Shown <b>", "s1/"),
+    "STORY-12": LinkTarget("s2.md", None, "Two", "s2/"),
+    "STORY-7": LinkTarget("s7.md", None, "Not indexed", "s7/"),
+}
+WRITTEN = (
+    '{"config":{"lang":["en"],"separator":"[\\\\s\\\\-]+","fields":{"tags":{"boost":1000000.0}}},'
+    '"docs":[{"location":"s1/","title":"S1","text":""},{"location":"s2/","title":"S2","text":""}]}'
+)
+
+
+def test_ids_spliced_into_the_written_index_are_those_added_after_parsing_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "spliced" / INDEX_URI
+    path.parent.mkdir(parents=True)
+    reference = tmp_path / "parsed" / INDEX_URI
+    reference.parent.mkdir(parents=True)
+    kept = IdEntries()
+    renamed = {**TARGETS, "STORY-12": LinkTarget("s2.md", None, "Ü", "s2/")}
+    longer = {**renamed, "STORY-123": LinkTarget("s2.md", "x", "Longer", "s2/")}
+    unindexed = {**longer, "STORY-7": LinkTarget("s7.md", None, "Still not", "s7/")}
+    moved = {**unindexed, "STORY-1/AC-1": LinkTarget("s2.md", "ac-9", "Moved", "s2/")}
+    for targets in (TARGETS, renamed, longer, unindexed, moved, renamed):
+        path.write_text(WRITTEN, encoding="utf-8")
+        reference.write_text(WRITTEN, encoding="utf-8")
+        assert add_ids_to_written(path.parents[1], WRITTEN, ["s1/", "s2/"], targets, kept)
+        assert add_ids_to_index(reference.parents[1], targets)
+        assert path.read_bytes() == reference.read_bytes()
+    docs = json.loads(path.read_text(encoding="utf-8"))["docs"]
+    assert [doc["location"] for doc in docs] == ["s1/", "s2/", "s1/#", "s1/#ac-1", "s2/#"]
+    assert docs[-1]["title"] == "STORY-12" and docs[-1]["roadmark"].startswith("STORY- 12story12 ")
+
+
+def test_ids_are_not_spliced_into_a_file_that_is_not_the_index_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / INDEX_URI
+    path.parent.mkdir(parents=True)
+    path.write_text(WRITTEN.replace("S1", "S9"), encoding="utf-8")
+    assert not add_ids_to_written(tmp_path, WRITTEN + " ", ["s1/"], TARGETS, IdEntries())
+    assert path.read_text(encoding="utf-8") == WRITTEN.replace("S1", "S9")
+
+
+@pytest.mark.roadmark("STORY-89/AC-2")
+def test_the_served_search_index_is_a_full_builds_after_each_edit(tmp_path: Path) -> None:
+    files = {**PRODUCT, **DOCS}
+    session = Session(tmp_path, files, mkdocs_config(plugins=["search", "roadmark"]))
+    try:
+        edits = [
+            ("JSON export", "JSON export, «renamed» <i>"),
+            (
+                "- AC-2: Given a problem",
+                "- AC-3: Given a new clause, when read, then shown.\n- AC-2: Given a problem",
+            ),
+        ]
+        current = dict(files)
+        for number, (old, new) in enumerate(edits):
+            current = {**current, STORY: current[STORY].replace(old, new)}
+            _, log = session.apply(current)
+            assert log is not None
+            assert any("preview: rebuilt" in message for _, message in log), log
+            served = (session.served.site_dir / INDEX_URI).read_bytes()
+            reference = fresh_build(session.project, tmp_path / f"reference{number}")[INDEX_URI]
+            assert served == reference
+        locations = {doc["location"] for doc in json.loads(served)["docs"]}
+        assert {"product/stories/STORY-1/#ac-3", "product/stories/STORY-1/#"} <= locations
+        titles = {doc["title"] for doc in json.loads(served)["docs"]}
+        assert {"STORY-1 · JSON export, «renamed» &lt;\u2060i&gt;", "STORY-1/AC-3"} <= titles
+    finally:
+        session.close()
