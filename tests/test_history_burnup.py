@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmark.history.burnup import TRIALS, draws, forecast
+from roadmark.history.forecast import TRIALS, draws, forecast
 from roadmark.history.model import BurnupPoint, Forecast
 from test_history_git import Script, release, story
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmark.history.burnup import forecast
+from roadmark.history.forecast import forecast, release_forecast
 from roadmark.history.model import (
     BurndownPoint,
     BurnupPoint,
@@ -36,7 +36,7 @@ from roadmark.history.model import (
     ScopeChange,
     SprintHistory,
 )
-from roadmark.history.velocity import velocity_samples, with_velocity_forecasts
+from roadmark.history.velocity import velocity_samples
 from roadmark.render.burnup import forecast_sentence
 from roadmark.render.html import HtmlLinker
 from roadmark.render.sprint_history import sprint_history_html
@@ -200,56 +200,60 @@ def test_velocity_samples_are_points_per_week_of_closed_sprints() -> None:
     assert velocity_samples([], TODAY) == ()
 
 
-def history(head_day: date) -> History:
-    """A history by hand: R1 counted in points (20 left), R2 in stories."""
-    head = Commit("f" * 40, head_day, "head")
-    day = head_day
-    points = ReleaseHistory(
-        "R1", "points", (BurnupPoint(day, 30.0, 10.0),), Forecast(day, day, (1.0,)), (), ()
-    )
-    stories = ReleaseHistory("R2", "stories", (BurnupPoint(day, 4.0, 1.0),), None, (), ())
-    return History(available=True, head=head, releases={"R1": points, "R2": stories})
+HEAD = Commit("f" * 40, date(2026, 3, 10), "head")
+THROUGHPUT = {"points": (1.0,), "stories": (1.0,)}
+"""The product's weekly throughput: one point, or one story, a week."""
+
+
+def drawn(
+    release: str, unit: str, remaining: float, velocity: tuple[float, ...]
+) -> Forecast | None:
+    return release_forecast(release, unit, remaining, {**THROUGHPUT, "velocity": velocity}, HEAD)
 
 
 @pytest.mark.roadmark("STORY-95/AC-3")
 def test_a_points_release_forecast_draws_from_the_sprints_velocity() -> None:
-    before = history(date(2026, 3, 10))
-    after = with_velocity_forecasts(before, CLOSED, TODAY)
-    assert after.releases["R2"] == before.releases["R2"]
-    drawn = after.releases["R1"].forecast
+    velocity = velocity_samples(CLOSED, TODAY)
+    points = drawn("R1", "points", 20.0, velocity)
     # The same seeded Monte Carlo as the throughput's forecast, over the velocity samples.
     same = forecast(20.0, (6.0, 4.0, 5.0), "R1\0" + "f" * 40, date(2026, 3, 10))
-    assert same is not None and drawn == replace(same, basis="velocity")
+    assert same is not None and points == replace(same, basis="velocity")
     # Pinned: 20 points at 4 to 6 a week take four weeks, or five when slow weeks are drawn.
-    assert (drawn.p50, drawn.p85) == (date(2026, 4, 7), date(2026, 4, 14))
-    assert drawn.weekly_throughput == (6.0, 4.0, 5.0)
-    assert with_velocity_forecasts(before, CLOSED, TODAY) == after
+    assert points is not None and (points.p50, points.p85) == (date(2026, 4, 7), date(2026, 4, 14))
+    assert points.weekly_throughput == (6.0, 4.0, 5.0)
+    assert drawn("R1", "points", 20.0, velocity) == points
     # Constant velocity: exactly ceil(20 / 8) = 3 weeks.
-    steady = with_velocity_forecasts(before, [(date(2026, 3, 2), date(2026, 3, 6), 8.0)], TODAY)
-    assert steady.releases["R1"].forecast == Forecast(
+    steady = velocity_samples([(date(2026, 3, 2), date(2026, 3, 6), 8.0)], TODAY)
+    assert drawn("R1", "points", 20.0, steady) == Forecast(
         date(2026, 3, 31), date(2026, 3, 31), (8.0,), "velocity"
     )
+    # A release counted in stories keeps the throughput's forecast.
+    throughput = forecast(3.0, (1.0,), "R2\0" + "f" * 40, date(2026, 3, 10))
+    assert drawn("R2", "stories", 3.0, velocity) == throughput
 
 
 @pytest.mark.roadmark("STORY-95/AC-3")
 def test_a_velocity_forecast_says_it_is_drawn_from_the_sprints() -> None:
-    before = history(date(2026, 3, 10))
-    after = with_velocity_forecasts(before, CLOSED, TODAY)
-    said = forecast_sentence(after.releases["R1"], date(2026, 4, 1))
+    day = HEAD.day
+    burnup = ReleaseHistory("R1", "points", (BurnupPoint(day, 30.0, 10.0),), None, (), ())
+    velocity = replace(
+        burnup, forecast=drawn("R1", "points", 20.0, velocity_samples(CLOSED, TODAY))
+    )
+    said = forecast_sentence(velocity, date(2026, 4, 1))
     assert "from the closed sprints' velocity, in points per week over the last 3 weeks" in said
     assert "(6, 4, 5)" in said and "after its date 2026-04-01" in said
+    throughput = replace(burnup, forecast=drawn("R1", "points", 20.0, ()))
     assert "from the points done in each of the last 1 week (1)" in forecast_sentence(
-        before.releases["R1"], None
+        throughput, None
     )
 
 
-def test_without_closed_sprints_or_history_the_forecast_is_unchanged() -> None:
-    before = history(date(2026, 3, 10))
-    assert with_velocity_forecasts(before, [], TODAY) is before
-    nothing = [(date(2026, 3, 2), date(2026, 3, 6), 0.0)]
-    assert with_velocity_forecasts(before, nothing, TODAY) is before
-    unavailable = History(available=False, reason="no git")
-    assert with_velocity_forecasts(unavailable, CLOSED, TODAY) is unavailable
+def test_without_closed_sprints_the_forecast_is_the_throughputs() -> None:
+    throughput = forecast(20.0, (1.0,), "R1\0" + "f" * 40, date(2026, 3, 10))
+    assert drawn("R1", "points", 20.0, velocity_samples([], TODAY)) == throughput
+    nothing = velocity_samples([(date(2026, 3, 2), date(2026, 3, 6), 0.0)], TODAY)
+    assert drawn("R1", "points", 20.0, nothing) == throughput
+    assert drawn("R1", "points", 0.0, velocity_samples(CLOSED, TODAY)) is None
 
 
 def links(item: str, anchor: str | None) -> str:

@@ -11,8 +11,9 @@ What the renderers and the CLI call:
   `trends` (weekly throughput, flow, cycle times, slips), `suspects` (requirement and epic
   rewordings; see `suspects.criterion_suspects` for test reports), `skipped` and
   `reworded`.
-- `velocity.with_velocity_forecasts(history, closed, today) -> History`: the points
-  releases' forecasts drawn from closed sprints' velocity instead of weekly throughput.
+- `velocity.velocity_samples(closed, today) -> tuple[float, ...]`: closed sprints' points per
+  week, which `read_history(..., velocity=...)` draws the points releases' forecasts from
+  instead of weekly throughput.
 - `suspects.criterion_suspects(history, tested) -> tuple[Suspect, ...]`: criteria reworded
   after the test report that verified them ran, from {address: ISO timestamp}.
 - `suspects.run_time(stamp) -> float | None`: a test report's timestamp, in epoch seconds.
@@ -80,17 +81,20 @@ def read_history(
     today: date,
     memo: HistoryMemo | None = None,
     one_shot: bool = False,
+    velocity: tuple[float, ...] = (),
 ) -> History:
     """The history of the product folder on the first-parent line of `ref` (HEAD if None).
 
     With a `memo` (and a cache), a second read of the same commit returns the first's result.
     `one_shot` says the process ends soon after (`mkdocs build`, the CLI): what the read
-    made is then frozen out of the collector's way, as `load_product` does.
+    made is then frozen out of the collector's way, as `load_product` does. `velocity`:
+    closed sprints' points per week (`velocity.velocity_samples`), which the forecasts of
+    releases counted in points draw from instead of the weekly throughput, when any is set.
     """
     # One pause for the whole read: the cache loaded and the history derived are many small
     # objects that all stay alive, which cyclic collections would walk again and again.
     with cache.paused_gc(freeze=one_shot):
-        return _read(root, settings, ref, cache_dir, today, memo)
+        return _read(root, settings, ref, cache_dir, (today, velocity), memo)
 
 
 def _read(
@@ -98,10 +102,11 @@ def _read(
     settings: Settings,
     ref: str | None,
     cache_dir: Path | None,
-    today: date,
+    asked: tuple[date, tuple[float, ...]],
     memo: HistoryMemo | None,
 ) -> History:
     root = root.resolve()
+    today, velocity = asked
     try:
         repo = open_repository(root)
         if repo.run("rev-parse", "--is-shallow-repository").strip() == b"true":
@@ -110,7 +115,7 @@ def _read(
         folder = product_folder(repo, root, settings)
         key = cache.settings_key(settings)
         path = cache.cache_file(cache_dir, folder, key) if cache_dir else None
-        seen = (str(root), folder, head, key, today, _stamp(path))
+        seen = (str(root), folder, head, key, asked, _stamp(path))
         known = memo.get(seen) if memo is not None and path is not None else None
         if known is not None:
             return known  # a rebuild of the same commit (`mkdocs serve`)
@@ -118,7 +123,7 @@ def _read(
         head_commit = _commit(repo, head)
     except GitError as exc:
         return History(available=False, reason=_reason(str(exc), ref))
-    history = derive(replay, settings, head_commit, today)
+    history = derive(replay, settings, head_commit, today, velocity)
     if memo is not None and path is not None:
         memo.keep((*seen[:5], _stamp(path)), history)
     return history
@@ -150,8 +155,14 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
     return (stat.st_size, stat.st_mtime_ns) if stat is not None else None
 
 
-def derive(replay: Replay, settings: Settings, head: Commit, today: date) -> History:
-    """Everything the pages show, from the replayed events."""
+def derive(
+    replay: Replay,
+    settings: Settings,
+    head: Commit,
+    today: date,
+    velocity: tuple[float, ...] = (),
+) -> History:
+    """Everything the pages show, from the replayed events; `velocity` as `read_history`."""
     commits = commits_of(replay)
     items = item_histories(replay, commits, settings)
     graph = build_graph(_head_releases(replay), settings)
@@ -163,7 +174,7 @@ def derive(replay: Replay, settings: Settings, head: Commit, today: date) -> His
         available=True,
         head=head,
         items=items,
-        releases=release_histories(replay, commits, items, settings, head, days),
+        releases=release_histories(replay, commits, items, settings, head, days, velocity),
         sprints=sprint_histories(replay, items, settings, max(today, head.day), sprint_days),
         trends=trends(replay, commits, items, settings, head, tuple(found_slips), counted),
         suspects=suspects(replay, commits, items, changed),

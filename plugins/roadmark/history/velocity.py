@@ -2,7 +2,8 @@
 
 The burn-up's forecast (`burnup.py`) draws weeks of product-wide throughput. When closed
 sprints say how many points were completed, those figures replace it, by the same seeded
-Monte Carlo (`burnup.forecast`, seeded from the release and the head commit):
+Monte Carlo (`forecast.release_forecast`, seeded from the release and the head commit; the
+build hands these samples to `read_history`):
 
 - each closed sprint that ended by the build's today counts as the whole weeks it spans
   (a Monday-to-Friday sprint is one week, ten working days two): its completed points are
@@ -18,36 +19,14 @@ closed sprint completed any points.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from .burnup import WEEKS, forecast
-from .model import History
+from .burnup import WEEKS
 
 Sprint = tuple[date, date, float]
 """A closed sprint: its start, its last day, its completed points."""
-
-
-def with_velocity_forecasts(history: History, closed: Sequence[Sprint], today: date) -> History:
-    """`history` with each points release's forecast drawn from `closed` sprints' velocity;
-    `history` itself when there is none to draw from."""
-    head = history.head
-    samples = velocity_samples(closed, today)
-    if not history.available or head is None or not any(sample > 0 for sample in samples):
-        return history
-    releases = dict(history.releases)
-    for release, burnup in sorted(history.releases.items()):
-        if burnup.unit != "points":
-            continue
-        last = burnup.points[-1] if burnup.points else None
-        remaining = last.scope - last.done if last is not None else 0
-        drawn = forecast(remaining, samples, f"{release}\0{head.sha}", head.day)
-        if drawn is not None:
-            drawn = dataclasses.replace(drawn, basis="velocity")
-        releases[release] = dataclasses.replace(burnup, forecast=drawn)
-    return dataclasses.replace(history, releases=releases)
 
 
 def velocity_samples(closed: Sequence[Sprint], today: date) -> tuple[float, ...]:

@@ -26,7 +26,7 @@ from ..extensions.clause_anchors import ClauseAnchor, ClauseAnchorExtension
 from ..extensions.targets import LinkTargets
 from ..history.model import History
 from ..history.reader import HistoryMemo
-from ..history.velocity import with_velocity_forecasts
+from ..history.velocity import velocity_samples
 from ..plan.health import Health, plan_health
 from ..plan.progress import Progress, progress_by_item
 from ..plan.release_notes import ReleaseNotes
@@ -201,9 +201,9 @@ class SiteBuild:
         self.sprints = sprints = plan_sprints(
             graph, product.settings, self.options.capacity, self.today
         )
-        # Velocity replaces the release forecasts before the roadmap reads them.
-        history = site_history(*history_of, one_shot=not self._serving)
-        self.history = with_velocity_forecasts(history, sprints.closed_figures(), self.today)
+        # Points releases' forecasts draw from the sprints' velocity, where there is one.
+        velocity = velocity_samples(sprints.closed_figures(), self.today)
+        self.history = site_history(*history_of, one_shot=not self._serving, velocity=velocity)
         self.progress = progress = progress_by_item(graph.items.values(), graph, product.settings)
         # Planned once: the roadmap page and every page that shows a release's health read it.
         options, capacity = self.roadmap_options(), sprints.team_capacity()

@@ -21,9 +21,11 @@ def site_history(
     memo: HistoryMemo,
     *,
     one_shot: bool,
+    velocity: tuple[float, ...] = (),
 ) -> History:
     """The history the pages show; why there is none is logged once, at INFO, since a site
-    outside git (every test site) must still build with `--strict`. `one_shot`: not served."""
+    outside git (every test site) must still build with `--strict`. `one_shot`: not served;
+    `velocity`: closed sprints' points per week, for the points releases' forecasts."""
     if not options.history:
         history = History(False, "the `history` option is off in mkdocs.yml")
     else:
@@ -35,6 +37,7 @@ def site_history(
             today=today,
             memo=memo,
             one_shot=one_shot,
+            velocity=velocity,
         )
     if not history.available:
         log.info(f"{UNAVAILABLE_NOTE}: {history.reason}")
