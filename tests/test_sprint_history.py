@@ -208,7 +208,7 @@ THROUGHPUT = {"points": (1.0,), "stories": (1.0,)}
 def drawn(
     release: str, unit: str, remaining: float, velocity: tuple[float, ...]
 ) -> Forecast | None:
-    return release_forecast(release, unit, remaining, {**THROUGHPUT, "velocity": velocity}, HEAD)
+    return release_forecast(release, unit, remaining, (THROUGHPUT, velocity), HEAD)
 
 
 @pytest.mark.roadmark("STORY-95/AC-3")

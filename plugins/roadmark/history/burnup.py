@@ -75,7 +75,7 @@ def release_histories(
         start = parse_day(head_fields[release].get("start"))
         if start is None:
             start = items[release].created.day if release in items else head.day
-        samples = {**throughput, "velocity": velocity}
+        samples = (throughput, velocity)
         found[release] = _release(release, min(start, head.day), days, samples, head)
     return found
 
@@ -257,7 +257,7 @@ def _release(
     release: str,
     start: date,
     days: list[tuple[date, dict[str, Tally]]],
-    samples: Mapping[str, tuple[float, ...]],
+    samples: tuple[Mapping[str, tuple[float, ...]], tuple[float, ...]],
     head: Commit,
 ) -> ReleaseHistory:
     empty = Tally()

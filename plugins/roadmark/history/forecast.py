@@ -33,18 +33,18 @@ def release_forecast(
     release: str,
     unit: str,
     remaining: float,
-    samples: Mapping[str, tuple[float, ...]],
+    samples: tuple[Mapping[str, tuple[float, ...]], tuple[float, ...]],
     head: Commit,
 ) -> Forecast | None:
-    """A release's forecast, seeded from it and the head commit: drawn from the closed
-    sprints' velocity (`samples["velocity"]`) when it is counted in points and any sprint
-    completed points, else from the product's weekly throughput in its unit."""
-    velocity = samples.get("velocity", ())
+    """A release's forecast, seeded from it and the head commit. `samples` are the product's
+    weekly throughput by unit and the closed sprints' velocity: a release counted in points
+    draws from the velocity when any sprint completed points, else from the throughput."""
+    throughput, velocity = samples
     seed = f"{release}\0{head.sha}"
     if unit == "points" and any(sample > 0 for sample in velocity):
         drawn = forecast(remaining, velocity, seed, head.day)
         return dataclasses.replace(drawn, basis="velocity") if drawn is not None else None
-    return forecast(remaining, samples[unit], seed, head.day)
+    return forecast(remaining, throughput[unit], seed, head.day)
 
 
 def forecast(

@@ -167,12 +167,12 @@ class Preview:
                 raise FullRebuild("the last build did not finish")
             # No cyclic collection while it runs: its passes over the young plan cost a fifth
             # of a rebuild; one pass after it (on the next allocation) finds what they would.
-            paused = gc.isenabled()
+            was_enabled = gc.isenabled()
             gc.disable()
             try:
                 pages = self._incremental(last)
             finally:
-                if paused:
+                if was_enabled:
                     gc.enable()
         except FullRebuild as reason:
             log.info(f"preview: full rebuild: {reason}")

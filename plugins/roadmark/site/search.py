@@ -109,12 +109,7 @@ def add_ids_to_index(
         added = kept.joined(found)
     else:  # one call for all, not one per entry: each `json.dumps` builds an encoder
         added = _compact([_entry(*key) for key in found])[1:-1]
-    kept_part = written[len(head) : -2]
-    text = (
-        '{"config":' + _compact(index["config"]) + ',"docs":['
-        + ",".join(part for part in (kept_part, added) if part) + "]}"
-    )  # fmt: skip
-    path.write_text(text, encoding="utf-8")
+    path.write_text(_spliced(index["config"], written[len(head) : -2], added), encoding="utf-8")
     return True
 
 
@@ -141,14 +136,16 @@ def add_ids_to_written(
     docs = written[end : end + len(',"docs":[')]
     if not isinstance(config, dict) or docs != ',"docs":[' or not written.endswith("]}"):
         return False
-    material = written[end + len(docs) : -2]
     added = kept.added(config, set(locations), targets)
-    text = (
-        '{"config":' + _compact(config) + docs
-        + ",".join(part for part in (material, added) if part) + "]}"
-    )  # fmt: skip
-    path.write_text(text, encoding="utf-8")
+    path.write_text(_spliced(config, written[end + len(docs) : -2], added), encoding="utf-8")
     return True
+
+
+def _spliced(config: object, material: str, ours: str) -> str:
+    """The index as Material writes it (compact, config then entries), from its config, its
+    entries already encoded and joined, and ours."""
+    entries = ",".join(part for part in (material, ours) if part)
+    return '{"config":' + _compact(config) + ',"docs":[' + entries + "]}"
 
 
 class IdEntries:
