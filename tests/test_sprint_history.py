@@ -40,7 +40,7 @@ from roadmark.history.velocity import velocity_samples
 from roadmark.render.burnup import forecast_sentence
 from roadmark.render.html import HtmlLinker
 from roadmark.render.sprint_history import sprint_history_html
-from sites import parse, seen, table
+from sites import build, mkdocs_config, parse, seen, table, write_project
 from test_history_git import TODAY, Script, release
 
 HOSTILE = '<img src=x onerror="alert(1)"> & moved'
@@ -246,6 +246,20 @@ def test_a_velocity_forecast_says_it_is_drawn_from_the_sprints() -> None:
     assert "from the points done in each of the last 1 week (1)" in forecast_sentence(
         throughput, None
     )
+
+
+@pytest.mark.roadmark("STORY-95/AC-3")
+def test_the_built_release_page_forecasts_from_the_sprints_velocity(tmp_path: Path) -> None:
+    script, _ = scripted(tmp_path)
+    script.write("product/sprints/S2.md", sprint("S2", "2026-03-09", "2026-03-13", "closed"))
+    script.commit("2026-03-16", "S2 closed")
+    plugins = ["search", {"roadmark": {"today": "2026-03-16"}}]
+    write_project(tmp_path, {"docs/index.md": "# Home\n"}, mkdocs_config(plugins=plugins))
+    release_page = build(tmp_path).article("product/releases/R1.md").text
+    # S2 closed with STORY-1 (3 points) and STORY-4 (8) done: R1, counted in points, draws
+    # from its velocity, one week of 11 points.
+    assert "from the closed sprints' velocity, in points per week" in release_page
+    assert "(11)" in release_page
 
 
 def test_without_closed_sprints_the_forecast_is_the_throughputs() -> None:
