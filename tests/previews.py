@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import jinja2
 import pytest
@@ -41,6 +41,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.theme import Theme
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers.polling import PollingObserver
 
 from sites import EPOCH, TOOL_ENV, tree, write_project
 
@@ -175,14 +177,25 @@ def listening(handler: Records) -> Iterator[Records]:
 
 @dataclass
 class FakeServer:
-    """What the plugins see of MkDocs' `LiveReloadServer`: its builder, and what it watches."""
+    """What the plugins see of MkDocs' `LiveReloadServer`: its builder, and what it watches
+    through its (never started) observer, kept as the real server keeps it."""
 
     builder: Callable[[], object]
     watched: list[str] = field(default_factory=list)
+    observer: Any = field(default_factory=PollingObserver)
+    _watched_paths: dict[str, int] = field(default_factory=dict)
+    _watch_refs: dict[str, Any] = field(default_factory=dict)
 
     def watch(self, path: str, func: object = None, recursive: bool = True) -> None:
         """Note a path to watch, as the real server's `watch` takes it."""
         self.watched.append(path)
+        path = os.path.abspath(path)  # noqa: PTH100  # the real server keys its watches so
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+        handler = FileSystemEventHandler()
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
     def watches(self, path: Path) -> bool:
         """Whether a change of `path` (written, added or removed) wakes the server."""

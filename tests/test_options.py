@@ -57,6 +57,7 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("test_property", ""),
     ("test_property", ["roadmark"]),
     ("history", "yes"),
+    ("watch_events", "on"),
     ("history_ref", ""),
     ("history_ref", "--output=x"),
     ("index_columns", ["status"]),

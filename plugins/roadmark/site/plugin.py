@@ -38,8 +38,9 @@ Events used, in build order:
   offline plugin copies it), adds an entry per item and per clause on its page, so that
   an id or an address typed into the search comes first (`search.py`); under `serve`,
   keeps what the preview's next rebuild starts from.
-- `on_serve`: watches the product folder and the test results, and installs the preview
-  as the server's builder, with MkDocs' full rebuild as its fallback.
+- `on_serve`: watches the product folder and the test results, follows the folders
+  through the system's file events rather than MkDocs' polling (`watch.py`), and installs
+  the preview as the server's builder, with MkDocs' full rebuild as its fallback.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ from ..spec.loader import SpecCache
 from ..spec.product import Product
 from .build import SiteBuild
 from .config import RoadmarkConfig, options_of
-from .preview import install_builder
+from .log import log
+from .preview import follow_folders_by_events, install_builder
 from .rebuild import Preview, watched_inputs
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
@@ -166,6 +168,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     ) -> LiveReloadServer:
         """Rebuild when a spec or a test result changes, through the preview when it can."""
         build = self._current
+        if build.options.watch_events and not follow_folders_by_events(server):
+            log.info("preview: this system has no file events: MkDocs polls the folders")
         if build.product_dir.is_dir():
             server.watch(str(build.product_dir))
         for path in watched_inputs(build, config).files:

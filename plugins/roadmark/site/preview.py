@@ -16,6 +16,10 @@ So under `serve` the problems Roadmark logs are marked, and this build's counter
 to pass over marked records. They are still logged at their own level, shown on their
 pages, and fail `mkdocs build --strict` as before.
 
+**Hearing of an edit.** MkDocs' `LiveReloadServer` keeps its watchdog observer in
+`observer` and its watches in `_watched_paths` (path to count) and `_watch_refs` (path
+to watch); `follow_folders_by_events` moves the folders to file events (`watch.py`).
+
 **Rebuilding some pages.** `mkdocs serve` calls the `builder` attribute of its
 `LiveReloadServer` after each change; the preview (`rebuild.py`) puts its own there. To
 render one page again it runs MkDocs' own two steps for a page
@@ -107,6 +111,31 @@ def strict_as_mkdocs(config: MkDocsConfig) -> Iterator[None]:
 def install_builder(server: LiveReloadServer, builder: Callable[[], None]) -> None:
     """Make `server` call `builder` after each change of a watched file."""
     server.builder = builder
+
+
+def follow_folders_by_events(server: LiveReloadServer) -> bool:
+    """Have `server` learn of changes in the folders it watches from the system's file
+    events rather than by polling them (`watch.py`); whether this system has them.
+
+    MkDocs watches `docs_dir` before `on_serve`, so that watch moves to the new observer;
+    later ones (the product folder, `watch:` entries) go through it as they come.
+    """
+    from .watch import FolderEvents, has_file_events  # only `mkdocs serve` loads watchdog
+
+    if not has_file_events():
+        return False
+    folders = {
+        path: server._watched_paths.pop(path)
+        for path, watch in list(server._watch_refs.items())
+        if watch.is_recursive
+    }
+    for path in folders:
+        server.observer.unschedule(server._watch_refs.pop(path))
+    server.observer = FolderEvents(server.observer)  # type: ignore[assignment]  # answers what the server calls
+    for path, count in folders.items():
+        for _ in range(count):
+            server.watch(path)
+    return True
 
 
 def render_page(

@@ -299,6 +299,11 @@ class PluginOptions:
     history_ref: str | None = _option(None, _revision)
     """The git revision whose first-parent history is read; default: HEAD."""
 
+    watch_events: bool = _option(True, _flag)
+    """Under `mkdocs serve`, learn of edits in the docs and product folders from the system's
+    file events rather than MkDocs' polling; turn off where the events do not arrive (some
+    network and container mounts)."""
+
     release_notes_types: tuple[str, ...] = _option(("feature", "bug"), _story_types)
     """The story types the release notes list, in this order (stories without a type are
     listed too); `tech-debt` and `spike` are left out unless named here."""
