@@ -50,18 +50,20 @@ def plan_dependencies(schedule: Schedule) -> DependencyPlan:
 
     Dangling references and self-references are left out: rules report them.
     """
-    graph = schedule.graph
+    graph, settings, release_of = schedule.graph, schedule.settings, schedule.release_of
+    # Only the items that depend on something are sorted.
+    dependants = [item for item in graph.items.values() if item.fields.get("depends_on")]
     found = []
-    for item in sorted(graph.items.values(), key=graph.rank):
+    for item in sorted(dependants, key=graph.rank):
+        item_release = release_of(item)
         # A list may name a target twice; it is still one dependency.
-        for target_id in dict.fromkeys(item.get("depends_on") or ()):
+        for target_id in dict.fromkeys(item.get("depends_on")):
             target = graph.items.get(target_id)
             if target is None or target is item:
                 continue
-            item_release, target_release = schedule.release_of(item), schedule.release_of(target)
+            target_release = release_of(target)
             late = _later(schedule, item_release, target_release) and not any(
-                is_done(end, schedule.settings) or is_closed(end, schedule.settings)
-                for end in (item, target)
+                is_done(end, settings) or is_closed(end, settings) for end in (item, target)
             )
             found.append(Dependency(item, target, item_release, target_release, late))
     return DependencyPlan(tuple(found))

@@ -41,11 +41,23 @@ class Progress:
 
 def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
     """Progress of a set of stories; closed ones (cancelled) leave the totals."""
-    active = [story for story in stories if not is_closed(story, settings)]
-    finished = [story for story in active if is_done(story, settings)]
+    active: list[Item] = []
+    finished: list[Item] = []
+    kinds = settings.kinds
     # Loading refuses other estimates; an item built another way must not make a total of
     # `inf` (or NaN, as inf - inf), which no page can show and no ratio can use.
-    estimated = all(is_bounded(story.get("estimate")) for story in active)
+    estimated = True
+    # One pass, `is_closed` and `is_done` inlined: a large product's planning asks this of
+    # every story several times (for its epic, PRD, release, sprint), so the calls add up.
+    for story in stories:
+        kind = kinds.get(story.kind)
+        if kind is not None and story.status in kind.closed:
+            continue
+        active.append(story)
+        if kind is not None and story.status == kind.done:
+            finished.append(story)
+        if estimated and not is_bounded(story.fields.get("estimate")):
+            estimated = False
     if active and estimated:
         return Progress(
             done=sum(story.fields["estimate"] for story in finished),
@@ -95,7 +107,8 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
             if child.id not in seen and child.id not in graph.closed:
                 seen.add(child.id)
                 pending.append(child)
-    return sorted(found, key=graph.rank)
+    ranks, last = graph.ranks, len(graph.ranks)  # `graph.rank`, without a call per story
+    return sorted(found, key=lambda story: ranks.get(story.id, last))
 
 
 def is_done(item: Item, settings: Settings) -> bool:

@@ -10,7 +10,7 @@ cancelled epic or superseded PRD left the plan, and only the done ones have ship
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,13 +88,19 @@ class ReleaseNotes:
 
 
 def plan_release_notes(
-    graph: Graph, settings: Settings, release_id: str, types: Sequence[str] = DEFAULT_TYPES
+    graph: Graph,
+    settings: Settings,
+    release_id: str,
+    types: Sequence[str] = DEFAULT_TYPES,
+    *,
+    note: Callable[[Item], Note] | None = None,
 ) -> ReleaseNotes:
     """The notes of one release (KeyError when no release has that id).
 
     Epics in id order, the stories of no epic last; within an epic, the `types` in the
     order given, then stories without a type; stories in id order. Types not among `types`
-    (by default `tech-debt` and `spike`) are left out.
+    (by default `tech-debt` and `spike`) are left out. `note` makes a story's note (default:
+    anew, see `KeptNotes`).
     """
     release = graph.items[release_id]
     if release.kind != "release":
@@ -108,7 +114,7 @@ def plan_release_notes(
     order = sorted(by_epic, key=lambda epic: (epic is None, graph.ranks.get(epic or "", 0)))
     groups = []
     for epic in order:
-        kept = _by_type(by_epic[epic], types)
+        kept = _by_type(by_epic[epic], types, note or _note)
         if kept:
             title = graph.items[epic].title if epic is not None else NO_EPIC
             groups.append(EpicGroup(epic, title, kept))
@@ -124,15 +130,48 @@ def plan_release_notes(
 
 
 def plan_all_release_notes(
-    graph: Graph, settings: Settings, types: Sequence[str] = DEFAULT_TYPES
+    graph: Graph,
+    settings: Settings,
+    types: Sequence[str] = DEFAULT_TYPES,
+    *,
+    kept: KeptNotes | None = None,
 ) -> list[ReleaseNotes]:
     """The notes of every release, newest first: by date, latest first, then undated
-    releases; releases of one date in reverse id order."""
+    releases; releases of one date in reverse id order. With `kept`, the notes of the stories
+    that last planning saw are taken from it (see `KeptNotes`)."""
     releases = graph.of_kind("release")
-    return [
-        plan_release_notes(graph, settings, release.id, types)
+    note = kept.note if kept is not None else None
+    planned = [
+        plan_release_notes(graph, settings, release.id, types, note=note)
         for release in sorted(releases, key=lambda item: _newest_first(item, graph))
     ]
+    if kept is not None:
+        kept.forget_unused()
+    return planned
+
+
+class KeptNotes:
+    """Each done story's note, kept from one planning of the notes to the next (the preview
+    plans them after every edit): a note is made from the story alone (its id, title and
+    body), and an item is not changed once parsed, so a note is made again only when the
+    parsed-spec cache hands back another object for the story (its file was read again)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[Item, Note]] = {}
+        self._used: dict[str, tuple[Item, Note]] = {}
+
+    def note(self, story: Item) -> Note:
+        """The note of `story`."""
+        kept = self._last.get(story.id) or self._used.get(story.id)
+        if kept is None or kept[0] is not story:
+            kept = (story, _note(story))
+        self._used[story.id] = kept
+        return kept[1]
+
+    def forget_unused(self) -> None:
+        """Keeps only the notes used since the last call: the stories of the notes planned
+        last, so that stories gone or no longer done are not held on to."""
+        self._last, self._used = self._used, {}
 
 
 def _newest_first(release: Item, graph: Graph) -> tuple[bool, int, int]:
@@ -141,14 +180,16 @@ def _newest_first(release: Item, graph: Graph) -> tuple[bool, int, int]:
     return (not dated, -due.toordinal() if dated else 0, -graph.rank(release))
 
 
-def _by_type(stories: Iterable[Item], types: Sequence[str]) -> tuple[TypeGroup, ...]:
+def _by_type(
+    stories: Iterable[Item], types: Sequence[str], note: Callable[[Item], Note]
+) -> tuple[TypeGroup, ...]:
     """The stories by type, in the order of `types`, then those without a type."""
     found: dict[str | None, list[Note]] = {}
     for story in stories:
         kind = story.get("type")
         key = kind if isinstance(kind, str) else None
         if key is None or key in types:
-            found.setdefault(key, []).append(_note(story))
+            found.setdefault(key, []).append(note(story))
     ordered: list[str | None] = [*types, None]
     return tuple(
         TypeGroup(key, TYPE_TITLES.get(key, key) if key else UNTYPED, tuple(found[key]))

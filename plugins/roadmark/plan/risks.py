@@ -105,9 +105,11 @@ def dependency_risks(
     found: list[Risk] = []
     own_rank = rank[release_id]
     for item in members:
-        if is_done(item, settings) or is_closed(item, settings):
+        targets = item.fields.get("depends_on")
+        # Most items depend on nothing: asked first, it spares them the workflow look-ups.
+        if not targets or is_done(item, settings) or is_closed(item, settings):
             continue
-        for target in item.get("depends_on") or ():
+        for target in targets:
             other = graph.items.get(target)
             if other is None or is_done(other, settings) or is_closed(other, settings):
                 continue  # a dangling reference is a problem of its own; a finished one is no risk

@@ -111,6 +111,17 @@ Teams = Mapping[str, TeamCapacity]
 """Each team's capacity in its open sprints (`SprintsPlan.team_capacity`), for rule 5."""
 
 
+@dataclass(slots=True)
+class _Kept:
+    """What the product's roadmap and each PRD's share, worked out once for all of them: a
+    PRD's roadmap shows the same epics in the same releases, with the same stories."""
+
+    shares: dict[tuple[str, str], tuple[list[Item], Progress]] = field(default_factory=dict)
+    """The progress of an epic's stories in a release, with those stories."""
+    waits: dict[tuple[str, str], list[Risk]] = field(default_factory=dict)
+    """Rule 3's risks of an item scheduled in a release (its own dependencies)."""
+
+
 def plan_roadmap(
     graph: Graph,
     settings: Settings,
@@ -136,11 +147,12 @@ def plan_product(
     `plan_roadmap`)."""
     schedule = Schedule(graph, settings, options)
     teams = capacity or {}
-    whole = _plan(schedule, schedule.epics, schedule.stories, whole=True, teams=teams)
-    return ProductRoadmap(whole, _by_prd(schedule, teams), schedule)
+    kept = _Kept()
+    whole = _plan(schedule, schedule.epics, schedule.stories, whole=True, teams=teams, kept=kept)
+    return ProductRoadmap(whole, _by_prd(schedule, teams, kept), schedule)
 
 
-def _by_prd(schedule: Schedule, teams: Teams) -> list[PrdRoadmap]:
+def _by_prd(schedule: Schedule, teams: Teams, kept: _Kept) -> list[PrdRoadmap]:
     graph = schedule.graph
     epics: dict[str | None, list[Item]] = {}
     stories: dict[str | None, list[Item]] = {}
@@ -154,7 +166,9 @@ def _by_prd(schedule: Schedule, teams: Teams) -> list[PrdRoadmap]:
     sections = []
     for owner in owners:
         key = owner.id if owner is not None else None
-        plan = _plan(schedule, epics.get(key, []), stories.get(key, []), whole=False, teams=teams)
+        plan = _plan(
+            schedule, epics.get(key, []), stories.get(key, []), whole=False, teams=teams, kept=kept
+        )
         sections.append(PrdRoadmap(owner, plan))
     return sections
 
@@ -166,8 +180,11 @@ def _plan(
     *,
     whole: bool,
     teams: Teams,
+    kept: _Kept | None = None,
 ) -> Roadmap:
-    """Plan the given epics and stories; `whole` keeps releases with nothing of theirs."""
+    """Plan the given epics and stories; `whole` keeps releases with nothing of theirs;
+    `kept` holds what plans over the same schedule share."""
+    kept = kept if kept is not None else _Kept()
     settings = schedule.settings
     shares: dict[str, dict[str | None, list[Item]]] = {}
     members: dict[str, list[Item]] = {}
@@ -195,7 +212,7 @@ def _plan(
                 shares.setdefault(release, {}).setdefault(epic.id, [])
     releases = [
         _release_plan(
-            schedule, release, shares.get(release.id, {}), (members, epic_releases), teams
+            schedule, release, shares.get(release.id, {}), (members, epic_releases), teams, kept
         )
         for release in schedule.releases
         if whole or release.id in shares
@@ -216,6 +233,7 @@ def _release_plan(
     groups: dict[str | None, list[Item]],
     scheduled: tuple[dict[str, list[Item]], dict[str, set[str]]],
     teams: Teams,
+    kept: _Kept,
 ) -> ReleasePlan:
     """`scheduled`: the items scheduled in each release, and the releases of each epic."""
     settings, graph = schedule.settings, schedule.graph
@@ -229,13 +247,13 @@ def _release_plan(
             EpicShare(
                 graph.items[epic_id] if epic_id else None,
                 groups[epic_id],
-                progress_of(groups[epic_id], settings),
+                _share_progress(kept, release.id, epic_id, groups[epic_id], settings),
                 sorted(others, key=schedule.rank.__getitem__),
             )
         )
     start, due = as_date(release.get("start")), as_date(release.get("date"))
     released = is_done(release, settings)
-    risks = [] if released else _risks(schedule, release, due, progress, members)
+    risks = [] if released else _risks(schedule, release, due, progress, members, kept)
     if not released:
         # Its stories planned here: on a PRD's roadmap, that PRD's share, as for rule 3.
         load = [item for item in members.get(release.id, []) if item.kind == "story"]
@@ -259,6 +277,7 @@ def _risks(
     due: date | None,
     progress: Progress,
     members: dict[str, list[Item]],
+    kept: _Kept,
 ) -> list[Risk]:
     """Why an unreleased release is at risk: overdue, behind, or waiting on later work."""
     options = schedule.options
@@ -271,14 +290,34 @@ def _risks(
         )
         if risk is not None
     ]
-    risks.extend(
-        dependency_risks(
-            release.id,
-            members.get(release.id, []),
-            schedule.graph,
-            schedule.settings,
-            schedule.release_of,
-            schedule.rank,
-        )
-    )
+    for item in members.get(release.id, []):
+        if not item.fields.get("depends_on"):
+            continue  # depends on nothing, so waits on nothing: most items
+        key = (release.id, item.id)
+        if key not in kept.waits:
+            kept.waits[key] = dependency_risks(
+                release.id,
+                [item],
+                schedule.graph,
+                schedule.settings,
+                schedule.release_of,
+                schedule.rank,
+            )
+        risks.extend(kept.waits[key])
     return risks
+
+
+def _share_progress(
+    kept: _Kept, release_id: str, epic_id: str | None, stories: list[Item], settings: Settings
+) -> Progress:
+    """`progress_of` an epic's `stories` in a release, once for every roadmap showing them.
+
+    The stories of no epic differ between the product's roadmap and a PRD's; an epic's are
+    the same, which the comparison (item by item, by identity first) confirms.
+    """
+    if epic_id is None:
+        return progress_of(stories, settings)
+    found = kept.shares.get((release_id, epic_id))
+    if found is None or found[0] != stories:
+        found = kept.shares[release_id, epic_id] = (stories, progress_of(stories, settings))
+    return found[1]

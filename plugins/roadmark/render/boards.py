@@ -35,6 +35,9 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
     """The product board (`board.md`, listed) over `stories` (the open work, as
     `plan.kanban.open_work` finds it), and a page per team (`board-<team>.md`, not listed)."""
     team_pages = _team_names(teams_of(stories))
+    by_team = _by_team(stories)
+    # Each story's reads are found once: the product board reads what its teams' boards do.
+    reads = {team: _read(by_team.get(team, ()), graph, settings) for team in (*team_pages, None)}
     pages = [
         ProductPage(
             NAME,
@@ -42,11 +45,11 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
             partial(_render_hub, tuple(team_pages.items()), len(stories)),
             parts=partial(_parts, tuple(stories), graph, settings, TITLE),
             shows=frozenset(),
-            reads=_read(stories, graph, settings),
+            reads=frozenset().union(*reads.values()),
         )
     ]
     for team, name in team_pages.items():
-        mine = tuple(story for story in stories if story.get("team") == team)
+        mine = by_team[team]
         pages.append(
             ProductPage(
                 name,
@@ -55,10 +58,20 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
                 parts=partial(_parts, mine, graph, settings, f"{TITLE} of team {team}"),
                 listed=False,
                 shows=frozenset(),
-                reads=_read(mine, graph, settings),
+                reads=reads[team],
             )
         )
     return pages
+
+
+def _by_team(stories: Sequence[Item]) -> dict[str | None, tuple[Item, ...]]:
+    """The stories by team, in their order; those without a team (or with one that is not a
+    string) under None."""
+    found: dict[str | None, list[Item]] = {}
+    for story in stories:
+        team = story.get("team")
+        found.setdefault(team if isinstance(team, str) else None, []).append(story)
+    return {team: tuple(mine) for team, mine in found.items()}
 
 
 def _read(stories: Sequence[Item], graph: Graph, settings: Settings) -> frozenset[str]:
@@ -68,9 +81,15 @@ def _read(stories: Sequence[Item], graph: Graph, settings: Settings) -> frozense
     the board while open (`open_work`). A story that comes reads these after the edit,
     one that goes read them before, and the edit is of one of them."""
     found: set[str] = set()
+    parents: set[str] = set()
     for story in stories:
         found.add(story.id)
-        found.update(up.id for up in graph.ancestors(story))
+        parent = graph.parent(story)
+        # Stories share their few epics: each chain is read once.
+        if parent is not None and parent.id not in parents:
+            parents.add(parent.id)
+            found.add(parent.id)
+            found.update(up.id for up in graph.ancestors(parent))
         if is_done(story, settings):
             sprint, release = story.get("sprint"), graph.release_of(story)
             found.update(name for name in (sprint, release) if isinstance(name, str))

@@ -42,6 +42,7 @@ def kind_index_table(
     linker: HtmlLinker,
     health: Health | None = None,
     columns: Sequence[str] | None = None,
+    kept: IndexRows | None = None,
 ) -> str:
     """Every item of one kind, in id order, as a sortable, filterable table with its count.
 
@@ -49,7 +50,8 @@ def kind_index_table(
     the kind's. `progress` is planned by id; with `health`, the release index flags each
     release at risk and says why. Cells whose text does not sort as people think carry a
     `data-sort` key: statuses in workflow order, enums (priorities) in their declared
-    order, progress by percentage, dates as a number.
+    order, progress by percentage, dates as a number. With `kept` (the same `linker`'s
+    URLs each call), rows are made again only for the items that changed.
     """
     if columns is None:
         columns = index_columns({}, settings)[kind]
@@ -61,17 +63,28 @@ def kind_index_table(
     head = "<th>Id</th><th>Title</th>" + "".join(
         f'<th data-roadmark-column="{attr(name)}">{escape(_heading(name))}</th>' for name in columns
     )
-    body = "".join(
-        f"<tr><td>{linker.link(item.id)}</td><td>{linker.text(item.title)}</td>"
-        + "".join(cell(item) for cell in cells)
-        + "</tr>\n"
-        for item in items
-    )
+
+    def row(item: Item) -> str:
+        return (
+            f"<tr><td>{linker.link(item.id)}</td><td>{linker.text(item.title)}</td>"
+            + "".join(cell(item) for cell in cells)
+            + "</tr>\n"
+        )
+
+    filtered = [name for name in columns if name in FILTERED]
+    if kept is None:
+        body = "".join(map(row, items))
+        present = {name: _present(name, items) for name in filtered}
+    else:
+        health_cells = [cell for name, cell in zip(columns, cells, strict=True) if name == "health"]
+        context = (kind, tuple(columns), settings)
+        body = kept.joined(context, items, progress, health_cells, row, filtered)
+        present = {name: kept.present(name) for name in filtered}
     # A select offering nothing but "All" is left out.
     selects = [
         (index + 2, _heading(name), values)
         for index, name in enumerate(columns)
-        if name in FILTERED and (values := _values(name, items, settings, kind))
+        if name in FILTERED and (values := _values(name, present[name], settings, kind))
     ]
     return (
         filter_controls(table_id, many, selects)
@@ -79,6 +92,72 @@ def kind_index_table(
         + f'<div class="roadmark-index">\n<table id="{table_id}" data-roadmark-filterable>\n'
         + f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n</div>\n"
     )
+
+
+class IndexRows:
+    """The rows of one kind's index table, kept from one call to the next (a served site's
+    rebuilds): at 10,000 stories, making every row again to compare the table after a
+    one-story edit cost more than the rest of the page's work.
+
+    A row shows its item (parsed once and never changed: a new object when its file was
+    read again), its progress and, in the release index, its health; everything else it
+    shows comes from the columns and the settings, checked on each call, and the links,
+    whose URLs must be the same on each call: one kept lives as long as the site's files
+    and item pages (a served build and the preview's rebuilds, which give up on items
+    coming or going).
+    """
+
+    def __init__(self) -> None:
+        self._context: tuple[object, ...] | None = None
+        self._rows: dict[str, tuple[Item, tuple[object, ...], str]] = {}
+        self._counts: dict[str, dict[str, int]] = {}
+        """How many rows show each value, by filtered column: what its select offers."""
+
+    def joined(
+        self,
+        context: tuple[object, ...],
+        items: Sequence[Item],
+        progress: Mapping[str, Progress],
+        health_cells: Sequence[Callable[[Item], str]],
+        row: Callable[[Item], str],
+        filtered: Sequence[str] = (),
+    ) -> str:
+        """The rows of `items`, made by `row` for items whose row may differ from the kept
+        one; the values of the `filtered` columns are counted as rows come and go."""
+        if context != self._context:
+            self._context, self._rows = context, {}
+            self._counts = {name: {} for name in filtered}
+        kept, fresh, rows = self._rows, {}, []
+        for item in items:
+            # Health cells are few (releases) and cheap: what they show is the key itself.
+            key = (progress.get(item.id), *(cell(item) for cell in health_cells))
+            found = kept.get(item.id)
+            if found is None or found[0] is not item or found[1] != key:
+                if found is not None:
+                    self._count(found[0], -1)
+                self._count(item, 1)
+                found = (item, key, row(item))
+            fresh[item.id] = found
+            rows.append(found[2])
+        for gone in kept.keys() - fresh.keys():
+            self._count(kept[gone][0], -1)
+        self._rows = fresh
+        return "".join(rows)
+
+    def present(self, name: str) -> set[str]:
+        """The values the rows show in the filtered column `name` (`_present`)."""
+        return set(self._counts[name])
+
+    def _count(self, item: Item, step: int) -> None:
+        for name, counts in self._counts.items():
+            value = item.get(name)
+            if value is not None:
+                shown = str(value)
+                left = counts.get(shown, 0) + step
+                if left:
+                    counts[shown] = left
+                else:
+                    del counts[shown]
 
 
 def _heading(name: str) -> str:
@@ -155,9 +234,14 @@ def _value(value: object, type_: str, linker: HtmlLinker) -> str:
     return linker.text(value)
 
 
-def _values(name: str, items: Sequence[Item], settings: Settings, kind: str) -> list[str]:
-    """The values a column's select offers: statuses in workflow order, others sorted."""
-    present = {str(value) for item in items if (value := item.get(name)) is not None}
+def _present(name: str, items: Sequence[Item]) -> set[str]:
+    """The values of column `name` that `items` show."""
+    return {str(value) for item in items if (value := item.get(name)) is not None}
+
+
+def _values(name: str, present: set[str], settings: Settings, kind: str) -> list[str]:
+    """The values a column's select offers (of those `present`): statuses in workflow
+    order, others sorted."""
     if name == "status":
         workflow = settings.kinds[kind].all_statuses
         return [status for status in workflow if status in present] + sorted(

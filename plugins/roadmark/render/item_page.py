@@ -227,6 +227,19 @@ def clause_anchors(item: Item, trace: Trace | None) -> dict[str, ClauseAnchor]:
     }
 
 
+def clause_anchors_made_of(item: Item, trace: Trace | None) -> tuple[object, ...] | None:
+    """What `clause_anchors(item, trace)` is made of besides the item (the tests of each of
+    its criteria, whose verdicts follow their ids): equal for one item, equal anchors.
+
+    None when no test results were read, as the anchors then show no verdict.
+    """
+    if trace is None or criterion_evidence(trace) is None:
+        return None
+    criteria = trace.criteria
+    found = (criteria.get(clause.address) for clause in item.clauses)
+    return tuple(criterion.tests if criterion is not None else None for criterion in found)
+
+
 def _with_metrics(item: Item, body: str) -> str:
     """The body with the metrics table under its own "Success metrics" heading, or after it."""
     metrics = item.get("metrics")

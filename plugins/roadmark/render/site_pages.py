@@ -25,7 +25,7 @@ from ..spec.settings import Settings
 from ..trace.coverage import Trace
 from .deferred import Href, Parts, Section
 from .html import HtmlLinker, plain, strip_controls
-from .indexes import kind_index_table, render_kind_index, render_overview
+from .indexes import IndexRows, kind_index_table, render_kind_index, render_overview
 from .item_page import item_parts, item_sections, problems_admonition, render_item_page
 from .markdown import Linker, kind_label, text
 
@@ -146,7 +146,7 @@ def plan_site(
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
         title = kind_label(kind, plural=True)
-        parts = _index_parts(kind, product, progress, health, columns)
+        parts = _index_parts(kind, product, progress, health, columns, kept)
         # A wide table needs the width the (empty) table of contents would take.
         front = _front(title, search_exclude=True, hide=("toc",))
         indexes[kind] = SitePage(src_uri, front + content, title, parts=parts)
@@ -252,6 +252,11 @@ class ItemMarkdown:
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[Item, str]] = {}
+        self._rows: dict[str, IndexRows] = {}
+
+    def index_rows(self, kind: str) -> IndexRows:
+        """The rows of `kind`'s index table, kept alike (`indexes.IndexRows`)."""
+        return self._rows.setdefault(kind, IndexRows())
 
     def of(self, item: Item) -> str:
         """The Markdown of `item`'s page."""
@@ -340,13 +345,15 @@ def _index_parts(
     progress: Mapping[str, Progress],
     health: Health | None,
     columns: Mapping[str, Sequence[str]] | None,
+    kept: ItemMarkdown | None,
 ) -> Parts:
     shown = columns.get(kind) if columns is not None else None
+    rows = kept.index_rows(kind) if kept is not None else None  # served: rows kept
 
     def parts(href: Href) -> dict[str, str]:
         linker = HtmlLinker(href)
         graph, settings = product.graph, product.settings
-        table = kind_index_table(kind, graph, settings, progress, linker, health, shown)
+        table = kind_index_table(kind, graph, settings, progress, linker, health, shown, rows)
         return {"index": table}
 
     return parts

@@ -52,7 +52,14 @@ def problems_by_path(problems: Iterable[Problem]) -> dict[str, tuple[Problem, ..
 def changed_ids(before: Mapping[str, object], after: Mapping[str, object]) -> set[str]:
     """Keys added, removed, or mapped to a different value."""
     changed = set(before.keys() ^ after.keys())
-    changed.update(key for key, value in after.items() if key in before and before[key] != value)
+    old = before.get
+    # The same object is equal: most values are kept from build to build (parsed items),
+    # and comparing a dataclass field by field costs far more than `is`.
+    changed.update(
+        key
+        for key, value in after.items()
+        if (was := old(key, value)) is not value and was != value
+    )
     return changed
 
 

@@ -29,7 +29,7 @@ from ..history.reader import HistoryMemo
 from ..history.velocity import velocity_samples
 from ..plan.health import Health, plan_health
 from ..plan.progress import Progress, progress_by_item
-from ..plan.release_notes import ReleaseNotes
+from ..plan.release_notes import KeptNotes, ReleaseNotes
 from ..plan.roadmap import plan_product
 from ..plan.schedule import RoadmapOptions
 from ..plan.sprints import SprintsPlan, plan_sprints
@@ -38,7 +38,7 @@ from ..render.atom import FeedSite, release_feed
 from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
 from ..render.export import ItemJson, export_json
 from ..render.export_schema import SCHEMA_FILE, schema_json
-from ..render.item_page import clause_anchors, frame_item_page
+from ..render.item_page import frame_item_page
 from ..render.release_notes import FEED_FILE
 from ..render.site_pages import SiteLayout, SitePage, page_path, page_prefix, plan_site
 from ..spec.columns import index_columns
@@ -49,12 +49,13 @@ from ..spec.settings import ConfigError
 from ..spec.today import resolve_today
 from ..trace.coverage import Trace, build_trace, coverage_of
 from ..trace.evidence import read_evidence
-from .files import drop_foreign, edit_uri, href_from, link_targets, lost_parts, source_of_page
+from .files import drop_foreign, edit_uri, href_from, lost_parts, source_of_page
 from .history import site_history
 from .hub_pages import Planned, hub_pages
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
+from .published import PublishedTargets, publish_all
 from .search import IdEntries, add_ids_to_site, material_search_enabled
 from .toc import add_sections, permalinks_from
 
@@ -79,10 +80,8 @@ class SiteBuild:
         *,
         serving: bool,
     ) -> None:
-        """Read the settings and today's date; PluginError when they are invalid.
-
-        `caches` outlive the build: the parsed specs and the history last read.
-        """
+        """Read the settings and today's date; PluginError when they are invalid. `caches`
+        outlive the build: the parsed specs and the history last read."""
         self.options = options
         self._config = config
         self._cache, self._history_memo = caches
@@ -90,6 +89,8 @@ class SiteBuild:
         self._item_json: ItemJson | None = ItemJson() if serving else None  # kept between rebuilds
         self._id_entries: IdEntries | None = IdEntries() if serving else None
         self._item_markdown = site_pages.ItemMarkdown() if serving else None
+        self._published = PublishedTargets() if serving else None
+        self._notes = KeptNotes() if serving else None
         try:
             self.settings = options.settings()
             self.index_columns = index_columns(options.index_columns, self.settings)
@@ -210,7 +211,7 @@ class SiteBuild:
         roadmap = plan_product(graph, product.settings, options, capacity)
         self.health = plan_health(roadmap)
         inputs = (self.options, product, self.trace, self.history, self.today, self.repo_url)
-        pages, self.release_notes = hub_pages(Planned(*inputs, sprints, roadmap))
+        pages, self.release_notes = hub_pages(Planned(*inputs, sprints, roadmap, self._notes))
         self.layout = plan_site(
             product,
             self.prefix,
@@ -231,8 +232,6 @@ class SiteBuild:
         self.load_product()
         self.read_test_results()
         self.plan_pages()
-        self.targets.clear()
-        self.clause_anchors.clear()
         self.publish_link_targets(files)
 
     def add_pages(self, files: Files) -> None:
@@ -270,13 +269,10 @@ class SiteBuild:
         product = self._loaded()
         if self.layout is None:
             return
-        items = product.graph.items
-        self.targets.update(link_targets(product, self.layout, files))
-        self.clause_anchors.update(
-            (src_uri, clause_anchors(items[item_id], self.trace))
-            for item_id, src_uri in self.layout.item_pages.items()
-            if src_uri in self.files and items[item_id].clauses
-        )
+        published = self.targets, self.clause_anchors
+        # Served, only the entries of the items an edit changed are made again.
+        publish = self._published.publish if self._published is not None else publish_all
+        publish(published, product, self.layout, files, self.files, self.trace)
 
     def add_own_files(self, files: Files) -> None:
         """Add our CSS and JS, and the files made from the product (`made_files`)."""
@@ -362,7 +358,8 @@ class SiteBuild:
     def index_ids(self) -> None:
         """Let Material's search find an item by its id and a clause by its address."""
         if material_search_enabled(self._config) and self.targets:
-            add_ids_to_site(self._config, self.targets, self._id_entries)
+            moved = self._published.take_moved() if self._published is not None else None
+            add_ids_to_site(self._config, self.targets, self._id_entries, moved)
 
     # --- What the macros read, through the plugin ---------------------------------------------
 

@@ -18,6 +18,7 @@ from ..render.deferred import Href
 from ..render.site_pages import SiteLayout
 from ..spec.entries import foreign_finding, project_bounds
 from ..spec.links import within
+from ..spec.model import Item
 from ..spec.problems import Problem, Severity
 from ..spec.product import Product
 from ..spec.settings import Settings
@@ -94,12 +95,17 @@ def link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str
     """What the cross-link extension links each id and address to, with its built URL."""
     targets: dict[str, LinkTarget] = {}
     for item_id, src_uri in layout.item_pages.items():
-        item = product.graph.items[item_id]
         file = files.src_uris.get(src_uri)  # page paths are clean: MkDocs would parse each again
         url = file.url if file is not None else None
-        targets[item_id] = LinkTarget(src_uri, None, item.title, url)
-        for clause in item.clauses:
-            targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text, url)
+        targets.update(item_targets(product.graph.items[item_id], src_uri, url))
+    return targets
+
+
+def item_targets(item: Item, src_uri: str, url: str | None) -> dict[str, LinkTarget]:
+    """What one item's id and addresses link to: its page `src_uri`, built at `url`."""
+    targets = {item.id: LinkTarget(src_uri, None, item.title, url)}
+    for clause in item.clauses:
+        targets[clause.address] = LinkTarget(src_uri, clause.anchor, clause.text, url)
     return targets
 
 

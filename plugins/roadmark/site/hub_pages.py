@@ -12,7 +12,7 @@ from datetime import date
 from ..history.model import History
 from ..plan.dependencies import plan_dependencies
 from ..plan.kanban import open_work
-from ..plan.release_notes import ReleaseNotes, plan_all_release_notes
+from ..plan.release_notes import KeptNotes, ReleaseNotes, plan_all_release_notes
 from ..plan.roadmap import ProductRoadmap
 from ..plan.sprints import SprintsPlan
 from ..render.boards import board_pages
@@ -41,6 +41,8 @@ class Planned:
     repo_url: str | None
     sprints: SprintsPlan
     roadmap: ProductRoadmap
+    notes: KeptNotes | None = None
+    """Under `serve`, the release notes' notes kept by story from one rebuild to the next."""
 
 
 def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
@@ -57,7 +59,7 @@ def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
     order = [release.id for release in schedule.releases]
     pages.append(trends_page(history, planned.today, order, planned.repo_url))
     types = options.release_notes_types
-    notes = plan_all_release_notes(product.graph, product.settings, types)
+    notes = plan_all_release_notes(product.graph, product.settings, types, kept=planned.notes)
     pages.extend(release_notes_pages(notes))
     work = open_work(product.graph, product.settings, planned.sprints.open_ids())
     pages.extend(board_pages(work, product.graph, product.settings))

@@ -44,15 +44,21 @@ class Mentions:
         if not indexed:
             return found
         if self._names is None:
-            self._names = _Names({name for name in known if _INDEXED.fullmatch(name)} | indexed)
-            for src_uri, text in markdown().items():
-                self._note(src_uri, text)
+            self.read([*known, *indexed], markdown())
+        assert self._names is not None
         new = indexed - self._names.names
         if new:
             self._add_names(new, markdown())
         for name in indexed:
             found.update(self._pages_of.get(name, ()))
         return found
+
+    def read(self, known: Iterable[str], markdown: Mapping[str, str]) -> None:
+        """Read every page of `markdown` for the `known` names, unless they were read."""
+        if self._names is None:
+            self._names = _Names({name for name in known if _INDEXED.fullmatch(name)})
+            for src_uri, text in markdown.items():
+                self._note(src_uri, text)
 
     def update(self, src_uri: str, text: str | None) -> None:
         """Page `src_uri` was rendered again from `text`: read it again."""

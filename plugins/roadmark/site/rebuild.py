@@ -33,7 +33,7 @@ from .affected import PlanState, affected_items, changed_ids, may_show, problems
 from .build import SiteBuild, parts_digest
 from .config import enabled_plugins
 from .files import href_from
-from .inputs import Changes, Inputs, Stamp, changes, snapshot
+from .inputs import Changes, Inputs, Stamp, changes_in, stamps
 from .log import log
 from .mentions import Mentions
 from .preview import (
@@ -82,7 +82,7 @@ class _Built:
     env: jinja2.Environment
     site: SiteBuild
     inputs: Inputs
-    stamps: dict[Path, Stamp]
+    stamps: dict[str, Stamp]
     entries: dict[str, list[SearchEntry]] = field(default_factory=dict)
     """Each page's search index entries, by URL, in page order."""
 
@@ -106,7 +106,7 @@ class Preview:
         """Off until `on_startup` says this is `mkdocs serve` without `--dirty`."""
         self._full: Callable[[], object] | None = None
         """MkDocs' own builder, once the preview is the server's (`builder`)."""
-        self._stamps: dict[Path, Stamp] = {}
+        self._stamps: dict[str, Stamp] = {}
         self._nav: Navigation | None = None
         self._env: tuple[jinja2.Environment, Files] | None = None
         self._entries: dict[str, list[SearchEntry]] | None = None
@@ -123,7 +123,7 @@ class Preview:
         self._entries = None
         self._mentions = Mentions()
         gc.unfreeze()  # the last full build's objects may go now (see `finished`)
-        self._stamps = snapshot(inputs)
+        self._stamps = stamps(inputs)
 
     def note_nav(self, nav: Navigation) -> None:
         """The navigation every page of this build is rendered with."""
@@ -141,6 +141,8 @@ class Preview:
         built = _Built(config, files, self._nav, env, site, inputs, self._stamps)
         if self._entries is None:  # a full build
             self._entries = entries_by_page(config, _documentation(files))
+            # Read now, while nobody waits, rather than on the first edit that needs it.
+            self._mentions.read(site.targets.keys(), _markdown(files))
             if self._full is not None:
                 # What a full build made lives until the next one: out of the collector's
                 # way, each incremental rebuild's passes skip its hundreds of thousands of
@@ -170,7 +172,7 @@ class Preview:
             was_enabled = gc.isenabled()
             gc.disable()
             try:
-                pages = self._incremental(last)
+                pages, total = self._incremental(last)
             finally:
                 if was_enabled:
                     gc.enable()
@@ -186,32 +188,34 @@ class Preview:
             self._rebuild_all()
             return
         took = time.perf_counter() - started
-        total = len(_documentation(last.files))
         log.info(f"preview: rebuilt {pages} of {total} pages in {took:.2f} s")
 
     def _rebuild_all(self) -> None:
         if self._full is not None:
             self._full()
 
-    def _incremental(self, last: _Built) -> int:
-        """Bring the site up to date with the watched files; the number of pages rendered."""
+    def _incremental(self, last: _Built) -> tuple[int, int]:
+        """Bring the site up to date with the watched files; the number of pages rendered,
+        and of pages in the site."""
         _refuse_unknown_plugins(last.config)
-        stamps = snapshot(last.inputs)
-        work = _work(last, changes(last.stamps, stamps))
+        now = stamps(last.inputs)
+        work = _work(last, changes_in(last.stamps, now))
         site = last.site
         if resolve_today(site.options.today)[0] != site.today:
             raise FullRebuild("the date changed")
         with strict_as_mkdocs(last.config):
             pages = _pages_to_render(last, work, self._mentions)
-            rendered = _render(last, pages, self._mentions)
+            # Listed once: filtering 10,000 files for their pages is not free.
+            doc_files = _documentation(last.files)
+            rendered = _render(last, doc_files, pages, self._mentions)
             for plugin in tag_plugins(last.config):
                 write_tags(plugin, last.env, last.config)
             self._entries = last.entries
             for file in work.copies:
                 file.copy_file()
-            self._stamps = stamps
+            self._stamps = now
             last.config.plugins.on_post_build(config=last.config)  # keeps what `finished` is told
-        return rendered
+        return rendered, len(doc_files)
 
 
 def watched_inputs(site: SiteBuild, config: MkDocsConfig) -> Inputs:
@@ -243,17 +247,18 @@ def _work(last: _Built, found: Changes) -> _Work:
         raise FullRebuild(f"{len(relevant)} file(s) added or removed")
     site = last.site
     work = _Work()
-    by_source = {
-        Path(file.abs_src_path): file for file in last.files if file.abs_src_path is not None
-    }
+    by_source: dict[str, File] = {}
     product_dir = last.inputs.folders[0]
     for path in sorted(found.modified):
         if path in last.inputs.files:
             raise FullRebuild(f"{path.name} changed")
-        file = by_source.get(path)
         if product_dir in path.parents and _is_spec(path, product_dir, site):
             work.specs = True
-        elif file is not None and file.is_documentation_page():
+            continue
+        if not by_source:  # only for a file not a spec; by string: a `Path` each cost more
+            by_source = {file.abs_src_path: file for file in last.files if file.abs_src_path}
+        file = by_source.get(str(path))
+        if file is not None and file.is_documentation_page():
             work.docs.add(file.src_uri)
         elif file is not None:
             work.copies.append(file)
@@ -360,11 +365,10 @@ def _markdown(files: Files) -> dict[str, str]:
     return {src_uri: page.markdown for src_uri, page in pages if page and page.markdown}
 
 
-def _render(last: _Built, pages: set[str], mentions: Mentions) -> int:
+def _render(last: _Built, doc_files: Sequence[File], pages: set[str], mentions: Mentions) -> int:
     """Render the pages again in site order, swap their search index entries, and note the
     ids their Markdown names now."""
     entries = search_entries(last.config)
-    doc_files = _documentation(last.files)
     in_nav = {id(page) for page in last.nav.pages}
     fresh: dict[str, list[SearchEntry]] = {}
     for file in doc_files:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .ids import split_address
 from .model import Clause, Item
-from .settings import Settings
+from .settings import FieldSpec, Settings
 
 _DIGITS = re.compile(r"(\d+)")
+_T = TypeVar("_T")
 
 PARENT_FIELDS = ("epic", "prd")
 """Fields naming an item's parent, nearest first: a story's epic, an epic's PRD."""
@@ -46,24 +48,46 @@ def references(
     `becomes_reference` is a reference only once its kind is among them. None counts every
     kind in, for a caller that only looks up which existing items a value may name.
     """
-    for name, spec in settings.fields_for(item.kind).items():
-        value = item.fields.get(name)
+    return iter(_references(item, _reference_fields(settings, item.kind), kinds))
+
+
+def _reference_fields(settings: Settings, kind: str) -> list[tuple[str, FieldSpec]]:
+    """The fields of `kind` that can hold a reference, in field order: a kind has many fields
+    and few of them references, so an item's scan skips the others."""
+    return [
+        (name, spec)
+        for name, spec in settings.fields_for(kind).items()
+        if spec.type == "reference"
+        or spec.becomes_reference is not None
+        or (spec.type == "list" and spec.items in ("reference", "address"))
+    ]
+
+
+def _references(
+    item: Item, fields: list[tuple[str, FieldSpec]], kinds: Collection[str] | None
+) -> list[Reference]:
+    """`references` of `item`, over its kind's `_reference_fields`."""
+    found: list[Reference] = []
+    values = item.fields
+    for name, spec in fields:
+        value = values.get(name)
         if value is None:
             continue
         kind = item.kind if spec.target == "*" else spec.target
         if spec.type == "reference":
-            yield Reference(item.id, name, None, value, kind)
+            found.append(Reference(item.id, name, None, value, kind))
         elif spec.becomes_reference is not None and isinstance(value, str):
             if kinds is None or spec.becomes_reference in kinds:
-                yield Reference(item.id, name, None, value, spec.becomes_reference)
+                found.append(Reference(item.id, name, None, value, spec.becomes_reference))
         elif spec.type == "list" and spec.items == "reference":
             for index, target in enumerate(value):
-                yield Reference(item.id, name, index, target, kind)
+                found.append(Reference(item.id, name, index, target, kind))
         elif spec.type == "list" and spec.items == "address":
             for index, address in enumerate(value):
                 parts = split_address(address)
                 if parts:
-                    yield Reference(item.id, name, index, parts[0], "prd", parts[1])
+                    found.append(Reference(item.id, name, index, parts[0], "prd", parts[1]))
+    return found
 
 
 @dataclass(slots=True)
@@ -93,6 +117,17 @@ class Graph:
     """Each id's position in natural id order, for sorting."""
     broken: dict[str, str] = field(default_factory=dict)
     """Ids that files which cannot be parsed seem to declare, with those files' paths."""
+    # Answers per indexed item, made once: the graph does not change once built, and planning
+    # a large product asks for each item's parent, chain and release hundreds of thousands of
+    # times. Only the item indexed under its id is answered from here (`self.items.get(
+    # item.id) is item`, written out in each method since it runs on every question): a
+    # duplicate, or an item of another graph (the preview's graph before an edit), is
+    # answered afresh from its own fields.
+    _parents: dict[str, Item | None] = field(default_factory=dict, repr=False, compare=False)
+    _chains: dict[str, tuple[Item, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _releases: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    _planned: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    _kinded: dict[str, list[Item]] | None = field(default=None, repr=False, compare=False)
 
     def rank(self, item: Item) -> int:
         """The item's position in id order (after every known item when unknown)."""
@@ -104,35 +139,76 @@ class Graph:
 
     def of_kind(self, kind: str) -> list[Item]:
         """Items of one kind, in id order."""
-        return [item for item in self.items.values() if item.kind == kind]
+        if self._kinded is None:
+            # Grouped in one pass on the first call: pages and plans ask for every kind.
+            self._kinded = {}
+            for item in self.items.values():
+                _add(self._kinded, item.kind, item)
+        return list(self._kinded.get(kind, ()))  # a list of the caller's own
 
     def parent(self, item: Item) -> Item | None:
         """The nearest parent: a story's epic, an epic's PRD."""
+        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
+            try:
+                return self._parents[item.id]
+            except KeyError:
+                found = self._parents[item.id] = self._find_parent(item)
+                return found
+        return self._find_parent(item)
+
+    def release_of(self, item: Item) -> str | None:
+        """The release an item ships in: its own `release`, else its nearest ancestor's."""
+        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
+            try:
+                return self._releases[item.id]
+            except KeyError:
+                found = self._releases[item.id] = self._find_release(item)
+                return found
+        return self._find_release(item)
+
+    def in_plan(self, item: Item) -> bool:
+        """Whether the item is still planned: work under a cancelled epic or a superseded PRD
+        left the plan with it."""
+        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
+            try:
+                return self._planned[item.id]
+            except KeyError:
+                found = self._planned[item.id] = self._find_in_plan(item)
+                return found
+        return self._find_in_plan(item)
+
+    def ancestors(self, item: Item) -> list[Item]:
+        """The parent chain, outermost first (PRD, epic)."""
+        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
+            chain = self._chains.get(item.id)
+            if chain is None:
+                chain = self._chains[item.id] = tuple(self._find_ancestors(item))
+            return list(chain)  # a list of the caller's own, which it may change
+        return self._find_ancestors(item)
+
+    def _find_parent(self, item: Item) -> Item | None:
         for name in PARENT_FIELDS:
             target = item.fields.get(name)
             if isinstance(target, str) and target in self.items:
                 return self.items[target]
         return None
 
-    def release_of(self, item: Item) -> str | None:
-        """The release an item ships in: its own `release`, else its nearest ancestor's."""
+    def _find_release(self, item: Item) -> str | None:
         current: Item | None = item
         seen: set[str] = set()
         while current is not None and current.id not in seen:
             seen.add(current.id)
-            release = current.get("release")
+            release = current.fields.get("release")
             if isinstance(release, str) and release in self.items:
                 return release
             current = self.parent(current)
         return None
 
-    def in_plan(self, item: Item) -> bool:
-        """Whether the item is still planned: work under a cancelled epic or a superseded PRD
-        left the plan with it."""
-        return not any(up.id in self.closed for up in self.ancestors(item))
+    def _find_in_plan(self, item: Item) -> bool:
+        closed = self.closed
+        return not any(up.id in closed for up in self.ancestors(item))
 
-    def ancestors(self, item: Item) -> list[Item]:
-        """The parent chain, outermost first (PRD, epic)."""
+    def _find_ancestors(self, item: Item) -> list[Item]:
         chain: list[Item] = []
         current = self.parent(item)
         while current is not None and current not in chain and current is not item:
@@ -167,37 +243,73 @@ def build_graph(items: list[Item], settings: Settings) -> Graph:
     """Index `items` (the first wins on duplicate ids) and resolve their references."""
     graph = Graph()
     ordered = sorted(items, key=_id_order)
+    indexed = graph.items
     for item in ordered:
         if item.id and item.kind:
-            graph.items.setdefault(item.id, item)
-    graph.ranks = {item_id: rank for rank, item_id in enumerate(graph.items)}
-    graph.kinds = frozenset(item.kind for item in graph.items.values())
+            indexed.setdefault(item.id, item)
+    graph.ranks = {item_id: rank for rank, item_id in enumerate(indexed)}
+    graph.kinds = frozenset(item.kind for item in indexed.values())
     graph.closed = {
-        item.id for item in graph.items.values() if settings.is_closed(item.kind, item.status)
+        item.id for item in indexed.values() if settings.is_closed(item.kind, item.status)
     }
-    for item in graph.items.values():
-        for clause in item.clauses:
-            graph.clauses.setdefault(clause.address, clause)
+    clauses = graph.clauses
+    for item in indexed.values():
+        for clause in item.requirements:
+            clauses.setdefault(clause.address, clause)
+        for clause in item.criteria:
+            clauses.setdefault(clause.address, clause)
+    _link(graph, ordered, settings)
+    for item in indexed.values():
+        parent = graph.parent(item)
+        if parent is not None:
+            _add(graph.children, parent.id, item)
+    for item in indexed.values():
+        release = graph.release_of(item)
+        if release is not None:
+            _add(graph.scheduled, release, item)
+    return graph
+
+
+def _link(graph: Graph, ordered: list[Item], settings: Settings) -> None:
+    """Resolve the references of `ordered` items into the graph's links, or its unresolved."""
+    fields: dict[str, list[tuple[str, FieldSpec]]] = {}
+    indexed, clauses, incoming = graph.items, graph.clauses, graph.incoming
     for item in ordered:
         if not item.id or not item.kind:
             continue
-        indexed = graph.items[item.id] is item
-        for ref in references(item, settings, graph.kinds):
-            if not resolves(ref, graph.items, graph.clauses):
+        own = indexed[item.id] is item
+        if item.kind not in fields:
+            fields[item.kind] = _reference_fields(settings, item.kind)
+        resolved: list[Reference] = []
+        for ref in _references(item, fields[item.kind], graph.kinds):
+            # `resolves`, inlined: there is one call per reference of the product.
+            target = indexed.get(ref.target)
+            if (
+                target is None
+                or (ref.target_kind is not None and target.kind != ref.target_kind)
+                or (ref.clause is not None and ref.address not in clauses)
+            ):
                 graph.unresolved.append((item, ref))
-            elif indexed:
-                graph.links.append(ref)
-                graph.incoming.setdefault(ref.target, []).append(ref)
-                graph.outgoing.setdefault(ref.source, []).append(ref)
-    for item in graph.items.values():
-        parent = graph.parent(item)
-        if parent is not None:
-            graph.children.setdefault(parent.id, []).append(item)
-    for item in graph.items.values():
-        release = graph.release_of(item)
-        if release is not None:
-            graph.scheduled.setdefault(release, []).append(item)
-    return graph
+            elif own:
+                resolved.append(ref)
+                group = incoming.get(ref.target)
+                if group is None:
+                    incoming[ref.target] = [ref]
+                else:
+                    group.append(ref)
+        if resolved:
+            # Every reference of an item has the item as its source.
+            graph.links.extend(resolved)
+            graph.outgoing[item.id] = resolved
+
+
+def _add(groups: dict[str, list[_T]], key: str, value: _T) -> None:
+    """`groups.setdefault(key, []).append(value)`, without a new list for every call."""
+    group = groups.get(key)
+    if group is None:
+        groups[key] = [value]
+    else:
+        group.append(value)
 
 
 def resolves(ref: Reference, items: Mapping[str, Item], clauses: Mapping[str, Clause]) -> bool:

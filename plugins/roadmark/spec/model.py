@@ -30,11 +30,12 @@ class Clause:
     text: str
     owner: str
     position: Position
+    address: str = field(init=False, repr=False, compare=False)
+    """The product-wide address, e.g. `PRD-3/R-1`: made once, since the graph, the rules and
+    the trace look clauses up by it hundreds of thousands of times in a large product."""
 
-    @property
-    def address(self) -> str:
-        """The product-wide address, e.g. `PRD-3/R-1`."""
-        return f"{self.owner}/{self.local_id}"
+    def __post_init__(self) -> None:
+        self.address = f"{self.owner}/{self.local_id}"
 
     @property
     def anchor(self) -> str:

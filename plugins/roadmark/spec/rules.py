@@ -33,11 +33,12 @@ def check_items(items: list[Item], graph: Graph, settings: Settings) -> Iterator
     yield from _duplicate_ids(items, settings)
     for item, ref in graph.unresolved:
         yield _dangling_reference(item, ref, graph)
+    placeholder = _Placeholders()
     for item in items:
         if not item.id or not item.kind:
             continue
-        yield from _placeholders(item, settings)
-        yield from _missing_criteria(item, settings)
+        yield from _placeholders(item, settings, placeholder)
+        yield from _missing_criteria(item, settings, placeholder)
         yield from _inverted_dates(item)
     yield from _cycles(graph)
     yield from _done_in_future_sprints(graph, settings)
@@ -112,7 +113,18 @@ _PLACEHOLDER_FIX = {
 }
 
 
-def _placeholders(item: Item, settings: Settings) -> Iterator[ItemFinding]:
+class _Placeholders(dict[str, bool]):
+    """`is_placeholder` of each clause text, decided once per check: both RM024 and RM014 ask
+    it of a story's criteria."""
+
+    def __missing__(self, text: str) -> bool:
+        found = self[text] = is_placeholder(text)
+        return found
+
+
+def _placeholders(
+    item: Item, settings: Settings, placeholder: _Placeholders
+) -> Iterator[ItemFinding]:
     """RM024 at each requirement or criterion that is still a template's text, or empty, once
     its item has left the first state of its workflow."""
     kind = settings.kinds.get(item.kind)
@@ -123,7 +135,7 @@ def _placeholders(item: Item, settings: Settings) -> Iterator[ItemFinding]:
     if kind is None or item.status not in kind.statuses[1:]:
         return
     for clause in item.clauses:
-        if is_placeholder(clause.text):
+        if placeholder[clause.text]:
             yield ItemFinding(item, "RM024", clause.position, _placeholder_message(clause))
 
 
@@ -134,13 +146,15 @@ def _placeholder_message(clause: Clause) -> str:
     return f"{clause.kind} {clause.local_id} {what}; {_PLACEHOLDER_FIX[clause.kind]}"
 
 
-def _missing_criteria(item: Item, settings: Settings) -> Iterator[ItemFinding]:
+def _missing_criteria(
+    item: Item, settings: Settings, placeholder: _Placeholders
+) -> Iterator[ItemFinding]:
     kind = settings.kinds.get(item.kind)
     if kind is None or not kind.needs_criteria(item.status):
         return
     # A placeholder promises nothing: criteria that are all template text are none (RM024
     # points at each of them).
-    if any(not is_placeholder(criterion.text) for criterion in item.criteria):
+    if any(not placeholder[criterion.text] for criterion in item.criteria):
         return
     only = " other than template text" if item.criteria else ""
     yield ItemFinding(
@@ -192,13 +206,16 @@ def _done_in_future_sprints(graph: Graph, settings: Settings) -> Iterator[ItemFi
 
 def _cycles(graph: Graph) -> Iterator[ItemFinding]:
     """One finding per `depends_on` cycle, at the dependency that closes it."""
-    edges: dict[str, list[str]] = {item_id: [] for item_id in graph.items}
+    edges: dict[str, list[str]] = {}  # only items that depend on something
     for ref in graph.links:
         if ref.field == "depends_on":
-            edges[ref.source].append(ref.target)
+            edges.setdefault(ref.source, []).append(ref.target)
     state: dict[str, int] = {}  # 1 while on the path, 2 when finished
     for start in graph.items:
         if start in state:
+            continue
+        if start not in edges:
+            state[start] = 2  # depends on nothing: no cycle passes through it
             continue
         # Iterative depth-first search: deep dependency chains must not hit the recursion limit.
         path: list[str] = [start]
@@ -223,4 +240,4 @@ def _cycles(graph: Graph) -> Iterator[ItemFinding]:
             elif nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)
-                pending.append(iter(edges[nxt]))
+                pending.append(iter(edges.get(nxt, ())))

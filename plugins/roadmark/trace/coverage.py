@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..plan.progress import is_closed
 from ..spec.model import Clause, Item
 from ..spec.product import Product
 from .evidence import Evidence, RecordedTest
@@ -145,9 +144,10 @@ def verdict(tests: Sequence[RecordedTest]) -> State:
 
 def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
     """Trace every active requirement and story of `product` to its tests."""
-    graph, settings = product.graph, product.settings
+    graph = product.graph
     evidence = evidence or Evidence()
-    active = [item for item in graph.items.values() if not is_closed(item, settings)]
+    closed = graph.closed  # `is_closed` of each item, worked out once by the graph
+    active = [item for item in graph.items.values() if item.id not in closed]
     implementers: dict[str, dict[str, None]] = {}
     implemented: dict[str, dict[str, None]] = {}
     for ref in graph.links:  # resolved links only, so every address here exists
@@ -216,10 +216,10 @@ def coverage_of(
     without_story = tuple(req.clause for req in requirements if not req.stories)
     without_criteria = tuple(story.story for story in stories if not story.criteria)
     untested = tuple(c.clause for c in criteria if not c.tests)
-    states = [c.state for c in criteria]
-    failing = tuple(
-        c.clause for c, state in zip(criteria, states, strict=True) if state == "failing"
-    )
+    # Only a tested criterion can pass or fail: the verdicts of the others go unasked.
+    tested = [c for c in criteria if c.tests]
+    states = [c.state for c in tested]
+    failing = tuple(c.clause for c, state in zip(tested, states, strict=True) if state == "failing")
     return Coverage(
         Figure(
             "Requirements with a story", len(requirements) - len(without_story), len(requirements)
