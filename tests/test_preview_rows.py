@@ -2,9 +2,8 @@
 
 A served site keeps each index table's rows (`render.indexes.IndexRows`): after an edit
 only the rows whose item, progress or health changed are made again, and the table joined
-from kept rows, with its selects, is the table made afresh, byte for byte. The watched
-files are stamped by path as a string (`site.inputs.stamps`), and values kept from the
-last build compare as unchanged by identity first (`site.affected.changed_ids`).
+from kept rows, with its selects, is the table made afresh, byte for byte. Values kept
+from the last build compare as unchanged by identity first (`site.affected.changed_ids`).
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from roadmark.render.html import HtmlLinker
 from roadmark.render.indexes import IndexRows, kind_index_table
 from roadmark.render.site_pages import ItemMarkdown
 from roadmark.site.affected import changed_ids
-from roadmark.site.inputs import Changes, Inputs, changes, changes_in, snapshot, stamps
 from roadmark.spec.loader import SpecCache
 from roadmark.spec.product import Product, load_product
 from roadmark.spec.settings import Settings
@@ -173,28 +171,6 @@ def test_a_served_site_keeps_one_memo_per_kind() -> None:
     kept = ItemMarkdown()
     assert kept.index_rows("story") is kept.index_rows("story")
     assert kept.index_rows("story") is not kept.index_rows("epic")
-
-
-@pytest.mark.roadmark("STORY-89/AC-3")
-def test_stamps_by_string_tell_the_changes_a_snapshot_tells(tmp_path: Path) -> None:
-    specs, config = tmp_path / "product", tmp_path / "mkdocs.yml"
-    (specs / "stories").mkdir(parents=True)
-    kept, edited, gone = (specs / "stories" / f"STORY-{n}.md" for n in (1, 2, 3))
-    for path in (kept, edited, gone, config):
-        path.write_text("a\n", encoding="utf-8")
-    inputs = Inputs((specs,), (config,))
-    before, before_paths = stamps(inputs), snapshot(inputs)
-    assert set(before) == {str(path) for path in (kept, edited, gone, config)}
-
-    edited.write_text("bb\n", encoding="utf-8")
-    gone.unlink()
-    added = specs / "STORY-4.md"
-    added.write_text("a\n", encoding="utf-8")
-    found = changes_in(before, stamps(inputs))
-
-    assert found == changes(before_paths, snapshot(inputs))
-    assert found == Changes(frozenset({edited}), frozenset({added}), frozenset({gone}))
-    assert not changes_in(before, before)
 
 
 def test_a_value_kept_from_the_last_build_is_unchanged_and_an_equal_one_too() -> None:

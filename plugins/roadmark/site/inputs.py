@@ -37,24 +37,10 @@ class Changes:
         return bool(self.modified or self.added or self.removed)
 
 
-def snapshot(inputs: Inputs) -> dict[Path, Stamp]:
-    """The stamp of every regular file under the folders and of each single file."""
-    return {Path(path): stamp for path, stamp in stamps(inputs).items()}
-
-
-def changes(before: Mapping[Path, Stamp], after: Mapping[Path, Stamp]) -> Changes:
-    """What differs between two snapshots."""
-    modified = {path for path, stamp in after.items() if before.get(path, stamp) != stamp}
-    return Changes(
-        frozenset(modified),
-        frozenset(after.keys() - before.keys()),
-        frozenset(before.keys() - after.keys()),
-    )
-
-
-def stamps(inputs: Inputs) -> dict[str, Stamp]:
-    """`snapshot` by the paths as strings: what the preview takes after every edit, where
-    making a `Path` of each of 10,000 files cost as much as the walk itself."""
+def snapshot(inputs: Inputs) -> dict[str, Stamp]:
+    """The stamp of every regular file under the folders and of each single file, by path
+    as a string: the preview takes one after every edit, and making a `Path` of each of
+    10,000 files cost as much as the walk itself."""
     found: dict[str, Stamp] = {}
     for folder in inputs.folders:
         _walk(str(folder), found)
@@ -65,8 +51,9 @@ def stamps(inputs: Inputs) -> dict[str, Stamp]:
     return found
 
 
-def changes_in(before: Mapping[str, Stamp], after: Mapping[str, Stamp]) -> Changes:
-    """`changes` between two `stamps`: only the paths that differ are made `Path`s."""
+def changes(before: Mapping[str, Stamp], after: Mapping[str, Stamp]) -> Changes:
+    """The files modified, added and removed between two snapshots; only the paths that
+    differ are made `Path`s."""
     modified = [path for path, stamp in after.items() if before.get(path, stamp) != stamp]
     return Changes(
         frozenset(map(Path, modified)),

@@ -33,7 +33,7 @@ from .affected import PlanState, affected_items, changed_ids, may_show, problems
 from .build import SiteBuild, parts_digest
 from .config import enabled_plugins
 from .files import href_from
-from .inputs import Changes, Inputs, Stamp, changes_in, stamps
+from .inputs import Changes, Inputs, Stamp, changes, snapshot
 from .log import log
 from .mentions import Mentions
 from .preview import (
@@ -123,7 +123,7 @@ class Preview:
         self._entries = None
         self._mentions = Mentions()
         gc.unfreeze()  # the last full build's objects may go now (see `finished`)
-        self._stamps = stamps(inputs)
+        self._stamps = snapshot(inputs)
 
     def note_nav(self, nav: Navigation) -> None:
         """The navigation every page of this build is rendered with."""
@@ -198,8 +198,8 @@ class Preview:
         """Bring the site up to date with the watched files; the number of pages rendered,
         and of pages in the site."""
         _refuse_unknown_plugins(last.config)
-        now = stamps(last.inputs)
-        work = _work(last, changes_in(last.stamps, now))
+        now = snapshot(last.inputs)
+        work = _work(last, changes(last.stamps, now))
         site = last.site
         if resolve_today(site.options.today)[0] != site.today:
             raise FullRebuild("the date changed")
