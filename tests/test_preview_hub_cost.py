@@ -133,24 +133,3 @@ def test_the_product_board_reads_what_its_teams_boards_read(tmp_path: Path) -> N
         "R1",
     }
     assert pages["board"].reads == pages["board-api"].reads | pages["board-web"].reads | {"STORY-5"}
-
-
-@pytest.mark.roadmark("STORY-89/AC-2")
-def test_board_cards_show_a_story_read_again(tmp_path: Path) -> None:
-    cache = SpecCache()
-    first = loaded(tmp_path, cache)
-
-    def board_html(product: Product) -> str:
-        stories = open_work(product.graph, product.settings, ())
-        page = board_pages(stories, product.graph, product.settings)[0]
-        assert page.parts is not None
-        return page.parts(lambda item_id, anchor=None: f"../{item_id}/")["board"]
-
-    before = board_html(first)
-    story = "product/stories/STORY-3.md"
-    again = edited(tmp_path, story, "Import plans", "Import all plans", cache)
-    after = board_html(again)
-    card = '<li><a href="../STORY-3/">STORY-3</a> Import all plans '
-    assert card in after
-    assert "Import plans" in before
-    assert "Import plans" not in after

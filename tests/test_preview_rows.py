@@ -21,7 +21,7 @@ from roadmark.plan.schedule import RoadmapOptions
 from roadmark.render.health import AT_RISK
 from roadmark.render.html import HtmlLinker
 from roadmark.render.indexes import IndexRows, kind_index_table
-from roadmark.render.site_pages import ItemMarkdown
+from roadmark.render.site_pages import KeptPages
 from roadmark.site.affected import changed_ids
 from roadmark.spec.loader import SpecCache
 from roadmark.spec.product import Product, load_product
@@ -168,7 +168,7 @@ def test_the_release_index_follows_health_and_a_change_of_columns(project: Path)
 
 
 def test_a_served_site_keeps_one_memo_per_kind() -> None:
-    kept = ItemMarkdown()
+    kept = KeptPages()
     assert kept.index_rows("story") is kept.index_rows("story")
     assert kept.index_rows("story") is not kept.index_rows("epic")
 

@@ -97,10 +97,15 @@ def test_ids_spliced_into_the_written_index_are_those_added_after_parsing_it(
     longer = {**renamed, "STORY-123": LinkTarget("s2.md", "x", "Longer", "s2/")}
     unindexed = {**longer, "STORY-7": LinkTarget("s7.md", None, "Still not", "s7/")}
     moved = {**unindexed, "STORY-1/AC-1": LinkTarget("s2.md", "ac-9", "Moved", "s2/")}
+    before: dict[str, LinkTarget] = {}
     for targets in (TARGETS, renamed, longer, unindexed, moved, renamed):
         path.write_text(WRITTEN, encoding="utf-8")
         reference.write_text(WRITTEN, encoding="utf-8")
-        assert add_ids_to_written(path.parents[1], WRITTEN, ["s1/", "s2/"], targets, kept)
+        came = {
+            name for name in before.keys() | targets.keys() if before.get(name) != targets.get(name)
+        }
+        before = targets
+        assert add_ids_to_written(path.parents[1], WRITTEN, ["s1/", "s2/"], targets, kept, came)
         assert add_ids_to_index(reference.parents[1], targets)
         assert path.read_bytes() == reference.read_bytes()
     docs = json.loads(path.read_text(encoding="utf-8"))["docs"]
@@ -112,7 +117,7 @@ def test_ids_are_not_spliced_into_a_file_that_is_not_the_index_in_memory(tmp_pat
     path = tmp_path / INDEX_URI
     path.parent.mkdir(parents=True)
     path.write_text(WRITTEN.replace("S1", "S9"), encoding="utf-8")
-    assert not add_ids_to_written(tmp_path, WRITTEN + " ", ["s1/"], TARGETS, IdEntries())
+    assert not add_ids_to_written(tmp_path, WRITTEN + " ", ["s1/"], TARGETS, IdEntries(), ())
     assert path.read_text(encoding="utf-8") == WRITTEN.replace("S1", "S9")
 
 

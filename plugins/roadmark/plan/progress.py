@@ -41,23 +41,11 @@ class Progress:
 
 def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
     """Progress of a set of stories; closed ones (cancelled) leave the totals."""
-    active: list[Item] = []
-    finished: list[Item] = []
-    kinds = settings.kinds
+    active = [story for story in stories if not is_closed(story, settings)]
+    finished = [story for story in active if is_done(story, settings)]
     # Loading refuses other estimates; an item built another way must not make a total of
     # `inf` (or NaN, as inf - inf), which no page can show and no ratio can use.
-    estimated = True
-    # One pass, `is_closed` and `is_done` inlined: a large product's planning asks this of
-    # every story several times (for its epic, PRD, release, sprint), so the calls add up.
-    for story in stories:
-        kind = kinds.get(story.kind)
-        if kind is not None and story.status in kind.closed:
-            continue
-        active.append(story)
-        if kind is not None and story.status == kind.done:
-            finished.append(story)
-        if estimated and not is_bounded(story.fields.get("estimate")):
-            estimated = False
+    estimated = all(is_bounded(story.get("estimate")) for story in active)
     if active and estimated:
         return Progress(
             done=sum(story.fields["estimate"] for story in finished),
@@ -107,8 +95,7 @@ def stories_under(item: Item, graph: Graph) -> list[Item]:
             if child.id not in seen and child.id not in graph.closed:
                 seen.add(child.id)
                 pending.append(child)
-    ranks, last = graph.ranks, len(graph.ranks)  # `graph.rank`, without a call per story
-    return sorted(found, key=lambda story: ranks.get(story.id, last))
+    return sorted(found, key=graph.rank)
 
 
 def is_done(item: Item, settings: Settings) -> bool:

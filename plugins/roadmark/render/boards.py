@@ -80,16 +80,8 @@ def _read(stories: Sequence[Item], graph: Graph, settings: Settings) -> frozense
     inherits its release), and for a done story the release and sprint that keep it on
     the board while open (`open_work`). A story that comes reads these after the edit,
     one that goes read them before, and the edit is of one of them."""
-    found: set[str] = set()
-    parents: set[str] = set()
+    found = graph.lineage(stories)
     for story in stories:
-        found.add(story.id)
-        parent = graph.parent(story)
-        # Stories share their few epics: each chain is read once.
-        if parent is not None and parent.id not in parents:
-            parents.add(parent.id)
-            found.add(parent.id)
-            found.update(up.id for up in graph.ancestors(parent))
         if is_done(story, settings):
             sprint, release = story.get("sprint"), graph.release_of(story)
             found.update(name for name in (sprint, release) if isinstance(name, str))

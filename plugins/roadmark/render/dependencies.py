@@ -57,17 +57,8 @@ def _read(plan: DependencyPlan, graph: Graph) -> frozenset[str]:
     ancestors (an end's epic and its title, the release it inherits), and the releases
     they ship in (whose order makes a dependency late: two releases keep their order
     unless one of them is edited)."""
-    found: set[str] = set()
-    chained: set[str] = set()
+    found = graph.lineage(end for d in plan.dependencies for end in (d.item, d.target))
     for d in plan.dependencies:
-        for end in (d.item, d.target):
-            found.add(end.id)
-            parent = graph.parent(end)
-            # Each chain is read once: the ends share their few epics.
-            if parent is not None and parent.id not in chained:
-                chained.add(parent.id)
-                found.add(parent.id)
-                found.update(up.id for up in graph.ancestors(parent))
         found.update(release for release in (d.item_release, d.target_release) if release)
     return frozenset(found)
 

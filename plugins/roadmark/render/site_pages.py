@@ -118,7 +118,7 @@ def plan_site(
     history: History | None = None,
     repo_url: str | None = None,
     sprints: SprintsPlan | None = None,
-    kept: ItemMarkdown | None = None,
+    kept: KeptPages | None = None,
 ) -> SiteLayout:
     """Lay out and render every generated page of `product` under `prefix`.
 
@@ -137,7 +137,7 @@ def plan_site(
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
-    inputs = _PageInputs(history, repo_url, sprints, kept or ItemMarkdown())
+    inputs = _PageInputs(history, repo_url, sprints, kept or KeptPages())
     pages = [
         _file_page(source, product, prefix, item_pages, progress, trace, health, inputs)
         for source in product.files
@@ -241,21 +241,22 @@ class _PageInputs:
     history: History | None
     repo_url: str | None
     sprints: SprintsPlan | None
-    markdown: ItemMarkdown
+    markdown: KeptPages
 
 
-class ItemMarkdown:
-    """Each item page's own Markdown (front matter and body), kept from one build to the
-    next of a served site: both are made from the item alone, and an item is not changed
-    once parsed, so they are made again only when the parsed-spec cache hands back
-    another object for it (its file was read again)."""
+class KeptPages:
+    """What a served site's plan keeps from one build to the next: each item page's own
+    Markdown (front matter and body) and each index table's rows (`indexes.IndexRows`).
+    The Markdown is made from the item alone, and an item is not changed once parsed, so
+    it is made again only when the parsed-spec cache hands back another object for it (its
+    file was read again)."""
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[Item, str]] = {}
         self._rows: dict[str, IndexRows] = {}
 
     def index_rows(self, kind: str) -> IndexRows:
-        """The rows of `kind`'s index table, kept alike (`indexes.IndexRows`)."""
+        """The rows of `kind`'s index table."""
         return self._rows.setdefault(kind, IndexRows())
 
     def of(self, item: Item) -> str:
@@ -345,7 +346,7 @@ def _index_parts(
     progress: Mapping[str, Progress],
     health: Health | None,
     columns: Mapping[str, Sequence[str]] | None,
-    kept: ItemMarkdown | None,
+    kept: KeptPages | None,
 ) -> Parts:
     shown = columns.get(kind) if columns is not None else None
     rows = kept.index_rows(kind) if kept is not None else None  # served: rows kept

@@ -55,7 +55,7 @@ from .hub_pages import Planned, hub_pages
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
-from .published import PublishedTargets, publish_all
+from .published import PublishedTargets
 from .search import IdEntries, add_ids_to_site, material_search_enabled
 from .toc import add_sections, permalinks_from
 
@@ -88,8 +88,8 @@ class SiteBuild:
         self._serving = serving
         self._item_json: ItemJson | None = ItemJson() if serving else None  # kept between rebuilds
         self._id_entries: IdEntries | None = IdEntries() if serving else None
-        self._item_markdown = site_pages.ItemMarkdown() if serving else None
-        self._published = PublishedTargets() if serving else None
+        self._kept_pages = site_pages.KeptPages() if serving else None
+        self._published = PublishedTargets()
         self._notes = KeptNotes() if serving else None
         try:
             self.settings = options.settings()
@@ -223,7 +223,7 @@ class SiteBuild:
             history=self.history,
             repo_url=self.repo_url,
             sprints=sprints,
-            kept=self._item_markdown,
+            kept=self._kept_pages,
         )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
@@ -269,10 +269,9 @@ class SiteBuild:
         product = self._loaded()
         if self.layout is None:
             return
+        # All on a build's first call; served, only those of the items an edit changed.
         published = self.targets, self.clause_anchors
-        # Served, only the entries of the items an edit changed are made again.
-        publish = self._published.publish if self._published is not None else publish_all
-        publish(published, product, self.layout, files, self.files, self.trace)
+        self._published.publish(published, product, self.layout, files, self.files, self.trace)
 
     def add_own_files(self, files: Files) -> None:
         """Add our CSS and JS, and the files made from the product (`made_files`)."""
@@ -358,7 +357,7 @@ class SiteBuild:
     def index_ids(self) -> None:
         """Let Material's search find an item by its id and a clause by its address."""
         if material_search_enabled(self._config) and self.targets:
-            moved = self._published.take_moved() if self._published is not None else None
+            moved = self._published.take_moved()
             add_ids_to_site(self._config, self.targets, self._id_entries, moved)
 
     # --- What the macros read, through the plugin ---------------------------------------------

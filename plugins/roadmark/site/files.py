@@ -15,12 +15,10 @@ from mkdocs.structure.files import File, Files
 
 from ..extensions.autolink import LinkTarget, relative_to
 from ..render.deferred import Href
-from ..render.site_pages import SiteLayout
 from ..spec.entries import foreign_finding, project_bounds
 from ..spec.links import within
 from ..spec.model import Item
 from ..spec.problems import Problem, Severity
-from ..spec.product import Product
 from ..spec.settings import Settings
 from .log import log, log_problems
 
@@ -89,16 +87,6 @@ def lost_parts(src_uri: str, expected: frozenset[str] | None, found: Set[str]) -
             "from the page before Roadmark could fill them: a plugin rewrote its HTML first; "
             "give that plugin's on_post_page a priority below 100, or remove it"
         )
-
-
-def link_targets(product: Product, layout: SiteLayout, files: Files) -> dict[str, LinkTarget]:
-    """What the cross-link extension links each id and address to, with its built URL."""
-    targets: dict[str, LinkTarget] = {}
-    for item_id, src_uri in layout.item_pages.items():
-        file = files.src_uris.get(src_uri)  # page paths are clean: MkDocs would parse each again
-        url = file.url if file is not None else None
-        targets.update(item_targets(product.graph.items[item_id], src_uri, url))
-    return targets
 
 
 def item_targets(item: Item, src_uri: str, url: str | None) -> dict[str, LinkTarget]:

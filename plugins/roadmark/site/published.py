@@ -1,7 +1,8 @@
 """Each item's link targets and clause anchors, kept from one build to the next of a served
 site: an edit makes those of the items it changed again, and leaves the thousands of others.
+A one-shot build makes them all once, through the same path.
 
-The cross-links read where each id and address links to (`files.link_targets`), the clause
+The cross-links read where each id and address links to (`files.item_targets`), the clause
 anchors how each clause id is shown on its page (`item_page.clause_anchors`). Both are
 made of the item, its page and that page's URL (and the anchors of its criteria's tests),
 so an item that is the same object on the same page keeps the very same entries: the
@@ -22,32 +23,10 @@ from ..render.site_pages import SiteLayout
 from ..spec.model import Item
 from ..spec.product import Product
 from ..trace.coverage import Trace
-from .files import item_targets, link_targets
+from .files import item_targets
 
 Published = tuple[MutableMapping[str, LinkTarget], MutableMapping[str, dict[str, ClauseAnchor]]]
 """The link targets by id and address, and the clause anchors by page, as published."""
-
-
-def publish_all(
-    published: Published,
-    product: Product,
-    layout: SiteLayout,
-    files: Files,
-    shown: Container[str],
-    trace: Trace | None,
-) -> None:
-    """Make `published` anew: every item page's link targets, and the clause anchors of those
-    of its pages in `shown` (in the site) that have clauses."""
-    targets, anchors = published
-    items = product.graph.items
-    targets.clear()
-    anchors.clear()
-    targets.update(link_targets(product, layout, files))
-    anchors.update(
-        (src_uri, clause_anchors(items[item_id], trace))
-        for item_id, src_uri in layout.item_pages.items()
-        if src_uri in shown and items[item_id].clauses
-    )
 
 
 @dataclass
@@ -85,7 +64,9 @@ class PublishedTargets:
         shown: Container[str],
         trace: Trace | None,
     ) -> None:
-        """`publish_all`, touching only the entries of the items changed since the last call."""
+        """Publish every item page's link targets, and the clause anchors of those of its
+        pages in `shown` (in the site) that have clauses, touching only the entries of the
+        items changed since the last call."""
         targets, anchors = published
         if layout.item_pages != self._pages:  # pages come, go or move: all made again
             self._moved.update(targets)

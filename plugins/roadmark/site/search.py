@@ -76,13 +76,13 @@ def add_ids_to_site(
     from the index as Material's search holds it (`preview.EncodedIndex`), so that an edit
     costs what it changed rather than a parse of the whole index; else from the file.
 
-    `moved`, when known, holds every name whose target came, went or changed since the
-    last call (see `IdEntries.added`).
+    `moved`, given with `kept`, holds every name whose target came, went or changed since
+    the last call (see `IdEntries.added`).
     """
     site_dir = Path(config.site_dir)
     index = encoded_index(config) if kept is not None else None
     written = index.written() if index is not None else None
-    if kept is not None and index is not None and written is not None:
+    if kept is not None and moved is not None and index is not None and written is not None:
         locations = (entry.get("location") for entry in index.entries)
         if add_ids_to_written(site_dir, written, locations, targets, kept, moved):
             return
@@ -128,7 +128,7 @@ def add_ids_to_written(
     locations: Iterable[object],
     targets: Mapping[str, LinkTarget],
     kept: IdEntries,
-    moved: Collection[str] | None = None,
+    moved: Collection[str],
 ) -> bool:
     """`add_ids_to_index` for a served site: `written` is the index Material just wrote and
     `locations` those of its entries, both from memory, so only its config is parsed again.
@@ -182,51 +182,33 @@ class IdEntries:
         config: dict[str, Any],
         indexed: set[object],
         targets: Mapping[str, LinkTarget],
-        moved: Collection[str] | None = None,
+        moved: Collection[str],
     ) -> str:
         """`joined(_found_at(config, indexed, targets))`, at the cost of the targets that
         changed since the last call when no entry comes or goes and no location does.
 
-        Those are `moved` when given (names whose target came, went or changed since the
-        last call: more does no harm, fewer would), else found by comparing every target.
+        Those are `moved`: the names whose target came, went or changed since the last call
+        (more does no harm, fewer would).
         """
         config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
         last, separator = self._last, config.get("separator")
-        if last is not None and last.separator == separator and last.indexed == indexed:
-            changed = _changed(last.targets, targets) if moved is None else list(moved)
-            if changed is not None and last.patched(changed, targets):
-                # Told what moved, the next call needs no copy of the targets to compare.
-                last.targets = dict(targets) if moved is None else None
-                if last.joined is None:
-                    last.joined = ",".join(encoded for _, encoded in last.entries.values())
-                return last.joined
+        if (
+            last is not None
+            and (last.separator, last.indexed) == (separator, indexed)
+            and last.patched(moved, targets)
+        ):
+            if last.joined is None:
+                last.joined = ",".join(encoded for _, encoded in last.entries.values())
+            return last.joined
         found = _found_at(config, indexed, targets)
         text = self.joined(found)
         entries = {key[0]: (key, encoded) for key, encoded in self._kept.items()}
-        copied = dict(targets) if moved is None else None
-        self._last = _Last(separator, indexed, copied, entries, text)
+        self._last = _Last(separator, indexed, entries, text)
         return text
 
     def forget(self) -> None:
         """Forget what the last call made: the index it went into was written over."""
         self._last = None
-
-
-def _changed(
-    before: dict[str, LinkTarget] | None, targets: Mapping[str, LinkTarget]
-) -> list[str] | None:
-    """The names whose target came, went or changed; None when `before` is not known."""
-    if before is None:
-        return None
-    # A served build keeps the targets of the items an edit left alone, the same objects:
-    # the identity check passes over them without comparing their fields.
-    changed = [
-        name
-        for name, target in targets.items()
-        if (was := before.get(name)) is not target and was != target
-    ]
-    changed.extend(before.keys() - targets.keys())
-    return changed
 
 
 @dataclass
@@ -235,14 +217,11 @@ class _Last:
 
     separator: object
     indexed: set[object]
-    targets: dict[str, LinkTarget] | None
-    """A copy of the targets, to compare the next ones with; None when the caller says
-    which moved."""
     entries: dict[str, tuple[_Key, str]]
     joined: str | None
     """The entries, encoded and joined; None once one of them changed."""
 
-    def patched(self, changed: list[str], targets: Mapping[str, LinkTarget]) -> bool:
+    def patched(self, changed: Collection[str], targets: Mapping[str, LinkTarget]) -> bool:
         """Encode the entries of the `changed` names again; False, changing nothing, when one
         comes or goes (its number's length may change every entry's words)."""
         fresh: dict[str, tuple[_Key, str]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -119,8 +119,7 @@ class Graph:
     """Ids that files which cannot be parsed seem to declare, with those files' paths."""
     # Answers per indexed item, made once: the graph does not change once built, and planning
     # a large product asks for each item's parent, chain and release hundreds of thousands of
-    # times. Only the item indexed under its id is answered from here (`self.items.get(
-    # item.id) is item`, written out in each method since it runs on every question): a
+    # times. Only the item indexed under its id is answered from here (`_answer`): a
     # duplicate, or an item of another graph (the preview's graph before an edit), is
     # answered afresh from its own fields.
     _parents: dict[str, Item | None] = field(default_factory=dict, repr=False, compare=False)
@@ -148,43 +147,39 @@ class Graph:
 
     def parent(self, item: Item) -> Item | None:
         """The nearest parent: a story's epic, an epic's PRD."""
-        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
-            try:
-                return self._parents[item.id]
-            except KeyError:
-                found = self._parents[item.id] = self._find_parent(item)
-                return found
-        return self._find_parent(item)
+        return self._answer(self._parents, item, self._find_parent)
 
     def release_of(self, item: Item) -> str | None:
         """The release an item ships in: its own `release`, else its nearest ancestor's."""
-        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
-            try:
-                return self._releases[item.id]
-            except KeyError:
-                found = self._releases[item.id] = self._find_release(item)
-                return found
-        return self._find_release(item)
+        return self._answer(self._releases, item, self._find_release)
 
     def in_plan(self, item: Item) -> bool:
         """Whether the item is still planned: work under a cancelled epic or a superseded PRD
         left the plan with it."""
-        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
-            try:
-                return self._planned[item.id]
-            except KeyError:
-                found = self._planned[item.id] = self._find_in_plan(item)
-                return found
-        return self._find_in_plan(item)
+        return self._answer(self._planned, item, self._find_in_plan)
 
     def ancestors(self, item: Item) -> list[Item]:
         """The parent chain, outermost first (PRD, epic)."""
-        if self.items.get(item.id) is item:  # the indexed one (see the maps above)
-            chain = self._chains.get(item.id)
-            if chain is None:
-                chain = self._chains[item.id] = tuple(self._find_ancestors(item))
-            return list(chain)  # a list of the caller's own, which it may change
-        return self._find_ancestors(item)
+        chain: tuple[Item, ...] = self._answer(self._chains, item, self._find_chain)
+        return list(chain)  # the caller's own, which it may change
+
+    def lineage(self, items: Iterable[Item]) -> set[str]:
+        """The ids of `items` and of all their ancestors."""
+        found: set[str] = set()
+        for item in items:
+            found.add(item.id)
+            found.update(up.id for up in self._answer(self._chains, item, self._find_chain))
+        return found
+
+    def _answer(self, answers: dict[str, _T], item: Item, find: Callable[[Item], _T]) -> _T:
+        """`find(item)`, kept in `answers` for the item indexed under its id (see the maps)."""
+        if self.items.get(item.id) is not item:
+            return find(item)
+        try:
+            return answers[item.id]
+        except KeyError:
+            found = answers[item.id] = find(item)
+            return found
 
     def _find_parent(self, item: Item) -> Item | None:
         for name in PARENT_FIELDS:
@@ -208,13 +203,13 @@ class Graph:
         closed = self.closed
         return not any(up.id in closed for up in self.ancestors(item))
 
-    def _find_ancestors(self, item: Item) -> list[Item]:
+    def _find_chain(self, item: Item) -> tuple[Item, ...]:
         chain: list[Item] = []
         current = self.parent(item)
         while current is not None and current not in chain and current is not item:
             chain.insert(0, current)
             current = self.parent(current)
-        return chain
+        return tuple(chain)
 
     def referrers(self, item_id: str, field_name: str | None = None) -> list[Reference]:
         """Resolved references to `item_id`, optionally only through one field."""
@@ -282,21 +277,11 @@ def _link(graph: Graph, ordered: list[Item], settings: Settings) -> None:
             fields[item.kind] = _reference_fields(settings, item.kind)
         resolved: list[Reference] = []
         for ref in _references(item, fields[item.kind], graph.kinds):
-            # `resolves`, inlined: there is one call per reference of the product.
-            target = indexed.get(ref.target)
-            if (
-                target is None
-                or (ref.target_kind is not None and target.kind != ref.target_kind)
-                or (ref.clause is not None and ref.address not in clauses)
-            ):
+            if not resolves(ref, indexed, clauses):
                 graph.unresolved.append((item, ref))
             elif own:
                 resolved.append(ref)
-                group = incoming.get(ref.target)
-                if group is None:
-                    incoming[ref.target] = [ref]
-                else:
-                    group.append(ref)
+                _add(incoming, ref.target, ref)
         if resolved:
             # Every reference of an item has the item as its source.
             graph.links.extend(resolved)
