@@ -338,6 +338,9 @@ def measure(stories: int, args: argparse.Namespace, folder: Path) -> Result:
             if built.returncode != 0:
                 raise SystemExit(f"mkdocs build exited {built.returncode}:\n{tail(built.output)}")
             result.builds.append(built)
+            # The build wrote the whole site: flush it now, or the kernel writes it back
+            # while the next edits are timed and charges them with another process's I/O.
+            os.sync()
             for kind in KINDS:
                 edit = make_edit(kind, project, story, run)
                 watched = {"docs page": ""} if kind == "docs" else pages

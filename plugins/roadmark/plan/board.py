@@ -6,13 +6,22 @@ story goes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..spec.model import Item
+from ..spec.settings import Settings
 from .horizons import COLUMNS, Column, explicit_horizon
 from .progress import Progress, is_closed, is_done, progress_of
 from .schedule import Schedule, priority_rank
+
+ProgressOf = Callable[[tuple[str | None, ...], Sequence[Item], Settings], Progress]
+"""Progress of some stories, given under a key (`_Kept.progress` in `roadmap.py` keeps it
+between plannings under that key); `progress_of`, the key aside, when nothing is kept."""
+
+
+def _unkept(key: tuple[str | None, ...], stories: Sequence[Item], settings: Settings) -> Progress:
+    return progress_of(stories, settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +42,15 @@ def plan_board(
     epics: Iterable[Item],
     stories: Iterable[Item],
     epic_stories: dict[str, list[Item]],
+    progress: ProgressOf = _unkept,
+    placed: dict[str, tuple[Column, bool] | None] | None = None,
 ) -> dict[Column, list[Card]]:
-    """Epics by column; a story gets a card of its own only where its epic's card is not."""
+    """Epics by column; a story gets a card of its own only where its epic's card is not.
+    An epic's progress is `progress(("epic", id), its stories, settings)`; `placed` keeps
+    each story's column by id, for the boards planned over the same schedule."""
     stories = list(stories)
-    story_columns = _story_columns(schedule, stories)
-    cards = _epic_cards(schedule, epics, epic_stories, story_columns)
+    story_columns = _story_columns(schedule, stories, {} if placed is None else placed)
+    cards = _epic_cards(schedule, epics, epic_stories, story_columns, progress)
     epic_columns = {card.item.id: card.column for card in cards}
     for story in stories:
         if story.id not in story_columns:
@@ -60,14 +73,20 @@ def plan_board(
     return board
 
 
-def _story_columns(schedule: Schedule, stories: Iterable[Item]) -> dict[str, tuple[Column, bool]]:
-    """The column of each open story that has one, and whether `horizon` set it."""
+def _story_columns(
+    schedule: Schedule, stories: Iterable[Item], known: dict[str, tuple[Column, bool] | None]
+) -> dict[str, tuple[Column, bool]]:
+    """The column of each open story that has one, and whether `horizon` set it (`known`
+    holds those worked out for another board over the same schedule)."""
     settings = schedule.settings
     columns: dict[str, tuple[Column, bool]] = {}
     for story in stories:
-        if is_done(story, settings) or is_closed(story, settings):
-            continue
-        placed = _placed(schedule, story)
+        if story.id in known:
+            placed = known[story.id]
+        elif is_done(story, settings) or is_closed(story, settings):
+            placed = known[story.id] = None
+        else:
+            placed = known[story.id] = _placed(schedule, story)
         if placed is not None:
             columns[story.id] = placed
     return columns
@@ -78,6 +97,7 @@ def _epic_cards(
     epics: Iterable[Item],
     epic_stories: dict[str, list[Item]],
     story_columns: dict[str, tuple[Column, bool]],
+    progress_of_stories: ProgressOf,
 ) -> list[Card]:
     """A card for each open epic with a column, with its progress over all its stories."""
     settings = schedule.settings
@@ -96,7 +116,7 @@ def _epic_cards(
             placed = (min(found, key=COLUMNS.index) if found else "later", False)
         if placed is None:
             continue
-        progress = progress_of(epic_stories.get(epic.id, []), settings)
+        progress = progress_of_stories(("epic", epic.id), epic_stories.get(epic.id, []), settings)
         cards.append(Card(epic, placed[0], schedule.release_of(epic), progress, placed[1]))
     return cards
 

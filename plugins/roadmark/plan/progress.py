@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..spec.fields import is_bounded
 from ..spec.graph import Graph
+from ..spec.kept import Kept
 from ..spec.model import Item
 from ..spec.settings import Settings
 from ..text.words import number
@@ -56,21 +57,94 @@ def progress_of(stories: Iterable[Item], settings: Settings) -> Progress:
     return Progress(len(finished), len(active), "stories", len(active))
 
 
+class KeptProgress:
+    """Progress of sets of stories, kept from one planning to the next (under `serve`)
+    while the stories are the same objects: a progress reads nothing but its stories (their
+    status, kind and estimate) and the settings (the workflows)."""
+
+    def __init__(self) -> None:
+        self._kept: Kept[tuple[str | None, ...], Progress] = Kept()
+
+    def of(
+        self, key: tuple[str | None, ...], stories: Sequence[Item], settings: Settings
+    ) -> Progress:
+        """`progress_of(stories, settings)`, kept under `key` while both are the same."""
+        return self._kept.get(key, (settings, *stories), lambda: progress_of(stories, settings))
+
+    def forget_unused(self) -> None:
+        """Once per planning: let go of the progress that planning did not ask for."""
+        self._kept.forget_unused()
+
+    @property
+    def made(self) -> int:
+        """How many were made rather than reused, for tests."""
+        return self._kept.made
+
+
 def progress_by_item(
-    items: Iterable[Item], graph: Graph, settings: Settings
+    items: Iterable[Item], graph: Graph, settings: Settings, kept: KeptProgress | None = None
 ) -> dict[str, Progress]:
     """The progress of each of `items` that has stories beneath it, by id; never of a story.
 
-    Planned once per build (or per macro), so renderers only show it.
+    Planned once per build (or per macro), so renderers only show it. With `kept` (under
+    `serve`), each item's is made again only when its stories are other objects.
     """
     found: dict[str, Progress] = {}
+    below: dict[str, list[Item] | None] = {}
     for item in items:
         if item.kind == "story":
             continue
-        stories = stories_under(item, graph)
-        if stories:
+        stories = _stories_below(item, graph, below)
+        if not stories:
+            continue
+        if kept is None:
             found[item.id] = progress_of(stories, settings)
+        else:
+            found[item.id] = kept.of((item.id,), stories, settings)
+    if kept is not None:
+        kept.forget_unused()
     return found
+
+
+def _stories_below(item: Item, graph: Graph, below: dict[str, list[Item] | None]) -> list[Item]:
+    """`stories_under` an item that is neither a story nor a release, from its children's
+    own children when no deeper level exists (a PRD's epics' stories, an epic's stories):
+    every item's walk would visit each story once per level above it. `below` keeps, by
+    id, the open stories of an item whose children have none (None: some have)."""
+    children, closed = graph.children, graph.closed
+    if item.kind in ("story", "release"):
+        return stories_under(item, graph)
+    found: list[Item] = []
+    nested = False
+    for child in children.get(item.id, ()):
+        if child.id in closed:
+            continue
+        if child.id not in children:
+            if child.kind == "story":
+                found.append(child)
+            continue
+        # A child with children of its own: its open stories, when theirs have none.
+        leaves = _leaves(child, graph, below)
+        if leaves is None:
+            return stories_under(item, graph)
+        nested = True
+        found.extend(leaves)
+        if child.kind == "story":
+            found.append(child)
+    # Children come in id order; stories from two levels are sorted as the walk sorts them.
+    return sorted(found, key=graph.rank) if nested else found
+
+
+def _leaves(item: Item, graph: Graph, below: dict[str, list[Item] | None]) -> list[Item] | None:
+    """The open stories among `item`'s children, or None when one of them has children."""
+    if item.id not in below:
+        children, closed = graph.children, graph.closed
+        kids = children.get(item.id, ())
+        if any(child.id in children for child in kids):
+            below[item.id] = None
+        else:
+            below[item.id] = [c for c in kids if c.kind == "story" and c.id not in closed]
+    return below[item.id]
 
 
 def stories_under(item: Item, graph: Graph) -> list[Item]:

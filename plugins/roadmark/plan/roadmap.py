@@ -10,9 +10,10 @@ are planned in `board.py` and `backlog.py`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
 from ..spec.graph import Graph
@@ -20,10 +21,12 @@ from ..spec.model import Item
 from ..spec.settings import Settings
 from .backlog import BacklogGroup, BacklogStory, plan_backlog
 from .board import Card, plan_board
-from .capacity import TeamCapacity, capacity_risks
+from .capacity import capacity_risks
 from .horizons import Column
 from .progress import Progress, is_closed, is_done, progress_of
-from .risks import Risk, behind, dependency_risks, late_forecast, overdue
+from .risks import Risk, behind, late_forecast, overdue
+from .roadmap_kept import KeptRoadmap as KeptRoadmap  # where `plan_product` callers look
+from .roadmap_kept import Shared, Teams, prd_sources
 from .schedule import EpicSpan, RoadmapOptions, Schedule, Span, as_date, epic_spans, id_rank
 
 
@@ -107,21 +110,6 @@ class ProductRoadmap(NamedTuple):
     """The schedule both were planned over, for the other pages that need one."""
 
 
-Teams = Mapping[str, TeamCapacity]
-"""Each team's capacity in its open sprints (`SprintsPlan.team_capacity`), for rule 5."""
-
-
-@dataclass(slots=True)
-class _Kept:
-    """What the product's roadmap and each PRD's share, worked out once for all of them: a
-    PRD's roadmap shows the same epics in the same releases, with the same stories."""
-
-    shares: dict[tuple[str, str], tuple[list[Item], Progress]] = field(default_factory=dict)
-    """The progress of an epic's stories in a release, with those stories."""
-    waits: dict[tuple[str, str], list[Risk]] = field(default_factory=dict)
-    """Rule 3's risks of an item scheduled in a release (its own dependencies)."""
-
-
 def plan_roadmap(
     graph: Graph,
     settings: Settings,
@@ -141,18 +129,26 @@ def plan_roadmap(
 
 
 def plan_product(
-    graph: Graph, settings: Settings, options: RoadmapOptions, capacity: Teams | None = None
+    graph: Graph,
+    settings: Settings,
+    options: RoadmapOptions,
+    capacity: Teams | None = None,
+    kept: KeptRoadmap | None = None,
 ) -> ProductRoadmap:
     """The whole product's roadmap and each PRD's, over one schedule (`capacity` as in
-    `plan_roadmap`)."""
+    `plan_roadmap`). With `kept` (under `serve`), progress made by an earlier planning is
+    reused while its stories are the same objects."""
     schedule = Schedule(graph, settings, options)
     teams = capacity or {}
-    kept = _Kept()
-    whole = _plan(schedule, schedule.epics, schedule.stories, whole=True, teams=teams, kept=kept)
-    return ProductRoadmap(whole, _by_prd(schedule, teams, kept), schedule)
+    shared = Shared(kept=kept)
+    whole = _plan(schedule, schedule.epics, schedule.stories, whole=True, teams=teams, kept=shared)
+    product = ProductRoadmap(whole, _by_prd(schedule, teams, shared), schedule)
+    if kept is not None:
+        kept.forget_unused()
+    return product
 
 
-def _by_prd(schedule: Schedule, teams: Teams, kept: _Kept) -> list[PrdRoadmap]:
+def _by_prd(schedule: Schedule, teams: Teams, kept: Shared) -> list[PrdRoadmap]:
     graph = schedule.graph
     epics: dict[str | None, list[Item]] = {}
     stories: dict[str | None, list[Item]] = {}
@@ -166,9 +162,13 @@ def _by_prd(schedule: Schedule, teams: Teams, kept: _Kept) -> list[PrdRoadmap]:
     sections = []
     for owner in owners:
         key = owner.id if owner is not None else None
-        plan = _plan(
-            schedule, epics.get(key, []), stories.get(key, []), whole=False, teams=teams, kept=kept
-        )
+        mine, theirs = epics.get(key, []), stories.get(key, [])
+        make = partial(_plan, schedule, mine, theirs, whole=False, teams=teams, kept=kept)
+        if kept.kept is None:
+            plan = make()
+        else:
+            sources = prd_sources(schedule, teams, kept, mine, theirs)
+            plan = kept.kept.plans.get(key, sources, make)
         sections.append(PrdRoadmap(owner, plan))
     return sections
 
@@ -180,29 +180,33 @@ def _plan(
     *,
     whole: bool,
     teams: Teams,
-    kept: _Kept | None = None,
+    kept: Shared | None = None,
 ) -> Roadmap:
     """Plan the given epics and stories; `whole` keeps releases with nothing of theirs;
     `kept` holds what plans over the same schedule share."""
-    kept = kept if kept is not None else _Kept()
+    kept = kept if kept is not None else Shared()
     settings = schedule.settings
     shares: dict[str, dict[str | None, list[Item]]] = {}
     members: dict[str, list[Item]] = {}
     epic_releases: dict[str, set[str]] = {}
     epic_stories: dict[str, list[Item]] = {}
     unscheduled: list[Item] = []
+    facts = kept.facts
     for story in stories:
-        parent = schedule.epic_of(story)
+        fact = facts.get(story.id)
+        if fact is None:
+            release = schedule.release_of(story)
+            fact = facts[story.id] = (schedule.epic_of(story), release, is_closed(story, settings))
+        parent, release, closed = fact
         epic_id = parent.id if parent is not None else None
         if epic_id is not None:
             epic_stories.setdefault(epic_id, []).append(story)
-        release = schedule.release_of(story)
         if release is None:
             unscheduled.append(story)
             continue
         shares.setdefault(release, {}).setdefault(epic_id, []).append(story)
         members.setdefault(release, []).append(story)
-        if epic_id is not None and not is_closed(story, settings):
+        if epic_id is not None and not closed:
             epic_releases.setdefault(epic_id, set()).add(release)
     for epic in epics:
         release = schedule.release_of(epic)
@@ -220,7 +224,7 @@ def _plan(
     return Roadmap(
         options=schedule.options,
         releases=releases,
-        board=plan_board(schedule, epics, stories, epic_stories),
+        board=plan_board(schedule, epics, stories, epic_stories, kept.progress, kept.columns),
         epic_spans=epic_spans(schedule, epics),
         backlog=plan_backlog(schedule, unscheduled),
         capacity=bool(teams),
@@ -233,13 +237,14 @@ def _release_plan(
     groups: dict[str | None, list[Item]],
     scheduled: tuple[dict[str, list[Item]], dict[str, set[str]]],
     teams: Teams,
-    kept: _Kept,
+    kept: Shared,
 ) -> ReleasePlan:
     """`scheduled`: the items scheduled in each release, and the releases of each epic."""
     settings, graph = schedule.settings, schedule.graph
     members, epic_releases = scheduled
     stories = [story for group in groups.values() for story in group]
-    progress = progress_of(stories, settings)
+    # Keyed by the epics in it too: the product's share of a release and a PRD's differ.
+    progress = kept.progress(("release", release.id, *groups), stories, settings)
     epics = []
     for epic_id in sorted(groups, key=lambda key: id_rank(graph, key)):
         others = epic_releases.get(epic_id, set()) - {release.id} if epic_id else set()
@@ -277,7 +282,7 @@ def _risks(
     due: date | None,
     progress: Progress,
     members: dict[str, list[Item]],
-    kept: _Kept,
+    kept: Shared,
 ) -> list[Risk]:
     """Why an unreleased release is at risk: overdue, behind, or waiting on later work."""
     options = schedule.options
@@ -295,20 +300,13 @@ def _risks(
             continue  # depends on nothing, so waits on nothing: most items
         key = (release.id, item.id)
         if key not in kept.waits:
-            kept.waits[key] = dependency_risks(
-                release.id,
-                [item],
-                schedule.graph,
-                schedule.settings,
-                schedule.release_of,
-                schedule.rank,
-            )
+            kept.waits[key] = kept.wait(schedule, release.id, item)
         risks.extend(kept.waits[key])
     return risks
 
 
 def _share_progress(
-    kept: _Kept, release_id: str, epic_id: str | None, stories: list[Item], settings: Settings
+    kept: Shared, release_id: str, epic_id: str | None, stories: list[Item], settings: Settings
 ) -> Progress:
     """`progress_of` an epic's `stories` in a release, once for every roadmap showing them.
 
@@ -319,5 +317,6 @@ def _share_progress(
         return progress_of(stories, settings)
     found = kept.shares.get((release_id, epic_id))
     if found is None or found[0] != stories:
-        found = kept.shares[release_id, epic_id] = (stories, progress_of(stories, settings))
+        progress = kept.progress(("share", release_id, epic_id), stories, settings)
+        found = kept.shares[release_id, epic_id] = (stories, progress)
     return found[1]

@@ -18,11 +18,13 @@ leave it, as they leave every total. A sprint is closed in the last state of its
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from ..spec.fields import is_bounded
 from ..spec.graph import Graph
+from ..spec.kept import Kept
 from ..spec.model import Item
 from ..spec.settings import Settings
 from .capacity import Capacity, TeamCapacity, sprint_capacity
@@ -110,8 +112,24 @@ class SprintsPlan:
         return [sprint_id for sprint_id, plan in self.sprints.items() if not plan.closed]
 
 
-def plan_sprints(graph: Graph, settings: Settings, capacity: Capacity, today: date) -> SprintsPlan:
-    """Plan every sprint item of `graph` as of `today` (see the module's docstring)."""
+class KeptSprints:
+    """Each sprint's plan, kept from one planning to the next under `serve` while what it
+    reads is the same: the sprint, its stories, what it reads of the team's previous sprint,
+    today, the settings and the capacity."""
+
+    def __init__(self) -> None:
+        self.plans: Kept[str, SprintPlan] = Kept()
+
+
+def plan_sprints(
+    graph: Graph,
+    settings: Settings,
+    capacity: Capacity,
+    today: date,
+    kept: KeptSprints | None = None,
+) -> SprintsPlan:
+    """Plan every sprint item of `graph` as of `today` (see the module's docstring); with
+    `kept` (under `serve`), a sprint's plan is made again only when what it reads changed."""
     sprints = sorted(graph.of_kind("sprint"), key=lambda s: _start_key(s, graph))
     members: dict[str, list[Item]] = {sprint.id: [] for sprint in sprints}
     for story in graph.of_kind("story"):
@@ -125,10 +143,27 @@ def plan_sprints(graph: Graph, settings: Settings, capacity: Capacity, today: da
     for sprint in sprints:
         team = sprint.get("team") if isinstance(sprint.get("team"), str) else None
         previous = last_of_team.get(team)
-        plan = _sprint_plan(sprint, team, members[sprint.id], previous, graph, settings, today)
-        plan = _with_capacity(plan, capacity)
+        stories = members[sprint.id]
+        make = partial(
+            _sprint_plan, sprint, team, stories, previous, graph, settings, today, capacity
+        )
+        if kept is None:
+            plan = make()
+        else:
+            # The previous sprint is read for its id, whether it is over, and its stories; the
+            # board (`plan_kanban`) reads the graph only for the order of the stories' ids.
+            before = None if previous is None else _read_of(previous)
+            sources = (settings, today, capacity, sprint, before, *stories)
+            plan = kept.plans.get(sprint.id, sources, make)
         plans[sprint.id] = last_of_team[team] = plan
+    if kept is not None:
+        kept.plans.forget_unused()
     return SprintsPlan(plans, _velocity(plans.values()), capacity)
+
+
+def _read_of(previous: SprintPlan) -> tuple[object, ...]:
+    """What a sprint's plan reads of the previous sprint's: see `_sprint_plan`."""
+    return (previous.sprint.id, previous.closed, previous.end, previous.stories)
 
 
 def _start_key(sprint: Item, graph: Graph) -> tuple[date, int]:
@@ -144,6 +179,7 @@ def _sprint_plan(
     graph: Graph,
     settings: Settings,
     today: date,
+    capacity: Capacity,
 ) -> SprintPlan:
     estimated = [story.fields["estimate"] for story in stories if is_bounded(story.get("estimate"))]
     completed = sum(
@@ -171,13 +207,8 @@ def _sprint_plan(
         board=plan_kanban(stories, graph, settings),
         previous=previous.sprint.id if previous is not None else None,
         carry_over=carry_over,
-        capacity=None,
+        capacity=sprint_capacity(capacity, team, sprint.id),
     )
-
-
-def _with_capacity(plan: SprintPlan, capacity: Capacity) -> SprintPlan:
-    figure = sprint_capacity(capacity, plan.team, plan.sprint.id)
-    return plan if figure is None else replace(plan, capacity=figure)
 
 
 def _velocity(plans: Iterable[SprintPlan]) -> tuple[Velocity, ...]:

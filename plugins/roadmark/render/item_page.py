@@ -78,21 +78,30 @@ def item_sections(
     repeat it to every reader."""
     sections = []
     if sprints is not None and item.id in sprints.sprints:
-        sections.append(Section("sprint", SPRINT_TITLE))
+        sections.append(_SPRINT)
     if item.requirements:
-        sections.append(Section("coverage", "Implemented by"))
+        sections.append(_COVERAGE)
     children = children_of(item, graph)
     if children:
         sections.append(Section("children", _children_heading(item, children)))
     if item.kind == "release":
-        sections.append(Section("board", "Board"))
+        sections.append(_BOARD)
     if trace is not None and has_trace_panel(item, trace):
-        sections.append(Section("trace", TRACE_TITLE))
-    if graph.referrers(item.id):
-        sections.append(Section("referenced-by", "Referenced by"))
+        sections.append(_TRACE)
+    if graph.incoming.get(item.id):  # `referrers`, without the list it makes
+        sections.append(_REFERENCED_BY)
     if history is not None and history.available:
-        sections.append(Section("history", HISTORY_TITLE))
+        sections.append(_HISTORY)
     return sections
+
+
+# Made once: every planning asks for the sections of every item page.
+_SPRINT = Section("sprint", SPRINT_TITLE)
+_COVERAGE = Section("coverage", "Implemented by")
+_BOARD = Section("board", "Board")
+_TRACE = Section("trace", TRACE_TITLE)
+_REFERENCED_BY = Section("referenced-by", "Referenced by")
+_HISTORY = Section("history", HISTORY_TITLE)
 
 
 def item_parts(

@@ -8,8 +8,6 @@ every story on every page would make builds quadratic.
 
 from __future__ import annotations
 
-import html
-import json
 import posixpath
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,12 +17,15 @@ from ..history.model import History
 from ..plan.health import Health
 from ..plan.progress import Progress
 from ..plan.sprints import SprintsPlan
+from ..spec.kept import Kept
 from ..spec.model import Item, SourceFile
+from ..spec.problems import Problem
 from ..spec.product import Product
 from ..spec.settings import Settings
 from ..trace.coverage import Trace
 from .deferred import Href, Parts, Section
-from .html import HtmlLinker, plain, strip_controls
+from .front import front, item_front
+from .html import HtmlLinker, strip_controls
 from .indexes import IndexRows, kind_index_table, render_kind_index, render_overview
 from .item_page import item_parts, item_sections, problems_admonition, render_item_page
 from .markdown import Linker, kind_label, text
@@ -129,27 +130,27 @@ def plan_site(
     `spec.columns.index_columns` resolves the option (default: each kind's defaults).
     With `history` (read or not), item pages show their history and suspect flags, with
     commits linked into `repo_url`. With `sprints` (`plan.sprints.plan_sprints`), sprint
-    pages show their sprint's section. `kept` (under `serve`) keeps item pages' own Markdown.
+    pages show their sprint's section. `kept` (under `serve`) keeps item pages' own Markdown,
+    and each item page while its item, problems and sections are the same (`KeptPages`).
     """
     item_pages = item_paths(product, prefix)
-    own_index = any(source.path == "index.md" for source in product.files)
     taken = {source.path for source in product.files}
     index_paths = {
         kind: page_path(prefix, _index_name(kind, taken)) for kind in product.settings.kinds
     }
-    inputs = _PageInputs(history, repo_url, sprints, kept or KeptPages())
-    pages = [
-        _file_page(source, product, prefix, item_pages, progress, trace, health, inputs)
-        for source in product.files
-    ]
+    kept, planned = kept or KeptPages(), _Planned(product, progress, trace, health)
+    planned.history, planned.repo_url, planned.sprints = history, repo_url, sprints
+    inputs = _PageInputs(kept.planning(planned), kept)
+    pages = [_file_page(source, product, prefix, item_pages, inputs) for source in product.files]
+    kept.planned()
     indexes = {}
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
         title = kind_label(kind, plural=True)
         parts = _index_parts(kind, product, progress, health, columns, kept)
         # A wide table needs the width the (empty) table of contents would take.
-        front = _front(title, search_exclude=True, hide=("toc",))
-        indexes[kind] = SitePage(src_uri, front + content, title, parts=parts)
+        head = front(title, search_exclude=True, hide=("toc",))
+        indexes[kind] = SitePage(src_uri, head + content, title, parts=parts)
     pages.extend(indexes.values())
     names = {posixpath.splitext(path)[0] for path in taken}
     over_product = [_product_page(page, prefix, names, item_pages) for page in product_pages]
@@ -157,13 +158,13 @@ def plan_site(
     pairs = zip(product_pages, over_product, strict=True)
     over_product = [made for page, made in pairs if page.listed]
     overview_uri = page_path(prefix, "index.md")
-    if own_index:
+    if "index.md" in taken:  # the product folder's own overview
         overview = next(page for page in pages if page.src_uri == overview_uri)
     else:
         linker = Linker(item_pages, overview_uri)
         paths = {kind: page.src_uri for kind, page in indexes.items()}
         body = render_overview(product.graph, linker, product.problems, paths)
-        overview = SitePage(overview_uri, _front("Product") + body, "Product")
+        overview = SitePage(overview_uri, front("Product") + body, "Product")
         pages.append(overview)
     return SiteLayout(pages, overview, over_product, indexes, item_pages)
 
@@ -178,10 +179,10 @@ def _product_page(
         src_uri = page_path(prefix, f"all-{page.name}.md")
     content = page.render(Linker(item_pages, src_uri))
     # They repeat item titles by the hundred; search should lead to the items themselves.
-    front = _front(page.title, search_exclude=True)
+    head = front(page.title, search_exclude=True)
     return SitePage(
         src_uri,
-        front + content,
+        head + content,
         page.title,
         parts=page.parts,
         scope=page.scope,
@@ -196,33 +197,19 @@ def _file_page(
     product: Product,
     prefix: str,
     item_pages: dict[str, str],
-    progress: Mapping[str, Progress],
-    trace: Trace | None,
-    health: Health | None,
     inputs: _PageInputs,
 ) -> SitePage:
     src_uri = page_path(prefix, source.path)
     problems = product.problems_in(source.path)
     item = source.item
     if item is not None and item_pages.get(item.id) in (src_uri, None):
-        title = item_page_title(item)
-        sections = tuple(item_sections(item, product.graph, trace, inputs.history, inputs.sprints))
-        parts = partial(
-            item_parts,
-            item,
-            product.graph,
-            product.settings,
-            progress,
-            problems,
-            trace,
-            sections,
-            health=health,
-            history=inputs.history,
-            repo_url=inputs.repo_url,
-            sprints=inputs.sprints,
-        )
-        content = inputs.markdown.of(item)
-        return SitePage(src_uri, content, title, source.path, item, parts, sections)
+        planned = inputs.planned
+        found = item_sections(item, planned.graph, planned.trace, planned.history, planned.sprints)
+        sections = tuple(found)
+        # Kept while these are the same: the rest its page reads, its parts read from
+        # `planned`, which is this planning's (see `KeptPages.planning`).
+        sources = (item, src_uri, source.path, tuple(problems), sections)
+        return inputs.kept.page(item.id, sources, lambda: _item_page(sources, inputs))
     title = posixpath.splitext(posixpath.basename(source.path))[0]
     if not problems and item is None:
         # A plain page: left as written, but for control characters, which HTML forbids.
@@ -230,30 +217,102 @@ def _file_page(
     # A spec that could not be read, or a duplicate: show what is wrong, then its text.
     body = f"# {text(title)}\n\n" + problems_admonition(problems) + "\n"
     body += strip_controls(source.body)
-    return SitePage(src_uri, _front(title) + body, title, source.path)
+    return SitePage(src_uri, front(title) + body, title, source.path)
+
+
+def _item_page(
+    sources: tuple[Item, str, str, tuple[Problem, ...], tuple[Section, ...]], inputs: _PageInputs
+) -> SitePage:
+    item, src_uri, path, problems, sections = sources
+    parts = partial(_item_parts, inputs.planned, item, list(problems), sections)
+    content = inputs.kept.of(item)
+    return SitePage(src_uri, content, item_page_title(item), path, item, parts, sections)
+
+
+def _item_parts(
+    planned: _Planned,
+    item: Item,
+    problems: list[Problem],
+    sections: tuple[Section, ...],
+    href: Href,
+) -> dict[str, str]:
+    """`item_parts`, with what the current planning planned."""
+    return item_parts(
+        item,
+        planned.graph,
+        planned.settings,
+        planned.progress,
+        problems,
+        planned.trace,
+        sections,
+        href,
+        health=planned.health,
+        history=planned.history,
+        repo_url=planned.repo_url,
+        sprints=planned.sprints,
+    )
+
+
+class _Planned:
+    """What item pages' parts read beyond their item, problems and sections: the latest
+    planning's. Under `serve` one object outlives every planning and each planning sets
+    it again (`KeptPages.planning`), so that a kept page renders what a fresh one would."""
+
+    def __init__(
+        self,
+        product: Product,
+        progress: Mapping[str, Progress],
+        trace: Trace | None,
+        health: Health | None,
+    ) -> None:
+        self.graph, self.settings, self.progress = product.graph, product.settings, progress
+        self.trace, self.health = trace, health
+        self.history: History | None = None
+        self.repo_url: str | None = None
+        self.sprints: SprintsPlan | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _PageInputs:
-    """What item pages take beyond the product: history, sprints, and the Markdown kept
-    between served builds, passed down as one value."""
+    """What item pages take beyond the product, passed down as one value: the planning's
+    answers, and what is kept between served builds."""
 
-    history: History | None
-    repo_url: str | None
-    sprints: SprintsPlan | None
-    markdown: KeptPages
+    planned: _Planned
+    kept: KeptPages
 
 
 class KeptPages:
     """What a served site's plan keeps from one build to the next: each item page's own
-    Markdown (front matter and body) and each index table's rows (`indexes.IndexRows`).
-    The Markdown is made from the item alone, and an item is not changed once parsed, so
-    it is made again only when the parsed-spec cache hands back another object for it (its
-    file was read again)."""
+    Markdown (front matter and body), each index table's rows (`indexes.IndexRows`) and
+    each item's page. The Markdown is made from the item alone, and an item is not changed
+    once parsed, so it is made again only when the parsed-spec cache hands back another
+    object for it (its file was read again). An item's page is kept with its item, path,
+    problems and sections; its parts read the rest from the latest planning."""
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[Item, str]] = {}
         self._rows: dict[str, IndexRows] = {}
+        self._pages: Kept[str, SitePage] = Kept()
+        self._planned: _Planned | None = None
+
+    def planning(self, planned: _Planned) -> _Planned:
+        """A planning starts with `planned`: the object its item pages' parts read, which
+        is the one every earlier planning's kept pages read too, now holding `planned`'s."""
+        if self._planned is None:
+            self._planned = planned
+        else:
+            vars(self._planned).update(vars(planned))
+        return self._planned
+
+    def planned(self) -> None:
+        """Every item page of the planning was asked for: let go of the others."""
+        self._pages.forget_unused()
+
+    def page(
+        self, item_id: str, sources: tuple[object, ...], make: Callable[[], SitePage]
+    ) -> SitePage:
+        """The page of `item_id` kept if made from `sources`, else `make()`."""
+        return self._pages.get(item_id, sources, make)
 
     def index_rows(self, kind: str) -> IndexRows:
         """The rows of `kind`'s index table."""
@@ -264,7 +323,7 @@ class KeptPages:
         kept = self._kept.get(item.id)
         if kept is not None and kept[0] is item:
             return kept[1]
-        content = _item_front(item, item_page_title(item)) + render_item_page(item)
+        content = item_front(item, item_page_title(item)) + render_item_page(item)
         self._kept[item.id] = (item, content)
         return content
 
@@ -272,59 +331,6 @@ class KeptPages:
 def item_page_title(item: Item) -> str:
     """The title of an item's page: its id, then its title."""
     return f"{item.id} · {item.title}"
-
-
-def _item_front(item: Item, title: str) -> str:
-    meta: dict[str, object] = {"title": _meta_title(title)}
-    tags = item.get("tags")
-    if tags:
-        meta["tags"] = [_meta_text(tag) for tag in tags]
-    for key in ("hide", "search", "subtitle", "description", "comments"):
-        if key in item.fields:
-            value = item.fields[key]
-            # Material writes these two into the HTML as they are (a <meta> attribute, the nav).
-            if key in ("subtitle", "description") and value is not None:
-                value = _meta_text(value)
-            meta[key] = value
-    # Spec prose often quotes Helm or Go templates; only a spec that opts in is a template.
-    meta["render_macros"] = item.fields.get("render_macros", False) is True
-    return _yaml_front(meta)
-
-
-def _front(title: str, *, search_exclude: bool = False, hide: Sequence[str] = ()) -> str:
-    # Generated pages are never templates: their text comes from specs.
-    meta: dict[str, object] = {"title": _meta_title(title), "render_macros": False}
-    if search_exclude:
-        meta["search"] = {"exclude": True}
-    if hide:
-        meta["hide"] = list(hide)
-    return _yaml_front(meta)
-
-
-def _meta_text(value: object) -> str:
-    """A front-matter value that themes write into the HTML as it is: escaped here."""
-    return html.escape(plain(value))
-
-
-def _meta_title(title: str) -> str:
-    """A page title for the front matter: escaped, and never a template.
-
-    mkdocs-macros renders a page's title as a template whenever it renders the page:
-    a spec that opts its body in must not have its title evaluated too. `&#123;` shows
-    as `{` wherever the title is written as HTML, but is no Jinja delimiter.
-    """
-    return _meta_text(title).replace("{", "&#123;")
-
-
-_FRONT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-"""What `json.dumps(value, ensure_ascii=False, sort_keys=True)` calls, made once: `dumps`
-with options makes an encoder per call, which costs more than encoding a title."""
-
-
-def _yaml_front(meta: dict[str, object]) -> str:
-    # JSON is valid YAML and far cheaper to write than PyYAML's emitter, per page.
-    lines = "".join(f"{key}: {_FRONT_JSON.encode(meta[key])}\n" for key in sorted(meta))
-    return f"---\n{lines}---\n\n"
 
 
 def page_prefix(option: object, settings: Settings) -> str:

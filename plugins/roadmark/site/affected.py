@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 
 from ..plan.health import Health
 from ..plan.progress import Progress
+from ..plan.sprints import SprintsPlan
 from ..spec.graph import Graph, references
 from ..spec.model import Item
 from ..spec.problems import Problem
+from ..spec.product import Product
 from ..spec.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +41,20 @@ class PlanState:
     health: Health | None
     problems: Mapping[str, tuple[Problem, ...]]
     """Each file's problems, by path relative to the project root."""
+    sprints: SprintsPlan | None = None
+    """Each sprint's plan: what its page's sprint section shows."""
+
+    @classmethod
+    def of(
+        cls,
+        product: Product,
+        progress: Mapping[str, Progress],
+        health: Health | None,
+        sprints: SprintsPlan | None,
+    ) -> PlanState:
+        """What `product`'s item pages are rendered from, as planned."""
+        problems = problems_by_path(product.problems)
+        return cls(product.graph, progress, health, problems, sprints)
 
 
 def problems_by_path(problems: Iterable[Problem]) -> dict[str, tuple[Problem, ...]]:
@@ -63,6 +79,23 @@ def changed_ids(before: Mapping[str, object], after: Mapping[str, object]) -> se
     return changed
 
 
+def moved_names(
+    before: Mapping[str, object], after: Mapping[str, object], edited: set[str], *graphs: Graph
+) -> set[str]:
+    """The link targets (`before` and `after` the edit, by name) that came, went or changed.
+    An item's targets are made of it alone (its id and its clauses' addresses, on its page),
+    and pages do not move unless items come or go: only the `edited` items' (as `graphs`
+    hold them, before and after) can differ, so only theirs are compared."""
+    names: set[str] = set()
+    for graph in graphs:
+        for item_id in edited:
+            item = graph.items.get(item_id)
+            if item is not None:
+                names.add(item.id)
+                names.update(clause.address for clause in item.clauses)
+    return {name for name in names if before.get(name) != after.get(name)}
+
+
 def affected_items(
     before: PlanState, after: PlanState, settings: Settings, product_folder: str
 ) -> set[str]:
@@ -80,6 +113,7 @@ def affected_items(
                 shown.update(_neighbours(item, state.graph, settings))
     shown.update(_with_parents(changed_ids(before.progress, after.progress), before, after))
     shown.update(_health_changes(before.health, after.health))
+    shown.update(_sprint_changes(before.sprints, after.sprints))
     for path in changed_ids(before.problems, after.problems):
         shown.update(_items_in(path, product_folder, before.graph, after.graph))
     return shown
@@ -109,34 +143,40 @@ def may_show(
 
 def _neighbours(item: Item, graph: Graph, settings: Settings) -> set[str]:
     """Items whose page shows `item`: its chain, its descendants (whose chain shows it),
-    what it references and what references it, and the releases it ships in."""
+    what it references and what references it, and the release it ships in (whose board
+    shows it). Its ancestors' releases show them, not it: only their progress, which
+    `_with_parents` follows."""
     found = {up.id for up in graph.ancestors(item)}
     found.update(_descendants(item.id, graph))
     found.update(ref.source for ref in graph.incoming.get(item.id, ()))
     found.update(ref.target for ref in references(item, settings) if ref.target in graph.items)
-    for holder in [item, *graph.ancestors(item)]:
-        release = graph.release_of(holder)
-        if release is not None:
-            found.add(release)
+    release = graph.release_of(item)
+    if release is not None:
+        found.add(release)
     found.update(_sprints_showing(item, graph))
     return found
 
 
 def _sprints_showing(item: Item, graph: Graph) -> set[str]:
-    """The sprints whose page shows `item`: a story's sprint and the other sprints of its
-    team (one of them carries it over); for a sprint, every sprint (their order and teams
-    decide each one's previous sprint) and its stories. Generous: a few dozen sprints."""
-    if item.kind == "sprint":
-        found = {sprint.id for sprint in graph.of_kind("sprint")}
-        found.update(story.id for story in graph.of_kind("story") if story.get("sprint") == item.id)
-        return found
-    named = graph.items.get(item.get("sprint")) if isinstance(item.get("sprint"), str) else None
-    if item.kind != "story" or named is None or named.kind != "sprint":
-        return set()
-    team = named.get("team")
-    return {named.id} | {
-        sprint.id for sprint in graph.of_kind("sprint") if sprint.get("team") == team
-    }
+    """For a sprint, every sprint (their order and teams decide each one's previous sprint)
+    and its stories; for a story, its sprint (its history may show even a closed story).
+    The other sprints whose section shows a story (its carry-over into the team's next
+    sprint) show it through their plan, which `_sprint_changes` compares."""
+    if item.kind != "sprint":
+        named = graph.items.get(item.get("sprint")) if isinstance(item.get("sprint"), str) else None
+        return {named.id} if named is not None and named.kind == "sprint" else set()
+    found = {sprint.id for sprint in graph.of_kind("sprint")}
+    found.update(story.id for story in graph.of_kind("story") if story.get("sprint") == item.id)
+    return found
+
+
+def _sprint_changes(before: SprintsPlan | None, after: SprintsPlan | None) -> set[str]:
+    """The sprints whose plan changed (their stories, board, figures or carry-over): a
+    sprint's section shows its plan and nothing else (`render/sprints.py`). A story's edit
+    reaches its sprint's plan and, unfinished, the carry-over of the team's next sprint."""
+    if before is None or after is None:
+        return set(before.sprints if before else ()) | set(after.sprints if after else ())
+    return changed_ids(before.sprints, after.sprints)
 
 
 def _descendants(item_id: str, graph: Graph) -> set[str]:
@@ -151,14 +191,19 @@ def _descendants(item_id: str, graph: Graph) -> set[str]:
 
 
 def _with_parents(ids: set[str], *states: PlanState) -> set[str]:
-    """The items whose progress changed and their parents, whose children lists show it."""
+    """The items whose progress changed, their parents, whose children lists show it, and
+    their releases, which list it when it names them."""
     found = set(ids)
     for state in states:
         for item_id in ids:
             item = state.graph.items.get(item_id)
-            parent = state.graph.parent(item) if item is not None else None
+            if item is None:
+                continue
+            parent, release = state.graph.parent(item), state.graph.release_of(item)
             if parent is not None:
                 found.add(parent.id)
+            if release is not None:
+                found.add(release)
     return found
 
 

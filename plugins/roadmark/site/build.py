@@ -29,14 +29,13 @@ from ..history.reader import HistoryMemo
 from ..history.velocity import velocity_samples
 from ..plan.health import Health, plan_health
 from ..plan.progress import Progress, progress_by_item
-from ..plan.release_notes import KeptNotes, ReleaseNotes
+from ..plan.release_notes import ReleaseNotes
 from ..plan.roadmap import plan_product
 from ..plan.schedule import RoadmapOptions
 from ..plan.sprints import SprintsPlan, plan_sprints
-from ..render import site_pages
 from ..render.atom import FeedSite, release_feed
 from ..render.deferred import fill_parts, has_parts, part_keys, section_heading
-from ..render.export import ItemJson, export_json
+from ..render.export import export_json
 from ..render.export_schema import SCHEMA_FILE, schema_json
 from ..render.item_page import frame_item_page
 from ..render.release_notes import FEED_FILE
@@ -52,11 +51,12 @@ from ..trace.evidence import read_evidence
 from .files import drop_foreign, edit_uri, href_from, lost_parts, source_of_page
 from .history import site_history
 from .hub_pages import Planned, hub_pages
+from .keepers import Keepers
 from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
 from .published import PublishedTargets
-from .search import IdEntries, add_ids_to_site, material_search_enabled
+from .search import add_ids_to_site, material_search_enabled
 from .toc import add_sections, permalinks_from
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
@@ -86,11 +86,8 @@ class SiteBuild:
         self._config = config
         self._cache, self._history_memo = caches
         self._serving = serving
-        self._item_json: ItemJson | None = ItemJson() if serving else None  # kept between rebuilds
-        self._id_entries: IdEntries | None = IdEntries() if serving else None
-        self._kept_pages = site_pages.KeptPages() if serving else None
+        self._kept = Keepers.made(serving)  # kept between rebuilds
         self._published = PublishedTargets()
-        self._notes = KeptNotes() if serving else None
         try:
             self.settings = options.settings()
             self.index_columns = index_columns(options.index_columns, self.settings)
@@ -192,26 +189,27 @@ class SiteBuild:
         log_problems(evidence.problems)
         for note in evidence.notes:
             log.info(note)
-        self.trace = build_trace(product, evidence)
+        self.trace = build_trace(product, evidence, self._kept.trace)
 
     def plan_pages(self) -> None:
         """Lay out and render every generated page (their deferred parts come later)."""
         product = self._loaded()
-        graph = product.graph
+        graph, kept = product.graph, self._kept
         history_of = (self.options, self.root, self.settings, self.today, self._history_memo)
         self.sprints = sprints = plan_sprints(
-            graph, product.settings, self.options.capacity, self.today
+            graph, product.settings, self.options.capacity, self.today, kept.sprints
         )
         # Points releases' forecasts draw from the sprints' velocity, where there is one.
         velocity = velocity_samples(sprints.closed_figures(), self.today)
         self.history = site_history(*history_of, one_shot=not self._serving, velocity=velocity)
-        self.progress = progress = progress_by_item(graph.items.values(), graph, product.settings)
+        planned = graph.items.values(), graph, product.settings
+        self.progress = progress = progress_by_item(*planned, kept.progress)
         # Planned once: the roadmap page and every page that shows a release's health read it.
         options, capacity = self.roadmap_options(), sprints.team_capacity()
-        roadmap = plan_product(graph, product.settings, options, capacity)
+        roadmap = plan_product(graph, product.settings, options, capacity, kept.roadmap)
         self.health = plan_health(roadmap)
         inputs = (self.options, product, self.trace, self.history, self.today, self.repo_url)
-        pages, self.release_notes = hub_pages(Planned(*inputs, sprints, roadmap, self._notes))
+        pages, self.release_notes = hub_pages(Planned(*inputs, sprints, roadmap, self._kept.notes))
         self.layout = plan_site(
             product,
             self.prefix,
@@ -223,13 +221,15 @@ class SiteBuild:
             history=self.history,
             repo_url=self.repo_url,
             sprints=sprints,
-            kept=self._kept_pages,
+            kept=self._kept.pages,
         )
         self.pages = {page.src_uri: page for page in self.layout.pages}
 
-    def reload(self, files: Files) -> None:
-        """Under `serve`, read the specs and test results again and plan every page anew."""
-        self.load_product()
+    def reload(self, files: Files, stamps: Mapping[str, tuple[int, int]] | None = None) -> None:
+        """Under `serve`, read the specs and test results again and plan every page anew.
+        `stamps`: the preview's snapshot, just taken, so loading need not stat every file."""
+        with self._cache.trusting(stamps or {}):
+            self.load_product()
         self.read_test_results()
         self.plan_pages()
         self.publish_link_targets(files)
@@ -286,7 +286,7 @@ class SiteBuild:
         a reader validates what it fetched) unless `export` is off, and the release feed."""
         made = {}
         if self.options.export:
-            made[EXPORT_URI] = export_json(self._loaded(), self.trace, self._item_json)
+            made[EXPORT_URI] = export_json(self._loaded(), self.trace, self._kept.item_json)
             made[SCHEMA_FILE] = schema_json("items")
         url, directories = self._config.site_url or None, self._config.use_directory_urls
         site = FeedSite(self._config.site_name, self.prefix, url, directories, self.item_pages)
@@ -358,7 +358,7 @@ class SiteBuild:
         """Let Material's search find an item by its id and a clause by its address."""
         if material_search_enabled(self._config) and self.targets:
             moved = self._published.take_moved()
-            add_ids_to_site(self._config, self.targets, self._id_entries, moved)
+            add_ids_to_site(self._config, self.targets, self._kept.id_entries, moved)
 
     # --- What the macros read, through the plugin ---------------------------------------------
 

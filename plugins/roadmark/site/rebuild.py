@@ -29,7 +29,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from ..spec.today import resolve_today
 from ..trace.evidence import expand
-from .affected import PlanState, affected_items, changed_ids, may_show, problems_by_path
+from .affected import PlanState, affected_items, changed_ids, may_show, moved_names
 from .build import SiteBuild, parts_digest
 from .config import enabled_plugins
 from .files import href_from
@@ -204,7 +204,7 @@ class Preview:
         if resolve_today(site.options.today)[0] != site.today:
             raise FullRebuild("the date changed")
         with strict_as_mkdocs(last.config):
-            pages = _pages_to_render(last, work, self._mentions)
+            pages = _pages_to_render(last, work, self._mentions, now)
             # Listed once: filtering 10,000 files for their pages is not free.
             doc_files = _documentation(last.files)
             rendered = _render(last, doc_files, pages, self._mentions)
@@ -266,9 +266,8 @@ def _work(last: _Built, found: Changes) -> _Work:
 
 
 def _is_spec(path: Path, product_dir: Path, site: SiteBuild) -> bool:
-    product = site.product
-    local = path.relative_to(product_dir).as_posix()
-    return product is not None and any(source.path == local for source in product.files)
+    local, files = path.relative_to(product_dir).as_posix(), site.product and site.product.files
+    return any(source.path == local for source in files or ())
 
 
 def _ignored(path: Path) -> bool:
@@ -276,8 +275,9 @@ def _ignored(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith("~")
 
 
-def _pages_to_render(last: _Built, work: _Work, mentions: Mentions) -> set[str]:
-    """The source paths of the pages whose output can have changed."""
+def _pages_to_render(last: _Built, work: _Work, seen: Mentions, now: dict[str, Stamp]) -> set[str]:
+    """The source paths of the pages whose output can have changed; `now` is the snapshot
+    just taken, whose stamps loading trusts rather than stat every spec again."""
     site = last.site
     pages = set(work.docs)
     if not work.specs:
@@ -285,7 +285,7 @@ def _pages_to_render(last: _Built, work: _Work, mentions: Mentions) -> set[str]:
     before_pages, before_targets = dict(site.pages), dict(site.targets)
     before_items = dict(site.item_pages)
     before = _plan_state(site)
-    site.reload(last.files)
+    site.reload(last.files, now)
     # Items coming or going change the navigation and the indexes' shape; a criterion
     # coming or going is one link target more or less, for the pages naming it.
     if site.pages.keys() != before_pages.keys() or site.item_pages != before_items:
@@ -306,8 +306,8 @@ def _pages_to_render(last: _Built, work: _Work, mentions: Mentions) -> set[str]:
         elif _parts_changed(site, before_pages[src_uri], file):
             pages.add(src_uri)
     _write_made(site, last.files)
-    moved = changed_ids(before_targets, site.targets)
-    mentioning = mentions.naming(moved, site.targets.keys(), lambda: _markdown(last.files))
+    moved = moved_names(before_targets, site.targets, reached[1], before.graph, after.graph)
+    mentioning = seen.naming(moved, site.targets.keys(), lambda: _markdown(last.files))
     return pages | mentioning | _with_macros(last)
 
 
@@ -315,7 +315,7 @@ def _plan_state(site: SiteBuild) -> PlanState:
     product = site.product
     if product is None:
         raise FullRebuild("the product was not loaded")
-    return PlanState(product.graph, site.progress, site.health, problems_by_path(product.problems))
+    return PlanState.of(product, site.progress, site.health, site.sprints)
 
 
 def _parts_changed(site: SiteBuild, before: SitePage, file: File) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +12,8 @@ from .graph import Graph, build_graph
 from .loader import LoadedFile, SpecCache, load_folder, load_path
 from .model import Item, SourceFile
 from .problems import Problem, Severity
-from .rules import check_items
+from .recheck import KeptChecks
+from .rules import ItemFinding, check_items
 from .settings import ConfigError, Settings
 
 
@@ -64,7 +65,7 @@ def load_product(
     """
     with _collector_paused(freeze=one_shot):
         loaded, assets = _read(root, settings, cache)
-        return assemble(root, settings, loaded, assets)
+        return assemble(root, settings, loaded, assets, cache.checks if cache is not None else None)
 
 
 def load_files(
@@ -81,8 +82,11 @@ def _read(
     product_dir = root / settings.product_dir
     if not product_dir.is_dir():
         raise ConfigError(f"product folder '{settings.product_dir}' not found in {root}")
-    load = cache.load if cache is not None else load_path
-    return load_folder(root, settings.product_dir, lambda path: load(product_dir, path, settings))
+    if cache is None:
+        return load_folder(
+            root, settings.product_dir, lambda path: load_path(product_dir, path, settings)
+        )
+    return load_folder(root, settings.product_dir, cache.loader(product_dir, settings))
 
 
 @contextmanager
@@ -108,20 +112,33 @@ def _collector_paused(*, freeze: bool) -> Iterator[None]:
 
 
 def assemble(
-    root: Path, settings: Settings, loaded: list[LoadedFile], assets: Sequence[str] = ()
+    root: Path,
+    settings: Settings,
+    loaded: list[LoadedFile],
+    assets: Sequence[str] = (),
+    checks: KeptChecks | None = None,
 ) -> Product:
     """Check already parsed files together and build their graph.
 
-    The files may come from disk or from elsewhere, e.g. a git revision.
+    The files may come from disk or from elsewhere, e.g. a git revision. `checks`, kept
+    between loads of the same folder, lets a load after an edit update the last graph.
     """
     files = [entry.source for entry in loaded if not entry.refused]
     items = [source.item for source in files if source.item is not None]
-    graph = build_graph(items, settings)
-    graph.broken = {
-        source.broken_id: settings.source_path(source.path)
-        for source in files
-        if source.broken_id and source.broken_id not in graph.items
-    }
+
+    def broken(graph: Graph) -> dict[str, str]:
+        return {
+            source.broken_id: settings.source_path(source.path)
+            for source in files
+            if source.broken_id and source.broken_id not in graph.items
+        }
+
+    if checks is None:
+        graph = build_graph(items, settings)
+        graph.broken = broken(graph)
+        found: Iterable[ItemFinding] = check_items(items, graph, settings)
+    else:
+        graph, found = checks.check(items, settings, broken)
     problems: list[Problem] = []
 
     def add(code: str, path: str, line: int, col: int, message: str) -> None:
@@ -132,8 +149,8 @@ def assemble(
     for entry in loaded:
         for finding in entry.findings:
             add(finding.code, entry.source.path, finding.line, finding.col, finding.message)
-    for found in check_items(items, graph, settings):
-        add(found.code, found.item.path, found.position.line, found.position.col, found.message)
+    for one in found:
+        add(one.code, one.item.path, one.position.line, one.position.col, one.message)
     problems.sort(key=Problem.sort_key)
     refused = [entry.source.path for entry in loaded if entry.refused]
     return Product(root, settings, files, graph, problems, refused, list(assets))

@@ -30,21 +30,33 @@ class ItemFinding:
 
 def check_items(items: list[Item], graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
     """Every cross-item problem of `items`, given their graph."""
-    yield from _duplicate_ids(items, settings)
+    yield from duplicate_ids(items, settings)
     for item, ref in graph.unresolved:
-        yield _dangling_reference(item, ref, graph)
-    placeholder = _Placeholders()
+        yield dangling_reference(item, ref, graph)
+    placeholder = Placeholders()
     for item in items:
-        if not item.id or not item.kind:
-            continue
-        yield from _placeholders(item, settings, placeholder)
-        yield from _missing_criteria(item, settings, placeholder)
-        yield from _inverted_dates(item)
-    yield from _cycles(graph)
-    yield from _done_in_future_sprints(graph, settings)
+        if item.id and item.kind:
+            yield from item_findings(item, settings, placeholder)
+    yield from cycles(graph)
+    for item in graph.items.values():
+        yield from done_in_future_sprints(item, graph, settings)
 
 
-def _duplicate_ids(items: list[Item], settings: Settings) -> Iterator[ItemFinding]:
+def item_findings(
+    item: Item, settings: Settings, placeholder: Placeholders | None = None
+) -> list[ItemFinding]:
+    """The problems of one item that read nothing but the item and the settings: template
+    text (RM024), no criteria (RM014), dates in the wrong order (RM015)."""
+    placeholder = Placeholders() if placeholder is None else placeholder
+    return [
+        *_placeholders(item, settings, placeholder),
+        *_missing_criteria(item, settings, placeholder),
+        *_inverted_dates(item),
+    ]
+
+
+def duplicate_ids(items: list[Item], settings: Settings) -> Iterator[ItemFinding]:
+    """RM008 at each item whose id another item declares too."""
     by_id: dict[str, list[Item]] = {}
     for item in items:
         if item.id:
@@ -63,7 +75,7 @@ def _duplicate_ids(items: list[Item], settings: Settings) -> Iterator[ItemFindin
             )
 
 
-def _dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding:
+def dangling_reference(item: Item, ref: Reference, graph: Graph) -> ItemFinding:
     """Why `ref` does not resolve: no such item, the wrong kind, or no such requirement."""
     where = item.position(ref.field, ref.index)
     target = graph.get(ref.target)
@@ -113,7 +125,7 @@ _PLACEHOLDER_FIX = {
 }
 
 
-class _Placeholders(dict[str, bool]):
+class Placeholders(dict[str, bool]):
     """`is_placeholder` of each clause text, decided once per check: both RM024 and RM014 ask
     it of a story's criteria."""
 
@@ -123,7 +135,7 @@ class _Placeholders(dict[str, bool]):
 
 
 def _placeholders(
-    item: Item, settings: Settings, placeholder: _Placeholders
+    item: Item, settings: Settings, placeholder: Placeholders
 ) -> Iterator[ItemFinding]:
     """RM024 at each requirement or criterion that is still a template's text, or empty, once
     its item has left the first state of its workflow."""
@@ -147,7 +159,7 @@ def _placeholder_message(clause: Clause) -> str:
 
 
 def _missing_criteria(
-    item: Item, settings: Settings, placeholder: _Placeholders
+    item: Item, settings: Settings, placeholder: Placeholders
 ) -> Iterator[ItemFinding]:
     kind = settings.kinds.get(item.kind)
     if kind is None or not kind.needs_criteria(item.status):
@@ -181,30 +193,34 @@ def _inverted_dates(item: Item) -> Iterator[ItemFinding]:
             )
 
 
-def _done_in_future_sprints(graph: Graph, settings: Settings) -> Iterator[ItemFinding]:
-    """RM026 at the reference of each done item to a sprint that starts after today: either
-    the status or the sprint is wrong, and velocity would count points not yet earned."""
+def done_in_future_sprints(item: Item, graph: Graph, settings: Settings) -> list[ItemFinding]:
+    """RM026 at the reference of a done item to a sprint that starts after today: either the
+    status or the sprint is wrong, and velocity would count points not yet earned."""
     today = settings.today
-    if today is None:
-        return
-    for ref in graph.links:
+    kind = settings.kinds.get(item.kind)
+    if today is None or kind is None or item.status != kind.done:
+        return []
+    found: list[ItemFinding] = []
+    for ref in graph.outgoing.get(item.id, ()):
         if ref.target_kind != SPRINT_KIND:
             continue
-        item, sprint = graph.items[ref.source], graph.items[ref.target]
-        kind = settings.kinds.get(item.kind)
+        sprint = graph.items[ref.target]
         start = sprint.fields.get("start")
-        if kind is None or item.status != kind.done or start is None or start <= today:
+        if start is None or start <= today:
             continue
-        yield ItemFinding(
-            item,
-            "RM026",
-            item.position(ref.field, ref.index),
-            f"{item.id} is '{item.status}', but its {ref.field} {sprint.id} starts on "
-            f"{start.isoformat()}, after today ({today.isoformat()})",
+        found.append(
+            ItemFinding(
+                item,
+                "RM026",
+                item.position(ref.field, ref.index),
+                f"{item.id} is '{item.status}', but its {ref.field} {sprint.id} starts on "
+                f"{start.isoformat()}, after today ({today.isoformat()})",
+            )
         )
+    return found
 
 
-def _cycles(graph: Graph) -> Iterator[ItemFinding]:
+def cycles(graph: Graph) -> Iterator[ItemFinding]:
     """One finding per `depends_on` cycle, at the dependency that closes it."""
     edges: dict[str, list[str]] = {}  # only items that depend on something
     for ref in graph.links:

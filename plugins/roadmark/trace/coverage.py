@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
 from typing import Literal
 
+from ..spec.graph import Graph
+from ..spec.kept import Kept
 from ..spec.model import Clause, Item
 from ..spec.product import Product
 from .evidence import Evidence, RecordedTest
@@ -142,40 +146,70 @@ def verdict(tests: Sequence[RecordedTest]) -> State:
     return "skipped" if "skipped" in results else "verified"
 
 
-def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
-    """Trace every active requirement and story of `product` to its tests."""
+class KeptTrace:
+    """What tracing keeps from one planning to the next under `serve`: each active item's
+    part of the trace, each requirement's and each PRD's, made again only when what they
+    are made of are other objects (the items, the test evidence, the traces below them)."""
+
+    def __init__(self) -> None:
+        self.evidence: Evidence | None = None
+        self.items: Kept[str, _Traced] = Kept()
+        self.requirements: Kept[str, RequirementTrace] = Kept()
+        self.prds: Kept[str | None, PrdTrace] = Kept()
+
+    def same_evidence(self, evidence: Evidence) -> Evidence:
+        """The evidence kept when equal to `evidence`: compared once here, it is then a
+        source every part compares by identity."""
+        if self.evidence is None or (self.evidence is not evidence and self.evidence != evidence):
+            self.evidence = evidence
+        return self.evidence
+
+    def forget_unused(self) -> None:
+        """Once per planning: let go of the parts that planning did not ask for."""
+        self.items.forget_unused()
+        self.requirements.forget_unused()
+        self.prds.forget_unused()
+
+
+@dataclass(frozen=True, slots=True)
+class _Traced:
+    """What one active item adds to the trace: its criteria (the first of a repeated local
+    id wins, as in the graph) and, for a story, its trace and its share of the figures."""
+
+    criteria: tuple[tuple[str, CriterionTrace], ...]
+    story: StoryTrace | None = None
+    untested: tuple[Clause, ...] = ()
+    failing: tuple[Clause, ...] = ()
+    verified: int = 0
+
+
+def build_trace(
+    product: Product, evidence: Evidence | None = None, kept: KeptTrace | None = None
+) -> Trace:
+    """Trace every active requirement and story of `product` to its tests. With `kept`
+    (under `serve`), each part made of the same objects as last time is reused."""
     graph = product.graph
     evidence = evidence or Evidence()
+    if kept is not None:
+        evidence = kept.same_evidence(evidence)
     closed = graph.closed  # `is_closed` of each item, worked out once by the graph
     active = [item for item in graph.items.values() if item.id not in closed]
-    implementers: dict[str, dict[str, None]] = {}
-    implemented: dict[str, dict[str, None]] = {}
-    for ref in graph.links:  # resolved links only, so every address here exists
-        if ref.field == "implements" and ref.clause:
-            implementers.setdefault(ref.address, {})[ref.source] = None
-            implemented.setdefault(ref.source, {})[ref.address] = None
-    # A repeated local id (RM012) is one address: the first clause wins, as in the graph.
     criteria: dict[str, CriterionTrace] = {}
-    requirements: dict[str, RequirementTrace] = {}
-    stories: dict[str, StoryTrace] = {}
+    shares: dict[str, _Traced] = {}
+    implemented = _implemented(graph)
     for item in active:
-        for clause in item.criteria:
-            if clause.address not in criteria:
-                criteria[clause.address] = CriterionTrace(
-                    clause, tuple(evidence.tests_of(clause.address))
-                )
-        if item.kind == STORY_KIND:
-            own = tuple(criteria[a] for a in dict.fromkeys(c.address for c in item.criteria))
-            stories[item.id] = StoryTrace(item, own, tuple(implemented.get(item.id, ())))
-    for item in active:
-        for clause in item.requirements:
-            if clause.address not in requirements:
-                implementing = implementers.get(clause.address, ())
-                requirements[clause.address] = RequirementTrace(
-                    clause,
-                    tuple(stories[s] for s in implementing if s in stories),
-                    tuple(evidence.tests_of(clause.address)),
-                )
+        if item.kind != STORY_KIND and not item.criteria:
+            continue
+        implements = implemented.get(item.id, ()) if item.kind == STORY_KIND else ()
+        # An item's part reads the item, the tests of its criteria, and which of the
+        # requirements it names exist (`implements`, from the graph's resolved links).
+        make, sources = partial(_traced, item, implements, evidence), (item, evidence, implements)
+        traced = make() if kept is None else kept.items.get(item.id, sources, make)
+        criteria.update(traced.criteria)
+        if traced.story is not None:
+            shares[item.id] = traced
+    stories = {story_id: traced.story for story_id, traced in shares.items() if traced.story}
+    requirements = _requirements(active, stories, evidence, kept)
     owners = [item for item in active if item.kind == PRD_KIND or item.requirements]
     in_scope: dict[str, list[StoryTrace]] = {owner.id: [] for owner in owners}
     outside: list[StoryTrace] = []
@@ -187,8 +221,8 @@ def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
             in_scope[scope].append(story)
         if not placed:
             outside.append(story)
-    prd_traces = [
-        _prd_trace(
+    scoped: list[tuple[Item | None, list[RequirementTrace], list[StoryTrace]]] = [
+        (
             owner,
             [requirements[a] for a in dict.fromkeys(c.address for c in owner.requirements)],
             in_scope[owner.id],
@@ -196,42 +230,133 @@ def build_trace(product: Product, evidence: Evidence | None = None) -> Trace:
         for owner in owners
     ]
     if outside:
-        prd_traces.append(_prd_trace(None, [], outside))
-    overall = coverage_of(list(requirements.values()), list(stories.values()))
+        scoped.append((None, [], outside))
+    prd_traces = [_kept_prd_trace(kept, shares, *scope) for scope in scoped]
+    if kept is not None:
+        kept.forget_unused()
+    overall = _coverage(list(requirements.values()), list(shares.values()))
     by_prd = {s.prd.id: s for s in prd_traces if s.prd is not None}
     return Trace(overall, prd_traces, requirements, stories, criteria, evidence, by_prd)
 
 
-def _prd_trace(
-    prd: Item | None, requirements: list[RequirementTrace], stories: list[StoryTrace]
+def _implemented(graph: Graph) -> dict[str, tuple[str, ...]]:
+    """The addresses of the requirements each item implements that exist, once each, in the
+    order written (the graph's resolved links only, so every address here exists)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    # `implements` names PRDs' requirements only, so the links into PRDs hold them all: far
+    # fewer than every item's links.
+    for prd in graph.of_kind(PRD_KIND):
+        for ref in graph.incoming.get(prd.id, ()):
+            if ref.field == "implements" and ref.clause:
+                found.setdefault(ref.source, []).append((ref.index or 0, ref.address))
+    # Most items implement one requirement: nothing to order or to count once.
+    return {
+        source: tuple(dict.fromkeys(a for _, a in sorted(named))) if named[1:] else (named[0][1],)
+        for source, named in found.items()
+    }
+
+
+def _traced(item: Item, implements: tuple[str, ...], evidence: Evidence) -> _Traced:
+    """An active item's part of the trace (see `_Traced`)."""
+    own: dict[str, CriterionTrace] = {}
+    for clause in item.criteria:
+        if clause.address not in own:
+            own[clause.address] = CriterionTrace(clause, tuple(evidence.tests_of(clause.address)))
+    if item.kind != STORY_KIND:
+        return _Traced(tuple(own.items()))
+    return _share(StoryTrace(item, tuple(own.values()), implements), tuple(own.items()))
+
+
+def _share(story: StoryTrace, criteria: tuple[tuple[str, CriterionTrace], ...] = ()) -> _Traced:
+    """A story's share of the coverage figures, with `criteria` by address."""
+    untested = tuple(c.clause for c in story.criteria if not c.tests)
+    # Only a tested criterion can pass or fail: the verdicts of the others go unasked.
+    states = [(c.clause, c.state) for c in story.criteria if c.tests]
+    failing = tuple(clause for clause, state in states if state == "failing")
+    verified = sum(1 for _, state in states if state == "verified")
+    return _Traced(criteria, story, untested, failing, verified)
+
+
+def _requirements(
+    active: list[Item],
+    stories: dict[str, StoryTrace],
+    evidence: Evidence,
+    kept: KeptTrace | None,
+) -> dict[str, RequirementTrace]:
+    """Each requirement of an active item, with the active stories implementing it (in
+    item order) and the tests naming it; a repeated local id is one address, the first."""
+    implementers: dict[str, list[StoryTrace]] = {}
+    for story in stories.values():
+        for address in story.implements:
+            implementers.setdefault(address, []).append(story)
+    requirements: dict[str, RequirementTrace] = {}
+    for item in active:
+        for clause in item.requirements:
+            address = clause.address
+            if address in requirements:
+                continue
+            implementing = tuple(implementers.get(address, ()))
+            tests = tuple(evidence.tests_of(address))
+            make = partial(RequirementTrace, clause, implementing, tests)
+            sources = (clause, evidence, *implementing)
+            requirements[address] = (
+                make() if kept is None else kept.requirements.get(address, sources, make)
+            )
+    return requirements
+
+
+def _kept_prd_trace(
+    kept: KeptTrace | None,
+    shares: dict[str, _Traced],
+    prd: Item | None,
+    requirements: list[RequirementTrace],
+    stories: list[StoryTrace],
 ) -> PrdTrace:
-    return PrdTrace(prd, tuple(requirements), tuple(stories), coverage_of(requirements, stories))
+    """A PRD's trace, made again only when its requirements' or stories' traces changed."""
+    if kept is None:
+        return _prd_trace(prd, requirements, stories, shares)
+    sources = (prd, *requirements, None, *stories)  # None: where one list ends
+    key = prd.id if prd is not None else None
+    return kept.prds.get(key, sources, lambda: _prd_trace(prd, requirements, stories, shares))
+
+
+def _prd_trace(
+    prd: Item | None,
+    requirements: list[RequirementTrace],
+    stories: list[StoryTrace],
+    shares: dict[str, _Traced],
+) -> PrdTrace:
+    coverage = _coverage(requirements, [shares[story.story.id] for story in stories])
+    return PrdTrace(prd, tuple(requirements), tuple(stories), coverage)
+
+
+def _coverage(requirements: Sequence[RequirementTrace], shares: Sequence[_Traced]) -> Coverage:
+    """`coverage_of` the requirements and the stories of `shares`, from each story's share
+    of the figures rather than from its criteria again."""
+    without_story = tuple(req.clause for req in requirements if not req.stories)
+    without_criteria = tuple(s.story.story for s in shares if s.story and not s.story.criteria)
+    counted = sum(len(s.story.criteria) for s in shares if s.story)
+    untested = tuple(chain.from_iterable(s.untested for s in shares))
+    failing = tuple(chain.from_iterable(s.failing for s in shares))
+    return Coverage(
+        Figure(
+            "Requirements with a story", len(requirements) - len(without_story), len(requirements)
+        ),
+        Figure("Stories with criteria", len(shares) - len(without_criteria), len(shares)),
+        Figure("Criteria with a test", counted - len(untested), counted),
+        Figure("Criteria whose tests all pass", sum(s.verified for s in shares), counted),
+        without_story,
+        without_criteria,
+        untested,
+        failing,
+    )
 
 
 def coverage_of(
     requirements: Sequence[RequirementTrace], stories: Sequence[StoryTrace]
 ) -> Coverage:
     """The figures and gaps of a set of requirements and stories."""
-    criteria = [criterion for story in stories for criterion in story.criteria]
-    without_story = tuple(req.clause for req in requirements if not req.stories)
-    without_criteria = tuple(story.story for story in stories if not story.criteria)
-    untested = tuple(c.clause for c in criteria if not c.tests)
-    # Only a tested criterion can pass or fail: the verdicts of the others go unasked.
-    tested = [c for c in criteria if c.tests]
-    states = [c.state for c in tested]
-    failing = tuple(c.clause for c, state in zip(tested, states, strict=True) if state == "failing")
-    return Coverage(
-        Figure(
-            "Requirements with a story", len(requirements) - len(without_story), len(requirements)
-        ),
-        Figure("Stories with criteria", len(stories) - len(without_criteria), len(stories)),
-        Figure("Criteria with a test", len(criteria) - len(untested), len(criteria)),
-        Figure("Criteria whose tests all pass", states.count("verified"), len(criteria)),
-        without_story,
-        without_criteria,
-        untested,
-        failing,
-    )
+    return _coverage(requirements, [_share(story) for story in stories])
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,9 +166,7 @@ class _AddressFinder:
     def __init__(self, graph: Graph, names: bool) -> None:
         self.graph = graph
         self.names = names
-        # Id shapes of items with clauses (`STORY-`, `PRD-`): an unknown `STORY-9/AC-1` in a
-        # test name is a typo worth reporting; an unknown `data/v-1` is just a name.
-        self.prefixes = {id_prefix(item.id) for item in graph.items.values() if item.clauses}
+        self._prefixes: set[str] | None = None
         self.reported: set[tuple[str, int, int, str]] = set()
         """The unknown addresses of suite properties already reported, by file and place."""
         self.suites: dict[int, tuple[tuple[SuiteProperty, ...], list[str]]] = {}
@@ -246,9 +244,19 @@ class _AddressFinder:
             if known:  # the longest known id: `test_STORY-1/AC-1` names STORY-1
                 yield f"{known[0]}/{local}"
                 continue
-            shaped = [o for o in owners if id_prefix(o) in self.prefixes]
+            shaped = [o for o in owners if id_prefix(o) in self.prefixes()]
             if shaped:
                 yield f"{shaped[-1]}/{local}"
+
+    def prefixes(self) -> set[str]:
+        """Id shapes of items with clauses (`STORY-`, `PRD-`): an unknown `STORY-9/AC-1` in a
+        test name is a typo worth reporting; an unknown `data/v-1` is just a name. Gathered
+        on the first name that needs them: most results name no unknown address, and a
+        preview reads the results again after every edit."""
+        if self._prefixes is None:
+            items = self.graph.items.values()
+            self._prefixes = {id_prefix(item.id) for item in items if item.clauses}
+        return self._prefixes
 
     def unknown(self, address: str) -> str:
         """Why `address` names nothing, for the problem message."""

@@ -1,0 +1,50 @@
+"""What a served site keeps from one rebuild to the next, in one place.
+
+Each keeper reuses an answer while what it was made from is unchanged (see `spec/kept.py`
+for the planning's): a one-shot build holds none and makes everything afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..plan.progress import KeptProgress
+from ..plan.release_notes import KeptNotes
+from ..plan.roadmap import KeptRoadmap
+from ..plan.sprints import KeptSprints
+from ..render.export import ItemJson
+from ..render.site_pages import KeptPages
+from ..trace.coverage import KeptTrace
+from .search import IdEntries
+
+
+@dataclass(frozen=True, slots=True)
+class Keepers:
+    """The keepers of a served build, each None when nothing is kept: the planning's
+    (progress, roadmap, sprints, trace, release notes), the pages' Markdown and index rows,
+    roadmark.json's per-item encodings and the search index's id entries."""
+
+    progress: KeptProgress | None = None
+    roadmap: KeptRoadmap | None = None
+    sprints: KeptSprints | None = None
+    trace: KeptTrace | None = None
+    notes: KeptNotes | None = None
+    pages: KeptPages | None = None
+    item_json: ItemJson | None = None
+    id_entries: IdEntries | None = None
+
+    @classmethod
+    def made(cls, serving: bool) -> Keepers:
+        """Keepers for a served build, none for a one-shot build."""
+        if not serving:
+            return cls()
+        return cls(
+            KeptProgress(),
+            KeptRoadmap(),
+            KeptSprints(),
+            KeptTrace(),
+            KeptNotes(),
+            KeptPages(),
+            ItemJson(),
+            IdEntries(),
+        )
