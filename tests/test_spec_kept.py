@@ -276,3 +276,51 @@ def test_trusted_stamps_spare_the_stat(loaded: Loaded, monkeypatch: pytest.Monke
     stats.clear()
     load_product(root, SETTINGS, cache)
     assert str(story) in stats
+
+
+def _answers(graph: Graph) -> dict[str, tuple[Any, ...]]:
+    """Each item's parent, chain, release and planned-ness, as the graph answers them; and
+    each parent and ancestor must be the graph's own object, not one from before the edit."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for item in graph.items.values():
+        parent, chain = graph.parent(item), graph.ancestors(item)
+        assert all(up is graph.items[up.id] for up in [*chain, *([parent] if parent else [])])
+        parent_id = None if parent is None else parent.id
+        found[item.id] = (parent_id, _ids(chain), graph.release_of(item), graph.in_plan(item))
+    return found
+
+
+@pytest.mark.roadmark("STORY-89/AC-2")
+@pytest.mark.parametrize(
+    ("path", "old", "new", "stale"),
+    [
+        # Each reaches the stories under the edited item, whose answers read it.
+        ("product/epics/EPIC-1.md", "title: Cards", "title: Cards now", "EPIC-1 STORY-1 STORY-2"),
+        ("product/epics/EPIC-1.md", "release: R1", "release: R2", "EPIC-1 STORY-1 STORY-2"),
+        (
+            "product/epics/EPIC-2.md",
+            "status: planned",
+            "status: cancelled",
+            "EPIC-2 STORY-3 STORY-4",
+        ),
+        (
+            "product/prds/PRD-1.md",
+            "title: Checkout",
+            "title: Pay",
+            "PRD-1 EPIC-1 EPIC-2 STORY-1 STORY-2 STORY-3 STORY-4",
+        ),
+        ("product/stories/STORY-1.md", "epic: EPIC-1", "epic: EPIC-2", "STORY-1"),
+    ],
+)
+def test_answers_kept_from_the_graph_before_follow_the_edit(
+    loaded: Loaded, path: str, old: str, new: str, stale: str
+) -> None:
+    """The updated graph keeps the answers the graph before worked out, but for the edited
+    item and its descendants (`regraph._keep_answers`): each must equal a fresh graph's."""
+    root, cache, first = loaded
+    _answers(first.graph)  # every answer worked out, as a planning does, so some are kept
+    _edit(root, path, old, new)
+    graph = _reload(root, cache).graph
+    kept = set(graph._chains)
+    assert kept == set(graph.items) - set(stale.split())
+    assert _answers(graph) == _answers(load_product(root, SETTINGS).graph)

@@ -95,3 +95,9 @@ def test_the_kept_trace_makes_again_only_what_an_edit_reached(tmp_path: Path) ->
     assert kept.requirements.made - made[1] == 1
     assert kept.prds.made - made[2] == 1
     assert edited.by_prd["PRD-2"] is first.by_prd["PRD-2"]
+    # Which requirements each story implements reads the links into the PRDs alone: a title
+    # leaves them equal; an `implements` edit changes them, and they are made again.
+    assert kept.implemented.made == 1
+    traced.edit(*EDITS[1])
+    assert traced.trace(kept).stories["STORY-2"].implements == ("PRD-1/R-1",)
+    assert kept.implemented.made == 2

@@ -9,7 +9,9 @@ releases (`risks.py`), finished or cancelled work on either side makes no confli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
+from ..spec.kept import Kept
 from ..spec.model import Item
 from .progress import is_closed, is_done
 from .schedule import Schedule
@@ -45,28 +47,59 @@ class DependencyPlan:
         return frozenset(dependency.item.id for dependency in self.late)
 
 
-def plan_dependencies(schedule: Schedule) -> DependencyPlan:
+class KeptDependencies:
+    """Under `serve`, each dependant's dependencies, kept while the dependant, its targets,
+    the releases each ships in and what decides lateness (the releases' order, the
+    settings' statuses) are the same."""
+
+    def __init__(self) -> None:
+        self.shared: Kept[None, tuple[object, ...]] = Kept()
+        """The sources every dependant shares, kept while equal, so that each dependant's
+        sources then compare by identity."""
+        self.by_item: Kept[str, tuple[Dependency, ...]] = Kept()
+
+    def forget_unused(self) -> None:
+        """Keep only what the last planning asked for (`Kept.forget_unused`)."""
+        self.shared.forget_unused()
+        self.by_item.forget_unused()
+
+
+def plan_dependencies(schedule: Schedule, kept: KeptDependencies | None = None) -> DependencyPlan:
     """Each `depends_on` link of the product, flagged when it points to a later release.
 
-    Dangling references and self-references are left out: rules report them.
+    Dangling references and self-references are left out: rules report them. `kept`
+    (under `serve`) keeps each dependant's links while what they are made of is the same.
     """
-    graph, settings, release_of = schedule.graph, schedule.settings, schedule.release_of
+    graph, release_of = schedule.graph, schedule.release_of
+    kept = kept or KeptDependencies()
+    made: tuple[object, ...] = (schedule.rank, schedule.settings)
+    shared = kept.shared.get(None, made, lambda: made)
     # Only the items that depend on something are sorted.
     dependants = [item for item in graph.items.values() if item.fields.get("depends_on")]
-    found = []
+    found: list[Dependency] = []
     for item in sorted(dependants, key=graph.rank):
-        item_release = release_of(item)
         # A list may name a target twice; it is still one dependency.
-        for target_id in dict.fromkeys(item.get("depends_on")):
-            target = graph.items.get(target_id)
-            if target is None or target is item:
-                continue
-            target_release = release_of(target)
-            late = _later(schedule, item_release, target_release) and not any(
-                is_done(end, settings) or is_closed(end, settings) for end in (item, target)
-            )
-            found.append(Dependency(item, target, item_release, target_release, late))
+        named = (graph.items.get(target_id) for target_id in dict.fromkeys(item.get("depends_on")))
+        targets = tuple(target for target in named if target is not None and target is not item)
+        releases = (release_of(item), *(release_of(target) for target in targets))
+        sources = (item, targets, releases, shared)
+        found.extend(kept.by_item.get(item.id, sources, partial(_links, schedule, *sources[:3])))
+    kept.forget_unused()
     return DependencyPlan(tuple(found))
+
+
+def _links(
+    schedule: Schedule, item: Item, targets: tuple[Item, ...], releases: tuple[str | None, ...]
+) -> tuple[Dependency, ...]:
+    """`item`'s dependencies on `targets`; `releases` are where it and they ship."""
+    settings, item_release = schedule.settings, releases[0]
+    found = []
+    for target, target_release in zip(targets, releases[1:], strict=True):
+        late = _later(schedule, item_release, target_release) and not any(
+            is_done(end, settings) or is_closed(end, settings) for end in (item, target)
+        )
+        found.append(Dependency(item, target, item_release, target_release, late))
+    return tuple(found)
 
 
 def _later(schedule: Schedule, item_release: str | None, target_release: str | None) -> bool:

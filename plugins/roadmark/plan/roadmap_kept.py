@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING
 
 from ..spec.kept import Kept
@@ -18,7 +17,7 @@ from ..spec.model import Item
 from ..spec.settings import Settings
 from .capacity import TeamCapacity
 from .horizons import Column
-from .progress import KeptProgress, Progress, is_closed, is_done, progress_of
+from .progress import KeptProgress, Progress, progress_of
 from .risks import Risk, dependency_risks
 from .schedule import Schedule
 
@@ -31,20 +30,17 @@ Teams = Mapping[str, TeamCapacity]
 
 class KeptRoadmap:
     """What `plan_product` keeps from one planning to the next under `serve`: the progress
-    of each release's, epic's and share's stories, rule 3's risks of each open item, and
-    each PRD's roadmap, each made again only when what it reads is other objects."""
+    of each release's, epic's and share's stories and each PRD's roadmap, each made again
+    only when what it reads is other objects."""
 
     def __init__(self) -> None:
         self.progress = KeptProgress()
-        self.waits: Kept[tuple[str, str], list[Risk]] = Kept()
-        """Rule 3's risks of an open item scheduled in a release, by release and item."""
         self.plans: Kept[str | None, Roadmap] = Kept()
         """Each PRD's roadmap by its id (None: the work of no PRD)."""
 
     def forget_unused(self) -> None:
         """Once per planning: let go of what that planning did not ask for."""
         self.progress.forget_unused()
-        self.waits.forget_unused()
         self.plans.forget_unused()
 
 
@@ -65,19 +61,13 @@ class Shared:
     """Under `serve`, what is kept between plannings."""
 
     def wait(self, schedule: Schedule, release_id: str, item: Item) -> list[Risk]:
-        """Rule 3's risks of `item`, scheduled in `release_id`, kept between plannings."""
-        settings, graph, release_of = schedule.settings, schedule.graph, schedule.release_of
-        make = partial(
-            dependency_risks, release_id, [item], graph, settings, release_of, schedule.rank
+        """Rule 3's risks of `item`, scheduled in `release_id`."""
+        # Made anew each planning, not kept: gathering what they read (each item it names,
+        # the release that one ships in, the releases' order) costs more than making them.
+        settings, release_of = schedule.settings, schedule.release_of
+        return dependency_risks(
+            release_id, [item], schedule.graph, settings, release_of, schedule.rank
         )
-        if self.kept is None or is_done(item, settings) or is_closed(item, settings):
-            return make()  # a finished item waits on nothing: sooner made than compared
-        others = [graph.items.get(target) for target in item.fields["depends_on"]]
-        # It reads the item, each item it names and the release that one ships in, and the
-        # releases' order (made of the releases alone, in the order they are given).
-        ships = [None if other is None else release_of(other) for other in others]
-        sources = (settings, *schedule.releases, None, item, *others, *ships)
-        return self.kept.waits.get((release_id, item.id), sources, make)
 
     def progress(
         self, key: tuple[str | None, ...], stories: Sequence[Item], settings: Settings

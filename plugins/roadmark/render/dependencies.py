@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from itertools import groupby
 
-from ..plan.dependencies import Dependency, DependencyPlan
+from ..plan.dependencies import Dependency, DependencyPlan, KeptDependencies
 from ..spec.graph import Graph
+from ..spec.kept import Kept
 from ..spec.model import Item
 from .deferred import Href, placeholder
 from .dependency_chart import CHART_ANCHOR, layout, render_chart
@@ -39,57 +41,133 @@ class _Group:
     dependencies: tuple[Dependency, ...]
 
 
-def dependencies_page(plan: DependencyPlan, graph: Graph) -> ProductPage:
-    """The dependency page, `dependencies.md` under the product prefix."""
-    groups = _groups(plan, graph)
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """What one dependant's dependencies bring to the page, made once while they and the
+    parents of their ends are the same: an edit makes again only its own item's."""
+
+    dependencies: tuple[Dependency, ...]
+    grouped: dict[str, tuple[Dependency, ...]]
+    """Its dependencies by the key of the group showing them (`_groups`)."""
+    rows: tuple[Hashable, ...]
+    """Each dependency's share of the page's key (see `_key`)."""
+    read: frozenset[str]
+    """Both ends, their ancestors and the releases they ship in (see `_read`)."""
+
+
+class KeptDependencyPage:
+    """Under `serve`, the dependency plan's keeper and each dependant's `_Unit`."""
+
+    def __init__(self) -> None:
+        self.plan = KeptDependencies()
+        self.ids: Kept[None, dict[str, int]] = Kept()
+        """The graph's ids, kept while equal, so that units compare them by identity."""
+        self.units: Kept[str, _Unit] = Kept()
+
+
+def dependencies_page(
+    plan: DependencyPlan, graph: Graph, kept: KeptDependencyPage | None = None
+) -> ProductPage:
+    """The dependency page, `dependencies.md` under the product prefix. `kept` (under
+    `serve`) keeps each dependant's share of the page from one planning to the next."""
+    kept = kept or KeptDependencyPage()
+    units = _units(plan, graph, kept)
+    groups = _groups(units)
     render = partial(render_dependencies_page, plan, groups)
     parts = partial(_parts, plan, groups, graph)
     # Made once per plan: an edit compares it before (last plan's) and after.
-    shown, key = _read(plan, graph), cache(partial(_key, plan, groups, graph))
+    shown, key = _read(units), cache(partial(_key, units, groups))
     return ProductPage(
         "dependencies", TITLE, render, parts=parts, shows=frozenset(), reads=shown, key=key
     )
 
 
-def _read(plan: DependencyPlan, graph: Graph) -> frozenset[str]:
+def _units(plan: DependencyPlan, graph: Graph, kept: KeptDependencyPage) -> list[_Unit]:
+    """Each dependant's unit, in plan order (the plan lists a dependant's links together)."""
+    # Which ids exist decides an end's ancestors beyond its parent (an epic's PRD).
+    ids = kept.ids.get(None, (graph.ranks,), lambda: graph.ranks)
+    units = []
+    # Grouped by id: comparing items would compare their every field.
+    for item_id, found in groupby(plan.dependencies, key=lambda d: d.item.id):
+        dependencies = tuple(found)
+        item = dependencies[0].item
+        # Everything a unit reads of the graph: its ends' parents (their epics and the
+        # epics' titles, the lineage through them), given which ids exist; the dependencies
+        # hold the ends themselves, their releases and lateness.
+        parents = tuple(graph.parent(d.target) for d in dependencies)
+        sources = (dependencies, graph.parent(item), parents, ids)
+        units.append(kept.units.get(item_id, sources, partial(_unit, dependencies, graph)))
+    kept.units.forget_unused()
+    kept.ids.forget_unused()
+    return units
+
+
+def _unit(dependencies: tuple[Dependency, ...], graph: Graph) -> _Unit:
+    homes = tuple((_epic_id(d.item, graph), _epic_id(d.target, graph)) for d in dependencies)
+    grouped: dict[str, list[Dependency]] = {}
+    for d, home in zip(dependencies, homes, strict=True):
+        group = _group_of(d, home)
+        if group is not None:
+            grouped.setdefault(group, []).append(d)
+    rows = tuple(_row(d, home, graph) for d, home in zip(dependencies, homes, strict=True))
+    read = graph.lineage(end for d in dependencies for end in (d.item, d.target))
+    read.update(r for d in dependencies for r in (d.item_release, d.target_release) if r)
+    shown = {group: tuple(found) for group, found in grouped.items()}
+    return _Unit(dependencies, shown, rows, frozenset(read))
+
+
+def _group_of(d: Dependency, homes: tuple[str | None, str | None]) -> str | None:
+    """The group showing `d`: the epics' chart, the stories' links across epics or within
+    one, the chart of stories in no epic; None for other kinds' links."""
+    if d.item.kind == "epic":
+        return "epics"
+    if d.item.kind != "story":
+        return None
+    if homes[0] is None and (homes[1] is None or d.target.kind != "story"):
+        return "no-epic"
+    return "across" if homes[0] != homes[1] else "by-epic"
+
+
+def _row(d: Dependency, home: tuple[str | None, str | None], graph: Graph) -> Hashable:
+    """What the tables show of a dependency (ids, teams, epics, releases, lateness), its
+    dependant's epic's title (the table by epic), and its whole ends, which a chart may
+    draw: a story's title changes no row unless a chart can show the story."""
+    charted = d.item.kind == "epic" or home[0] is None
+    ends = (d.item, d.target) if charted else None
+    epic = graph.items.get(home[0]) if home[0] else None
+    return (
+        d.item.id,
+        d.target.id,
+        d.item_release,
+        d.target_release,
+        d.late,
+        d.item.get("team"),
+        d.target.get("team"),
+        (home[0], d.item.kind),
+        (home[1], d.target.kind),
+        epic.title if epic is not None else None,
+        ends,
+    )
+
+
+def _read(units: list[_Unit]) -> frozenset[str]:
     """The items whose fields the parts read: both ends of each dependency (title, status,
     team, `depends_on`: a dependency comes or goes with its dependant's edit), their
     ancestors (an end's epic and its title, the release it inherits), and the releases
     they ship in (whose order makes a dependency late: two releases keep their order
     unless one of them is edited)."""
-    found = graph.lineage(end for d in plan.dependencies for end in (d.item, d.target))
-    for d in plan.dependencies:
-        found.update(release for release in (d.item_release, d.target_release) if release)
+    found: set[str] = set()
+    for unit in units:
+        found.update(unit.read)
     return frozenset(found)
 
 
-def _key(plan: DependencyPlan, groups: list[_Group], graph: Graph) -> Hashable:
-    """What the parts are made of (`_parts`), far cheaper to make: what the tables show of
-    each dependency (ids, teams, epics, releases, lateness), each epic's title in the table
-    by epic, and the whole items the charts draw, so that a story's title or text changed
-    changes no key unless a chart shows the story."""
-    rows = tuple(
-        (
-            d.item.id,
-            d.target.id,
-            d.item_release,
-            d.target_release,
-            d.late,
-            d.item.get("team"),
-            d.target.get("team"),
-            (_epic_id(d.item, graph), d.item.kind),
-            (_epic_id(d.target, graph), d.target.kind),
-        )
-        for d in plan.dependencies
-    )
-    charted = tuple(
-        (group.key, group.members, tuple((d.item, d.target) for d in group.dependencies))
-        for group in groups
-        if group.key not in ("across", "by-epic")
-    )
-    epics = sorted({_epic_id(d.item, graph) or "" for d in plan.dependencies})
-    titles = tuple((epic, graph.items[epic].title) for epic in epics if epic in graph.items)
-    return rows, charted, titles
+def _key(units: list[_Unit], groups: list[_Group]) -> Hashable:
+    """What the parts are made of (`_parts`), far cheaper to make: each dependency's row
+    (`_row`, kept with its unit, so two keys compare mostly by identity) and which chart
+    shows it (`_Group`'s members)."""
+    rows = tuple(unit.rows for unit in units)
+    return rows, tuple((group.key, group.members) for group in groups)
 
 
 def render_dependencies_page(plan: DependencyPlan, groups: list[_Group], linker: Linker) -> str:
@@ -170,31 +248,23 @@ def _chart(group: _Group, graph: Graph, linker: HtmlLinker) -> str:
     return render_chart(nodes, edges, linker.href, label, late_edges=late_edges)
 
 
-def _groups(plan: DependencyPlan, graph: Graph) -> list[_Group]:
+def _groups(units: list[_Unit]) -> list[_Group]:
     """The epics' chart, the stories' links across epics, those within each epic (a table:
     each epic's page has their chart), and the chart of stories in no epic."""
-    epics = tuple(d for d in plan.dependencies if d.item.kind == "epic")
+    grouped: dict[str, list[Dependency]] = {}
+    for unit in units:
+        for key, shown in unit.grouped.items():
+            grouped.setdefault(key, []).extend(shown)
     groups = []
-    if epics:
-        members = frozenset(i.id for d in epics for i in (d.item, d.target))
-        groups.append(_Group("epics", members, epics))
-    across, within, loose = [], [], []
-    for d in plan.dependencies:
-        if d.item.kind != "story":
+    for key in ("epics", "across", "by-epic", "no-epic"):
+        found = grouped.get(key)
+        if not found:
             continue
-        homes = (_epic_id(d.item, graph), _epic_id(d.target, graph))
-        if homes[0] is None and (homes[1] is None or d.target.kind != "story"):
-            loose.append(d)
-        elif homes[0] != homes[1]:
-            across.append(d)
-        else:
-            within.append(d)
-    for key, found in (("across", across), ("by-epic", within)):
-        if found:
-            groups.append(_Group(key, frozenset(), tuple(found)))
-    if loose:
-        members = frozenset(d.item.id for d in loose)
-        groups.append(_Group("no-epic", members, tuple(loose)))
+        if key == "epics":
+            members = frozenset(i.id for d in found for i in (d.item, d.target))
+        else:  # the tables show every end; the stories in no epic are the chart's own
+            members = frozenset(d.item.id for d in found) if key == "no-epic" else frozenset()
+        groups.append(_Group(key, members, tuple(found)))
     return groups
 
 

@@ -213,19 +213,20 @@ def _gap_items(trace: Trace) -> frozenset[str]:
 
 
 def _hub_key(trace: Trace, history: History | None, repo_url: str | None) -> Hashable:
-    """What the hub's parts are made of: the ids, addresses and anchors the gaps link, and
-    the history's own values that the suspect links show (`suspects_table`)."""
+    """What the hub's parts are made of: the gap lists' clauses, kept as they are (an
+    unchanged item keeps its clause objects, so keys compare mostly by identity, where
+    picking the addresses of every clause cost as much as the parts), the stories listed,
+    and the history's own values that the suspect links show (`suspects_table`)."""
     coverage = trace.coverage
     clauses = (
         coverage.requirements_without_story,
         coverage.criteria_without_test,
         coverage.failing_criteria,
     )
-    keyed = tuple(tuple((c.owner, c.address, c.anchor) for c in listed) for listed in clauses)
     stories = tuple(story.id for story in coverage.stories_without_criteria)
     if history is None:
-        return keyed, stories
-    return keyed, stories, (history.available, history.reason, history.suspects, repo_url)
+        return clauses, stories
+    return clauses, stories, (history.available, history.reason, history.suspects, repo_url)
 
 
 def _gap(title: str, links: list[str]) -> str:

@@ -209,7 +209,10 @@ class SiteBuild:
         roadmap = plan_product(graph, product.settings, options, capacity, kept.roadmap)
         self.health = plan_health(roadmap)
         inputs = (self.options, product, self.trace, self.history, self.today, self.repo_url)
-        pages, self.release_notes = hub_pages(Planned(*inputs, sprints, roadmap, self._kept.notes))
+        hubs = Planned(
+            *inputs, sprints, roadmap, self._kept.notes, dependencies=self._kept.dependencies
+        )
+        pages, self.release_notes = hub_pages(hubs)
         self.layout = plan_site(
             product,
             self.prefix,

@@ -16,7 +16,7 @@ from ..plan.release_notes import KeptNotes, ReleaseNotes, plan_all_release_notes
 from ..plan.roadmap import ProductRoadmap
 from ..plan.sprints import SprintsPlan
 from ..render.boards import board_pages
-from ..render.dependencies import dependencies_page
+from ..render.dependencies import KeptDependencyPage, dependencies_page
 from ..render.release_notes import release_notes_pages
 from ..render.roadmap import roadmap_page
 from ..render.site_pages import ProductPage
@@ -43,6 +43,8 @@ class Planned:
     roadmap: ProductRoadmap
     notes: KeptNotes | None = None
     """Under `serve`, the release notes' notes kept by story from one rebuild to the next."""
+    dependencies: KeptDependencyPage | None = None
+    """Under `serve`, the dependency page's share of each dependant, kept likewise."""
 
 
 def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
@@ -55,7 +57,9 @@ def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
     lists = plan_lists(planned.trace, product.graph)
     pages.extend(trace_pages(planned.trace, lists, history, planned.repo_url))
     schedule = planned.roadmap.schedule
-    pages.append(dependencies_page(plan_dependencies(schedule), product.graph))
+    kept = planned.dependencies
+    dependencies = plan_dependencies(schedule, kept.plan if kept is not None else None)
+    pages.append(dependencies_page(dependencies, product.graph, kept))
     order = [release.id for release in schedule.releases]
     pages.append(trends_page(history, planned.today, order, planned.repo_url))
     types = options.release_notes_types

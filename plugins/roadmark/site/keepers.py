@@ -12,6 +12,7 @@ from ..plan.progress import KeptProgress
 from ..plan.release_notes import KeptNotes
 from ..plan.roadmap import KeptRoadmap
 from ..plan.sprints import KeptSprints
+from ..render.dependencies import KeptDependencyPage
 from ..render.export import ItemJson
 from ..render.site_pages import KeptPages
 from ..trace.coverage import KeptTrace
@@ -32,6 +33,8 @@ class Keepers:
     pages: KeptPages | None = None
     item_json: ItemJson | None = None
     id_entries: IdEntries | None = None
+    dependencies: KeptDependencyPage | None = None
+    """The dependency page's share of each dependant (`render/dependencies.py`)."""
 
     @classmethod
     def made(cls, serving: bool) -> Keepers:
@@ -47,4 +50,5 @@ class Keepers:
             KeptPages(),
             ItemJson(),
             IdEntries(),
+            dependencies=KeptDependencyPage(),
         )

@@ -83,6 +83,8 @@ class _Built:
     site: SiteBuild
     inputs: Inputs
     stamps: dict[str, Stamp]
+    doc_files: Sequence[File] = ()
+    """The pages `mkdocs serve` renders, in its order (files coming or going make a full build)."""
     entries: dict[str, list[SearchEntry]] = field(default_factory=dict)
     """Each page's search index entries, by URL, in page order."""
 
@@ -109,8 +111,8 @@ class Preview:
         self._stamps: dict[str, Stamp] = {}
         self._nav: Navigation | None = None
         self._env: tuple[jinja2.Environment, Files] | None = None
-        self._entries: dict[str, list[SearchEntry]] | None = None
-        """The search entries by page after an incremental rebuild; None after a full one."""
+        self._carried: _Built | None = None
+        """The build an incremental rebuild started from; None for a full build."""
         self._last: _Built | None = None
         self._mentions = Mentions()
         """Which pages name which ids, kept until the next full build (`mentions.py`)."""
@@ -120,7 +122,7 @@ class Preview:
     def starting(self, inputs: Inputs) -> None:
         """A build starts: stamp its inputs before it reads them, and forget the last one."""
         self._last = None
-        self._entries = None
+        self._carried = None
         self._mentions = Mentions()
         gc.unfreeze()  # the last full build's objects may go now (see `finished`)
         self._stamps = snapshot(inputs)
@@ -139,17 +141,19 @@ class Preview:
             return
         env, files = self._env
         built = _Built(config, files, self._nav, env, site, inputs, self._stamps)
-        if self._entries is None:  # a full build
-            self._entries = entries_by_page(config, _documentation(files))
+        if self._carried is not None:  # an incremental rebuild: the same files and pages
+            built.doc_files, built.entries = self._carried.doc_files, self._carried.entries
+        else:
+            built.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+            built.entries = entries_by_page(config, built.doc_files)
             # Read now, while nobody waits, rather than on the first edit that needs it.
-            self._mentions.read(site.targets.keys(), _markdown(files))
+            self._mentions.read(site.targets.keys(), _markdown(built.doc_files))
             if self._full is not None:
                 # What a full build made lives until the next one: out of the collector's
                 # way, each incremental rebuild's passes skip its hundreds of thousands of
                 # objects (a quarter of a rebuild's time). The next full build unfreezes
                 # them (`starting`), so cyclic garbage among them is held one build at most.
                 gc.freeze()
-        built.entries = self._entries
         self._last = built
 
     # --- The builder ---------------------------------------------------------------------------
@@ -205,17 +209,15 @@ class Preview:
             raise FullRebuild("the date changed")
         with strict_as_mkdocs(last.config):
             pages = _pages_to_render(last, work, self._mentions, now)
-            # Listed once: filtering 10,000 files for their pages is not free.
-            doc_files = _documentation(last.files)
-            rendered = _render(last, doc_files, pages, self._mentions)
+            rendered = _render(last, pages, self._mentions)
             for plugin in tag_plugins(last.config):
                 write_tags(plugin, last.env, last.config)
-            self._entries = last.entries
+            self._carried = last
             for file in work.copies:
                 file.copy_file()
             self._stamps = now
             last.config.plugins.on_post_build(config=last.config)  # keeps what `finished` is told
-        return rendered, len(doc_files)
+        return rendered, len(last.doc_files)
 
 
 def watched_inputs(site: SiteBuild, config: MkDocsConfig) -> Inputs:
@@ -307,7 +309,7 @@ def _pages_to_render(last: _Built, work: _Work, seen: Mentions, now: dict[str, S
             pages.add(src_uri)
     _write_made(site, last.files)
     moved = moved_names(before_targets, site.targets, reached[1], before.graph, after.graph)
-    mentioning = seen.naming(moved, site.targets.keys(), lambda: _markdown(last.files))
+    mentioning = seen.naming(moved, site.targets.keys(), lambda: _markdown(last.doc_files))
     return pages | mentioning | _with_macros(last)
 
 
@@ -351,7 +353,7 @@ def _with_macros(last: _Built) -> set[str]:
     if not enabled_plugins(last.config, "mkdocs_macros."):
         return set()
     found = set()
-    for file in _documentation(last.files):
+    for file in last.doc_files:
         ours = last.site.pages.get(file.src_uri)
         source = ours.content if ours is not None else file.content_string
         if "{{" in source or "{%" in source:
@@ -359,16 +361,16 @@ def _with_macros(last: _Built) -> set[str]:
     return found
 
 
-def _markdown(files: Files) -> dict[str, str]:
+def _markdown(doc_files: Sequence[File]) -> dict[str, str]:
     """Each page's Markdown as last rendered, by source path."""
-    pages = ((file.src_uri, file.page) for file in _documentation(files))
+    pages = ((file.src_uri, file.page) for file in doc_files)
     return {src_uri: page.markdown for src_uri, page in pages if page and page.markdown}
 
 
-def _render(last: _Built, doc_files: Sequence[File], pages: set[str], mentions: Mentions) -> int:
+def _render(last: _Built, pages: set[str], mentions: Mentions) -> int:
     """Render the pages again in site order, swap their search index entries, and note the
     ids their Markdown names now."""
-    entries = search_entries(last.config)
+    entries, doc_files = search_entries(last.config), last.doc_files
     in_nav = {id(page) for page in last.nav.pages}
     fresh: dict[str, list[SearchEntry]] = {}
     for file in doc_files:
@@ -393,8 +395,3 @@ def _render(last: _Built, doc_files: Sequence[File], pages: set[str], mentions: 
             for entry in last.entries.get(file.page.url, ())
         ]
     return len(pages)
-
-
-def _documentation(files: Files) -> Sequence[File]:
-    """The pages `mkdocs serve` renders, in its order."""
-    return files.documentation_pages(inclusion=InclusionLevel.is_in_serve)

@@ -79,6 +79,7 @@ def updated_graph(
         was_id = None if was is None else was.id
         _move(graph.children, was_id, None if now is None else now.id, new, graph.ranks)
     _reschedule(graph, before, pairs)
+    _keep_answers(graph, before, pairs)
     return graph
 
 
@@ -170,3 +171,27 @@ def _descendants(graph: Graph, item_id: str) -> list[str]:
                 found[child.id] = None
                 stack.append(child.id)
     return list(found)
+
+
+def _keep_answers(graph: Graph, before: Graph, pairs: list[tuple[Item, Item]]) -> None:
+    """Give `graph` the parents, chains, releases and planned-ness `before` worked out, but
+    for the replaced items and their descendants: planning asks them of every item after
+    each edit, and an edit of one story would otherwise have all 10,000 worked out again.
+
+    Each answer reads the item's own fields, its ancestors' (up the parent chain, as Item
+    objects), the closed set and which ids exist. The ids are the same, and an item closes
+    or opens only when replaced; so an item whose chain, before or after, holds no replaced
+    item has the same answer, from the same objects. Those that do are the descendants of
+    a replaced item through `children`, in the graph before or after.
+    """
+    stale: set[str] = set()
+    for old, new in pairs:
+        stale.add(new.id)
+        stale.update(_descendants(before, old.id))
+        stale.update(_descendants(graph, new.id))
+    for name in ("_parents", "_chains", "_releases", "_planned"):
+        kept = dict(getattr(before, name))
+        for item_id in stale:
+            kept.pop(item_id, None)
+        kept.update(getattr(graph, name))  # what updating it asked of it is already right
+        setattr(graph, name, kept)

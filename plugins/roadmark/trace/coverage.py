@@ -1,9 +1,8 @@
 """The coverage model: requirements → implementing stories → their criteria → tests.
 
-Built once per build from the graph and the test evidence, in one pass over the
-items and links. Closed items (cancelled stories, superseded PRDs) leave it, as
-they leave every total. A criterion is verified when it has tests and all of
-them passed; it is failing when any failed or errored.
+Built once per build from the graph and the test evidence, in one pass over the items and
+links. Closed items (cancelled stories, superseded PRDs) leave it, as they leave every total.
+A criterion is verified when it has tests and all passed; failing when any failed or errored.
 """
 
 from __future__ import annotations
@@ -156,6 +155,7 @@ class KeptTrace:
         self.items: Kept[str, _Traced] = Kept()
         self.requirements: Kept[str, RequirementTrace] = Kept()
         self.prds: Kept[str | None, PrdTrace] = Kept()
+        self.implemented: Kept[None, dict[str, tuple[str, ...]]] = Kept()
 
     def same_evidence(self, evidence: Evidence) -> Evidence:
         """The evidence kept when equal to `evidence`: compared once here, it is then a
@@ -169,6 +169,7 @@ class KeptTrace:
         self.items.forget_unused()
         self.requirements.forget_unused()
         self.prds.forget_unused()
+        self.implemented.forget_unused()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +191,12 @@ def build_trace(
     (under `serve`), each part made of the same objects as last time is reused."""
     graph = product.graph
     evidence = evidence or Evidence()
-    if kept is not None:
-        evidence = kept.same_evidence(evidence)
+    evidence = evidence if kept is None else kept.same_evidence(evidence)
     closed = graph.closed  # `is_closed` of each item, worked out once by the graph
     active = [item for item in graph.items.values() if item.id not in closed]
     criteria: dict[str, CriterionTrace] = {}
     shares: dict[str, _Traced] = {}
-    implemented = _implemented(graph)
+    implemented = _implemented(graph, kept)
     for item in active:
         if item.kind != STORY_KIND and not item.criteria:
             continue
@@ -239,16 +239,17 @@ def build_trace(
     return Trace(overall, prd_traces, requirements, stories, criteria, evidence, by_prd)
 
 
-def _implemented(graph: Graph) -> dict[str, tuple[str, ...]]:
-    """The addresses of the requirements each item implements that exist, once each, in the
-    order written (the graph's resolved links only, so every address here exists)."""
-    found: dict[str, list[tuple[int, str]]] = {}
+def _implemented(graph: Graph, kept: KeptTrace | None) -> dict[str, tuple[str, ...]]:
+    """The existing requirements each item implements, by address, once each, as written."""
     # `implements` names PRDs' requirements only, so the links into PRDs hold them all: far
-    # fewer than every item's links.
-    for prd in graph.of_kind(PRD_KIND):
-        for ref in graph.incoming.get(prd.id, ()):
-            if ref.field == "implements" and ref.clause:
-                found.setdefault(ref.source, []).append((ref.index or 0, ref.address))
+    # fewer than every item's links; all it reads. An edit gives new lists to those it touched.
+    links = tuple(graph.incoming.get(prd.id, ()) for prd in graph.of_kind(PRD_KIND))
+    if kept is not None:
+        return kept.implemented.get(None, links, partial(_implemented, graph, None))
+    found: dict[str, list[tuple[int, str]]] = {}
+    for ref in chain.from_iterable(links):
+        if ref.field == "implements" and ref.clause:
+            found.setdefault(ref.source, []).append((ref.index or 0, ref.address))
     # Most items implement one requirement: nothing to order or to count once.
     return {
         source: tuple(dict.fromkeys(a for _, a in sorted(named))) if named[1:] else (named[0][1],)
@@ -338,10 +339,9 @@ def _coverage(requirements: Sequence[RequirementTrace], shares: Sequence[_Traced
     counted = sum(len(s.story.criteria) for s in shares if s.story)
     untested = tuple(chain.from_iterable(s.untested for s in shares))
     failing = tuple(chain.from_iterable(s.failing for s in shares))
+    total = len(requirements)
     return Coverage(
-        Figure(
-            "Requirements with a story", len(requirements) - len(without_story), len(requirements)
-        ),
+        Figure("Requirements with a story", total - len(without_story), total),
         Figure("Stories with criteria", len(shares) - len(without_criteria), len(shares)),
         Figure("Criteria with a test", counted - len(untested), counted),
         Figure("Criteria whose tests all pass", sum(s.verified for s in shares), counted),
