@@ -26,7 +26,7 @@ def _edit(current: dict[str, str], path: str, old: str, new: str) -> dict[str, s
     return {**current, path: current[path].replace(old, new)}
 
 
-@pytest.mark.roadmark("STORY-90/AC-2")
+@pytest.mark.roadmark("STORY-89/AC-2")
 def test_a_story_edit_reaches_the_sprint_it_is_carried_over_into(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,7 +84,7 @@ KEPT_PAGE_EDITS = [
 ]
 
 
-@pytest.mark.roadmark("STORY-90/AC-2")
+@pytest.mark.roadmark("STORY-89/AC-2")
 def test_kept_item_pages_serve_what_a_full_build_does_after_edits_they_show(
     tmp_path: Path,
 ) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from roadmark.spec.graph import Graph
+from roadmark.spec.kept import Same
 from roadmark.spec.loader import SpecCache
 from roadmark.spec.product import Product, load_product
 from roadmark.spec.settings import Settings
@@ -324,3 +325,13 @@ def test_answers_kept_from_the_graph_before_follow_the_edit(
     kept = set(graph._chains)
     assert kept == set(graph.items) - set(stale.split())
     assert _answers(graph) == _answers(load_product(root, SETTINGS).graph)
+
+
+def test_same_hands_back_the_equal_value_given_before_and_follows_a_change() -> None:
+    same: Same[dict[str, int]] = Same()
+    first = {"STORY-1": 0}
+    assert same(first) is first
+    assert same({"STORY-1": 0}) is first  # equal: the first, so keys compare by identity
+    changed = {"STORY-1": 0, "STORY-2": 1}
+    assert same(changed) is changed
+    assert same({"STORY-1": 0}) == {"STORY-1": 0}  # not the value before the last

@@ -45,7 +45,7 @@ def _hub(traced: Traced, kept: KeptTrace) -> tuple[Hashable, dict[str, str]]:
     return hub.key(), hub.parts(lambda item, anchor: f"{item}.html#{anchor}")
 
 
-@pytest.mark.roadmark("STORY-90/AC-2")
+@pytest.mark.roadmark("STORY-89/AC-2")
 def test_hub_parts_made_from_equal_keys_are_equal(tmp_path: Path) -> None:
     traced, kept = Traced(tmp_path), KeptTrace()
     made = [_hub(traced, kept)]

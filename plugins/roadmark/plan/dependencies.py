@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from ..spec.kept import Kept
+from ..spec.kept import Kept, Same
 from ..spec.model import Item
 from .progress import is_closed, is_done
 from .schedule import Schedule
@@ -53,15 +53,9 @@ class KeptDependencies:
     settings' statuses) are the same."""
 
     def __init__(self) -> None:
-        self.shared: Kept[None, tuple[object, ...]] = Kept()
-        """The sources every dependant shares, kept while equal, so that each dependant's
-        sources then compare by identity."""
+        self.shared: Same[tuple[object, ...]] = Same()
+        """The sources every dependant shares, so that each dependant's compare by identity."""
         self.by_item: Kept[str, tuple[Dependency, ...]] = Kept()
-
-    def forget_unused(self) -> None:
-        """Keep only what the last planning asked for (`Kept.forget_unused`)."""
-        self.shared.forget_unused()
-        self.by_item.forget_unused()
 
 
 def plan_dependencies(schedule: Schedule, kept: KeptDependencies | None = None) -> DependencyPlan:
@@ -71,9 +65,7 @@ def plan_dependencies(schedule: Schedule, kept: KeptDependencies | None = None) 
     (under `serve`) keeps each dependant's links while what they are made of is the same.
     """
     graph, release_of = schedule.graph, schedule.release_of
-    kept = kept or KeptDependencies()
-    made: tuple[object, ...] = (schedule.rank, schedule.settings)
-    shared = kept.shared.get(None, made, lambda: made)
+    shared = None if kept is None else kept.shared((schedule.rank, schedule.settings))
     # Only the items that depend on something are sorted.
     dependants = [item for item in graph.items.values() if item.fields.get("depends_on")]
     found: list[Dependency] = []
@@ -82,9 +74,13 @@ def plan_dependencies(schedule: Schedule, kept: KeptDependencies | None = None) 
         named = (graph.items.get(target_id) for target_id in dict.fromkeys(item.get("depends_on")))
         targets = tuple(target for target in named if target is not None and target is not item)
         releases = (release_of(item), *(release_of(target) for target in targets))
-        sources = (item, targets, releases, shared)
-        found.extend(kept.by_item.get(item.id, sources, partial(_links, schedule, *sources[:3])))
-    kept.forget_unused()
+        make = partial(_links, schedule, item, targets, releases)
+        if kept is None:
+            found.extend(make())
+        else:
+            found.extend(kept.by_item.get(item.id, (item, targets, releases, shared), make))
+    if kept is not None:
+        kept.by_item.forget_unused()
     return DependencyPlan(tuple(found))
 
 

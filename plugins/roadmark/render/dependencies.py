@@ -19,7 +19,7 @@ from itertools import groupby
 
 from ..plan.dependencies import Dependency, DependencyPlan, KeptDependencies
 from ..spec.graph import Graph
-from ..spec.kept import Kept
+from ..spec.kept import Kept, Same
 from ..spec.model import Item
 from .deferred import Href, placeholder
 from .dependency_chart import CHART_ANCHOR, layout, render_chart
@@ -60,8 +60,8 @@ class KeptDependencyPage:
 
     def __init__(self) -> None:
         self.plan = KeptDependencies()
-        self.ids: Kept[None, dict[str, int]] = Kept()
-        """The graph's ids, kept while equal, so that units compare them by identity."""
+        self.ids: Same[dict[str, int]] = Same()
+        """The graph's ids, so that units compare them by identity."""
         self.units: Kept[str, _Unit] = Kept()
 
 
@@ -70,7 +70,6 @@ def dependencies_page(
 ) -> ProductPage:
     """The dependency page, `dependencies.md` under the product prefix. `kept` (under
     `serve`) keeps each dependant's share of the page from one planning to the next."""
-    kept = kept or KeptDependencyPage()
     units = _units(plan, graph, kept)
     groups = _groups(units)
     render = partial(render_dependencies_page, plan, groups)
@@ -82,23 +81,24 @@ def dependencies_page(
     )
 
 
-def _units(plan: DependencyPlan, graph: Graph, kept: KeptDependencyPage) -> list[_Unit]:
+def _units(plan: DependencyPlan, graph: Graph, kept: KeptDependencyPage | None) -> list[_Unit]:
     """Each dependant's unit, in plan order (the plan lists a dependant's links together)."""
-    # Which ids exist decides an end's ancestors beyond its parent (an epic's PRD).
-    ids = kept.ids.get(None, (graph.ranks,), lambda: graph.ranks)
-    units = []
     # Grouped by id: comparing items would compare their every field.
-    for item_id, found in groupby(plan.dependencies, key=lambda d: d.item.id):
-        dependencies = tuple(found)
+    groups = (tuple(found) for _, found in groupby(plan.dependencies, key=lambda d: d.item.id))
+    if kept is None:
+        return [_unit(dependencies, graph) for dependencies in groups]
+    # Which ids exist decides an end's ancestors beyond its parent (an epic's PRD).
+    ids = kept.ids(graph.ranks)
+    units = []
+    for dependencies in groups:
         item = dependencies[0].item
         # Everything a unit reads of the graph: its ends' parents (their epics and the
         # epics' titles, the lineage through them), given which ids exist; the dependencies
         # hold the ends themselves, their releases and lateness.
         parents = tuple(graph.parent(d.target) for d in dependencies)
         sources = (dependencies, graph.parent(item), parents, ids)
-        units.append(kept.units.get(item_id, sources, partial(_unit, dependencies, graph)))
+        units.append(kept.units.get(item.id, sources, partial(_unit, dependencies, graph)))
     kept.units.forget_unused()
-    kept.ids.forget_unused()
     return units
 
 

@@ -171,6 +171,14 @@ class Graph:
             found.update(up.id for up in self._answer(self._chains, item, self._find_chain))
         return found
 
+    def take_answers(self, before: Graph, stale: set[str]) -> None:
+        """Answer as `before` answered, but for the ids in `stale`: for a graph updated from
+        `before` (`spec/regraph.py`), which knows the ids whose answers may differ."""
+        _take(self._parents, before._parents, stale)
+        _take(self._chains, before._chains, stale)
+        _take(self._releases, before._releases, stale)
+        _take(self._planned, before._planned, stale)
+
     def _answer(self, answers: dict[str, _T], item: Item, find: Callable[[Item], _T]) -> _T:
         """`find(item)`, kept in `answers` for the item indexed under its id (see the maps)."""
         if self.items.get(item.id) is not item:
@@ -314,3 +322,9 @@ def natural_key(text: str) -> list[int | str]:
     """A sort key that orders digit runs by value; ids start with a letter, so parts alternate."""
     # isdecimal, not isdigit: "²" is a digit that `\d` does not match and int() refuses.
     return [int(part) if part.isdecimal() else part for part in _DIGITS.split(text)]
+
+
+def _take(answers: dict[str, _T], taken: dict[str, _T], stale: set[str]) -> None:
+    for item_id, answer in taken.items():
+        if item_id not in stale:  # what updating the graph asked of it already stays
+            answers.setdefault(item_id, answer)

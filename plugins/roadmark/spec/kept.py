@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class Kept(Generic[K, V]):
@@ -42,3 +43,19 @@ class Kept(Generic[K, V]):
     def forget_unused(self) -> None:
         """Keep only the values asked for since the last call."""
         self._last, self._used = self._used, {}
+
+
+class Same(Generic[T]):
+    """The value of the last call while equal to the one given: a source many kept answers
+    share (the settings, the test evidence) is compared once here, and then by identity in
+    each of their keys."""
+
+    def __init__(self) -> None:
+        self._value: tuple[T] | None = None
+
+    def __call__(self, value: T) -> T:
+        """`value`, or the equal value given before it."""
+        kept = self._value
+        if kept is None or (kept[0] is not value and kept[0] != value):
+            self._value = kept = (value,)
+        return kept[0]

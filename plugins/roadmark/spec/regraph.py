@@ -189,9 +189,4 @@ def _keep_answers(graph: Graph, before: Graph, pairs: list[tuple[Item, Item]]) -
         stale.add(new.id)
         stale.update(_descendants(before, old.id))
         stale.update(_descendants(graph, new.id))
-    for name in ("_parents", "_chains", "_releases", "_planned"):
-        kept = dict(getattr(before, name))
-        for item_id in stale:
-            kept.pop(item_id, None)
-        kept.update(getattr(graph, name))  # what updating it asked of it is already right
-        setattr(graph, name, kept)
+    graph.take_answers(before, stale)

@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Literal
 
 from ..spec.graph import Graph
-from ..spec.kept import Kept
+from ..spec.kept import Kept, Same
 from ..spec.model import Clause, Item
 from ..spec.product import Product
 from .evidence import Evidence, RecordedTest
@@ -151,18 +151,11 @@ class KeptTrace:
     are made of are other objects (the items, the test evidence, the traces below them)."""
 
     def __init__(self) -> None:
-        self.evidence: Evidence | None = None
+        self.evidence: Same[Evidence] = Same()
         self.items: Kept[str, _Traced] = Kept()
         self.requirements: Kept[str, RequirementTrace] = Kept()
         self.prds: Kept[str | None, PrdTrace] = Kept()
         self.implemented: Kept[None, dict[str, tuple[str, ...]]] = Kept()
-
-    def same_evidence(self, evidence: Evidence) -> Evidence:
-        """The evidence kept when equal to `evidence`: compared once here, it is then a
-        source every part compares by identity."""
-        if self.evidence is None or (self.evidence is not evidence and self.evidence != evidence):
-            self.evidence = evidence
-        return self.evidence
 
     def forget_unused(self) -> None:
         """Once per planning: let go of the parts that planning did not ask for."""
@@ -191,7 +184,7 @@ def build_trace(
     (under `serve`), each part made of the same objects as last time is reused."""
     graph = product.graph
     evidence = evidence or Evidence()
-    evidence = evidence if kept is None else kept.same_evidence(evidence)
+    evidence = evidence if kept is None else kept.evidence(evidence)
     closed = graph.closed  # `is_closed` of each item, worked out once by the graph
     active = [item for item in graph.items.values() if item.id not in closed]
     criteria: dict[str, CriterionTrace] = {}
