@@ -14,12 +14,13 @@ from functools import partial
 from ..plan.kanban import plan_kanban, teams_of
 from ..plan.progress import is_done
 from ..spec.graph import Graph
+from ..spec.kept import Kept
 from ..spec.model import Item
 from ..spec.settings import Settings
 from ..text.words import count
 from .deferred import Href, placeholder
 from .html import HtmlLinker, slug
-from .kanban import kanban
+from .kanban import KeptCards, kanban
 from .markdown import Linker, text
 from .site_pages import ProductPage
 
@@ -31,9 +32,12 @@ OPEN_WORK = (
 )
 
 
-def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> list[ProductPage]:
+def board_pages(
+    stories: Sequence[Item], graph: Graph, settings: Settings, cards: KeptCards | None = None
+) -> list[ProductPage]:
     """The product board (`board.md`, listed) over `stories` (the open work, as
-    `plan.kanban.open_work` finds it), and a page per team (`board-<team>.md`, not listed)."""
+    `plan.kanban.open_work` finds it), and a page per team (`board-<team>.md`, not listed);
+    `cards`, under `serve`, each board's cards from its last rendering."""
     team_pages = _team_names(teams_of(stories))
     by_team = _by_team(stories)
     # Each story's reads are found once: the product board reads what its teams' boards do.
@@ -43,7 +47,7 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
             NAME,
             TITLE,
             partial(_render_hub, tuple(team_pages.items()), len(stories)),
-            parts=partial(_parts, tuple(stories), graph, settings, TITLE),
+            parts=partial(_parts, tuple(stories), graph, settings, TITLE, _kept(cards, NAME)),
             shows=frozenset(),
             reads=frozenset().union(*reads.values()),
         )
@@ -55,7 +59,9 @@ def board_pages(stories: Sequence[Item], graph: Graph, settings: Settings) -> li
                 name,
                 f"{TITLE}: {team}",
                 partial(_render_team, team, len(mine)),
-                parts=partial(_parts, mine, graph, settings, f"{TITLE} of team {team}"),
+                parts=partial(
+                    _parts, mine, graph, settings, f"{TITLE} of team {team}", _kept(cards, name)
+                ),
                 listed=False,
                 shows=frozenset(),
                 reads=reads[team],
@@ -123,8 +129,17 @@ def _render_team(team: str, size: int, linker: Linker) -> str:
     )
 
 
+def _kept(cards: KeptCards | None, name: str) -> Kept[str, str] | None:
+    return cards.of(name) if cards is not None else None
+
+
 def _parts(
-    stories: Sequence[Item], graph: Graph, settings: Settings, label: str, href: Href
+    stories: Sequence[Item],
+    graph: Graph,
+    settings: Settings,
+    label: str,
+    kept: Kept[str, str] | None,
+    href: Href,
 ) -> dict[str, str]:
     columns = plan_kanban(stories, graph, settings)
-    return {"board": kanban(columns, HtmlLinker(href), label)}
+    return {"board": kanban(columns, HtmlLinker(href), label, kept)}

@@ -107,6 +107,26 @@ class HtmlLinker:
         )
         return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
+    def em(self, shown: str) -> str:
+        """Already escaped text, emphasised."""
+        return f"<em>{shown}</em>"
+
+    def strong(self, shown: str) -> str:
+        """Already escaped text, in bold."""
+        return f"<strong>{shown}</strong>"
+
+    def bullets(self, items: Sequence[str]) -> str:
+        """A list of already escaped items."""
+        return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>\n"
+
+    def paragraph(self, shown: str) -> str:
+        """A paragraph of already escaped text."""
+        return f"<p>{shown}</p>\n"
+
+    def markdown_attr(self, span: bool = False) -> str:
+        """Nothing: HTML is written as it is shown (see `Linker.markdown_attr`)."""
+        return ""
+
 
 Markup: TypeAlias = "Linker | HtmlLinker"
 """Where links and text are written: Markdown for a page, HTML for its deferred parts."""

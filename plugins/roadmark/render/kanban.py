@@ -12,23 +12,40 @@ links inside `markdown` blocks, which MkDocs resolves like any other link.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from ..plan.kanban import BoardColumn
 from ..spec.fields import is_bounded
+from ..spec.kept import Kept
 from ..spec.model import Item
 from ..text.words import count
 from .html import Markup, attr, slug
-from .markdown import Linker, badge
+from .markdown import badge
 
 
-def kanban(columns: Sequence[BoardColumn], linker: Markup, label: str) -> str:
-    """The board of `columns`; `label` names it for screen readers (plain text).
+class KeptCards:
+    """Under `serve`, each board's cards from its last rendering, kept while their story is
+    the same object: a card shows its story's own fields alone, and links from the board's
+    page, whose URLs hold until the next full build (which starts with new keepers)."""
+
+    def __init__(self) -> None:
+        self._boards: dict[str, Kept[str, str]] = {}
+
+    def of(self, board: str) -> Kept[str, str]:
+        """The cards of the board on page `board`, by story id."""
+        return self._boards.setdefault(board, Kept())
+
+
+def kanban(
+    columns: Sequence[BoardColumn], linker: Markup, label: str, kept: Kept[str, str] | None = None
+) -> str:
+    """The board of `columns`; `label` names it for screen readers (plain text); `kept`,
+    under `serve`, the board's cards from its last rendering (`KeptCards`).
 
     With a Markdown `Linker` (a macro), the board is Markdown inside `markdown` blocks;
     with an `HtmlLinker` (a deferred part), plain HTML.
     """
-    markdown = isinstance(linker, Linker)
-    block = " markdown" if markdown else ""
+    block = linker.markdown_attr()
     parts = [
         f'<div class="roadmark-kanban" role="region" aria-label="{attr(label)}" '
         f'tabindex="0"{block}>'
@@ -42,15 +59,19 @@ def kanban(columns: Sequence[BoardColumn], linker: Markup, label: str) -> str:
             f'<p class="roadmark-kanban__state">{badge(column.state)} '
             f'<span class="roadmark-kanban__count">{len(column.stories)}</span></p>'
         )
-        cards = [_card(story, linker) for story in column.stories]
+        if kept is None:
+            cards = [_card(story, linker) for story in column.stories]
+        else:  # a 10,000-story board would write its 9,000 cards again after each edit
+            made = partial(_card, linker=linker)
+            cards = [kept.get(story.id, (story,), partial(made, story)) for story in column.stories]
         if not cards:
             parts.append('<p class="roadmark-kanban__empty">Nothing here.</p>')
-        elif markdown:
-            parts.append("\n" + "\n".join(f"- {card}" for card in cards) + "\n")
-        else:
-            parts.append("<ul>" + "".join(f"<li>{card}</li>" for card in cards) + "</ul>")
+        else:  # a blank line first, or Markdown would not start a list after the `<p>`
+            parts.append(("\n" if block else "") + linker.bullets(cards))
         parts.append("</div>")
     parts.append("</div>")
+    if kept is not None:
+        kept.forget_unused()  # the cards of this rendering, the next one's to reuse
     return "\n".join(parts) + "\n"
 
 

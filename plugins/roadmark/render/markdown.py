@@ -68,6 +68,27 @@ class Linker:
         """A table of already escaped cells."""
         return table(headers, rows)
 
+    def em(self, shown: str) -> str:
+        """Already escaped text, emphasised."""
+        return f"*{shown}*"
+
+    def strong(self, shown: str) -> str:
+        """Already escaped text, in bold."""
+        return f"**{shown}**"
+
+    def bullets(self, items: Sequence[str]) -> str:
+        """A list of already escaped items."""
+        return "\n".join(f"- {item}" for item in items) + "\n"
+
+    def paragraph(self, shown: str) -> str:
+        """A paragraph of already escaped text."""
+        return f"{shown}\n"
+
+    def markdown_attr(self, span: bool = False) -> str:
+        """The attribute that has Markdown read inside raw HTML: a block's (`markdown`) or,
+        with `span`, a line's (`markdown="span"`)."""
+        return ' markdown="span"' if span else " markdown"
+
 
 @functools.lru_cache(maxsize=256)  # a handful of statuses, on every card and table row
 def badge(status: str) -> str:

@@ -9,7 +9,9 @@ given the plan: they never plan themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from ..history.model import History
 from ..plan.backlog import BacklogGroup, BacklogStory
@@ -22,8 +24,8 @@ from .burnup import burnup_section
 from .deferred import Href, placeholder
 from .health import MAX_REASONS
 from .health import flag as _flag
-from .html import HtmlLinker
-from .markdown import Linker, badge, progress_bar, table, text
+from .html import HtmlLinker, Markup
+from .markdown import Linker, badge, progress_bar, text
 from .site_pages import ProductPage
 from .timeline import render_timeline
 
@@ -41,21 +43,26 @@ _COLUMN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
 
 def roadmap_page(product_roadmap: ProductRoadmap, history: History | None = None) -> ProductPage:
     """The planned roadmap as a generated page of the site, `roadmap.md` under the product
-    prefix; with `history` (read or not), the burn-up of each release not yet released."""
-    if history is None:
-        return ProductPage(
-            "roadmap", "Roadmap", lambda linker: render_roadmap_page(product_roadmap, linker)
-        )
+    prefix; with `history` (read or not), the burn-up of each release not yet released.
+
+    Its headings are Markdown, for the table of contents; what is under them (2 MB of
+    tables, cards and bars at 10,000 stories) is deferred parts, written as HTML."""
+    sections = _page_sections(product_roadmap)
     releases = product_roadmap.whole.releases
     unreleased = [(plan.release.id, plan.due) for plan in releases if not plan.released]
 
     def parts(href: Href) -> dict[str, str]:
-        return {"burnup": burnup_section(history, unreleased, HtmlLinker(href))}
+        linker = HtmlLinker(href)
+        made = {section.key: section.body(linker) for section in sections}
+        if history is not None:
+            made["burnup"] = burnup_section(history, unreleased, linker)
+        return made
 
+    burnup = history is not None
     return ProductPage(
         "roadmap",
         "Roadmap",
-        lambda linker: render_roadmap_page(product_roadmap, linker, burnup=True),
+        lambda linker: render_roadmap_page(product_roadmap, linker, burnup=burnup),
         parts=parts,
     )
 
@@ -63,20 +70,55 @@ def roadmap_page(product_roadmap: ProductRoadmap, history: History | None = None
 def render_roadmap_page(
     product_roadmap: ProductRoadmap, linker: Linker, *, burnup: bool = False
 ) -> str:
-    """The Markdown of the generated roadmap page; `burnup` leaves the burn-ups' place."""
-    roadmap, sections = product_roadmap.whole, product_roadmap.by_prd
+    """The Markdown of the generated roadmap page: its headings and the places of its
+    parts (`roadmap_page`); `burnup` leaves the burn-ups' place."""
+    sections = _page_sections(product_roadmap)
+    whole = [section for section in sections if not section.key.startswith("prd-")]
+    by_prd = sections[len(whole) :]
     parts = [
         "# Roadmap\n",
-        summary(roadmap),
-        render_roadmap(roadmap, linker),
+        summary(product_roadmap.whole),
+        *(section.placed() for section in whole),
         *(["## Burn-up\n\n" + placeholder("burnup")] if burnup else []),
         "## By PRD\n",
         "Each PRD's releases, epics and backlog: only the work that delivers it.\n",
     ]
-    parts.extend(_prd_section(entry, linker) for entry in sections)
-    if not sections:
+    parts.extend(section.placed() for section in by_prd)
+    if not by_prd:
         parts.append("*No PRDs yet.*\n")
     return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    """A heading of the roadmap page and what is under it, a deferred part."""
+
+    key: str
+    heading: str
+    """Its Markdown, for the table of contents."""
+    body: Callable[[Markup], str]
+
+    def placed(self) -> str:
+        """The heading and the place of the part, as the page's Markdown has them."""
+        return f"{self.heading}\n{placeholder(self.key)}"
+
+
+def _page_sections(product_roadmap: ProductRoadmap) -> list[_Section]:
+    """The page's sections in order: the whole product's views, then one per PRD."""
+    roadmap = product_roadmap.whole
+    sections = []
+    for view in VIEWS:
+        title, body = _views(roadmap, 3)[view]
+        if view != "releases" or not roadmap.releases:
+            sections.append(_Section(view, f"## {title}\n", body))
+            continue
+        for index, plan in enumerate(roadmap.releases, 1):
+            heading = (f"## {title}\n\n" if index == 1 else "") + _release_heading(plan, 3)
+            sections.append(_Section(f"release-{index}", heading, partial(_release_body, plan)))
+    for index, entry in enumerate(product_roadmap.by_prd, 1):
+        body = partial(_prd_section, entry)
+        sections.append(_Section(f"prd-{index}", _prd_heading(entry), body))
+    return sections
 
 
 def summary(roadmap: Roadmap) -> str:
@@ -99,30 +141,43 @@ def summary(roadmap: Roadmap) -> str:
 
 
 def render_roadmap(
-    roadmap: Roadmap, linker: Linker, *, level: int = 2, views: Sequence[str] = VIEWS
+    roadmap: Roadmap, linker: Markup, *, level: int = 2, views: Sequence[str] = VIEWS
 ) -> str:
     """The chosen views of a roadmap, each under a heading of `level`."""
     heading = "#" * level
-    renderers: dict[str, tuple[str, Callable[[], str]]] = {
-        "releases": ("Releases", lambda: _releases(roadmap, linker, level + 1)),
-        "board": ("Now, next, later", lambda: _board(roadmap, linker)),
-        "timeline": ("Timeline", lambda: render_timeline(roadmap, linker)),
-        "backlog": ("Backlog", lambda: _backlog(roadmap, linker)),
-    }
+    renderers = _views(roadmap, level + 1)
     parts = []
     for view in views:
         title, render = renderers[view]
-        parts.append(f"{heading} {title}\n\n{render()}")
+        parts.append(f"{heading} {title}\n\n{render(linker)}")
     return "\n".join(parts)
 
 
-def _releases(roadmap: Roadmap, linker: Linker, level: int) -> str:
+def _views(roadmap: Roadmap, level: int) -> dict[str, tuple[str, Callable[[Markup], str]]]:
+    """Each view's title and renderer; releases' headings are of `level`."""
+    return {
+        "releases": ("Releases", partial(_releases, roadmap, level)),
+        "board": ("Now, next, later", partial(_board, roadmap)),
+        "timeline": ("Timeline", partial(render_timeline, roadmap)),
+        "backlog": ("Backlog", partial(_backlog, roadmap)),
+    }
+
+
+def _releases(roadmap: Roadmap, level: int, linker: Markup) -> str:
     if not roadmap.releases:
-        return "*No releases yet.*\n"
-    return "\n".join(_release(plan, linker, level) for plan in roadmap.releases)
+        return linker.paragraph(linker.em("No releases yet."))
+    return "\n".join(
+        f"{_release_heading(plan, level)}\n{_release_body(plan, linker)}"
+        for plan in roadmap.releases
+    )
 
 
-def _release(plan: ReleasePlan, linker: Linker, level: int) -> str:
+def _release_heading(plan: ReleasePlan, level: int) -> str:
+    release = plan.release
+    return f"{'#' * level} {text(release.id)} · {text(release.title)}\n"
+
+
+def _release_body(plan: ReleasePlan, linker: Markup) -> str:
     release = plan.release
     facts = [linker.link(release.id, "Release page"), badge(release.status)]
     if plan.at_risk:
@@ -131,182 +186,193 @@ def _release(plan: ReleasePlan, linker: Linker, level: int) -> str:
     if plan.column:
         facts.append(f"on the board: {_COLUMN_TITLES[plan.column]}")
     parts = [
-        f"{'#' * level} {text(release.id)} · {text(release.title)}\n",
-        f'<p class="roadmark-release" markdown="span">{" · ".join(facts)}</p>\n',
-        f"{_progress(plan.progress)}\n",
+        f'<p class="roadmark-release"{linker.markdown_attr(span=True)}>{" · ".join(facts)}</p>\n',
+        linker.paragraph(_progress(plan.progress, linker)),
     ]
     if plan.risks:
-        parts.append(_risks(plan))
+        parts.append(_risks(plan, linker))
     if plan.epics:
         rows = [
             [
-                linker.link(share.epic.id) if share.epic else "*no epic*",
-                text(share.epic.title) if share.epic else "",
+                linker.link(share.epic.id) if share.epic else linker.em("no epic"),
+                linker.text(share.epic.title) if share.epic else "",
                 badge(share.epic.status) if share.epic else "",
-                _progress(share.progress),
+                _progress(share.progress, linker),
                 ", ".join(linker.link(other) for other in share.elsewhere),
             ]
             for share in plan.epics
         ]
-        parts.append(table(["Epic", "Title", "Status", "In this release", "Also in"], rows))
+        parts.append(linker.table(["Epic", "Title", "Status", "In this release", "Also in"], rows))
     else:
-        parts.append("*Nothing scheduled yet.*\n")
+        parts.append(linker.paragraph(linker.em("Nothing scheduled yet.")))
     return "\n".join(parts)
 
 
-def _risks(plan: ReleasePlan) -> str:
-    shown = [f"- {text(risk.reason)}" for risk in plan.risks[:MAX_REASONS]]
+def _risks(plan: ReleasePlan, linker: Markup) -> str:
+    shown = [linker.text(risk.reason) for risk in plan.risks[:MAX_REASONS]]
     if len(plan.risks) > MAX_REASONS:
-        shown.append(f"- and {len(plan.risks) - MAX_REASONS} more dependencies like these")
+        shown.append(f"and {len(plan.risks) - MAX_REASONS} more dependencies like these")
     return (
-        '<div class="admonition warning roadmark-risk" markdown>\n'
-        '<p class="admonition-title">At risk</p>\n\n' + "\n".join(shown) + "\n\n</div>\n"
+        f'<div class="admonition warning roadmark-risk"{linker.markdown_attr()}>\n'
+        f'<p class="admonition-title">At risk</p>\n\n{linker.bullets(shown)}\n</div>\n'
     )
 
 
-def _board(roadmap: Roadmap, linker: Linker) -> str:
+def _board(roadmap: Roadmap, linker: Markup) -> str:
     today = roadmap.options.today.isoformat()
     lines = [
-        f"Columns follow release dates as of {today}: *now* is the release under way, "
-        "*next* the one after, *later* the rest and planned work in no release. "
-        "An item's `horizon` overrides its release.\n",
-        '<div class="roadmark-board" markdown>',
+        linker.paragraph(
+            f"Columns follow release dates as of {today}: {linker.em('now')} is the release "
+            f"under way, {linker.em('next')} the one after, {linker.em('later')} the rest and "
+            "planned work in no release. An item's <code>horizon</code> overrides its release."
+        ),
+        f'<div class="roadmark-board"{linker.markdown_attr()}>',
     ]
     for column in COLUMNS:
         cards = roadmap.board[column]
         releases = [plan.release.id for plan in roadmap.releases if plan.column == column]
         where = " · " + ", ".join(linker.link(release) for release in releases) if releases else ""
         lines += [
-            f'<div class="roadmark-board__column roadmark-board__column--{column}" markdown>',
-            f'<p class="roadmark-board__title" markdown="span">'
-            f"**{_COLUMN_TITLES[column]}**{where}</p>\n",
+            f'<div class="roadmark-board__column roadmark-board__column--{column}"'
+            f"{linker.markdown_attr()}>",
+            f'<p class="roadmark-board__title"{linker.markdown_attr(span=True)}>'
+            f"{linker.strong(_COLUMN_TITLES[column])}{where}</p>\n",
         ]
-        lines += [_card(card, linker) for card in cards] or ["*Nothing here.*"]
-        lines += ["", "</div>"]
+        shown = [_card(card, linker) for card in cards]
+        lines += [linker.bullets(shown) if shown else linker.paragraph(linker.em("Nothing here."))]
+        lines += ["</div>"]
     lines.append("</div>")
     return "\n".join(lines) + "\n"
 
 
-def _card(card: Card, linker: Linker) -> str:
+def _card(card: Card, linker: Markup) -> str:
     item = card.item
     facts = [badge(item.status)]
     if card.progress is not None and card.progress.stories:
-        facts.append(_progress(card.progress))
+        facts.append(_progress(card.progress, linker))
     elif isinstance(item.get("estimate"), int | float):
         facts.append(count(item.get("estimate"), "point"))
     if card.release:
         facts.append(linker.link(card.release))
     if card.overridden:
-        facts.append("*set by horizon*")
+        facts.append(linker.em("set by horizon"))
     return (
-        f"- {linker.link(item.id)} {text(item.title)} "
+        f"{linker.link(item.id)} {linker.text(item.title)} "
         f'<span class="roadmark-board__facts">{" · ".join(facts)}</span>'
     )
 
 
-def _backlog(roadmap: Roadmap, linker: Linker) -> str:
+def _backlog(roadmap: Roadmap, linker: Markup) -> str:
     if not roadmap.backlog:
-        return "*Every unfinished story is scheduled in a release.*\n"
+        return linker.paragraph(linker.em("Every unfinished story is scheduled in a release."))
     options = roadmap.options
     rule = (
         f"{' or '.join(options.quick_win_priorities)} "
         f"and at most {options.quick_win_max_estimate:g} points"
     )
     parts = [
-        f"{count(roadmap.backlog_size, 'unfinished story')} in no "
-        f"release, by epic, highest priority first. Quick wins are {rule}.\n"
+        linker.paragraph(
+            f"{count(roadmap.backlog_size, 'unfinished story')} in no "
+            f"release, by epic, highest priority first. Quick wins are {rule}."
+        )
     ]
     wins = roadmap.quick_wins
     if wins:
-        items = "\n".join(
-            f"- {linker.link(entry.story.id)} {text(entry.story.title)}" for entry in wins
-        )
+        items = [f"{linker.link(win.story.id)} {linker.text(win.story.title)}" for win in wins]
         parts.append(
-            '<div class="admonition tip roadmark-quick-wins" markdown>\n'
-            f'<p class="admonition-title">Quick wins ({len(wins)})</p>\n\n{items}\n\n</div>\n'
+            f'<div class="admonition tip roadmark-quick-wins"{linker.markdown_attr()}>\n'
+            f'<p class="admonition-title">Quick wins ({len(wins)})</p>\n\n'
+            f"{linker.bullets(items)}\n</div>\n"
         )
     parts.extend(_backlog_group(group, linker) for group in roadmap.backlog)
     return "\n".join(parts)
 
 
-def _backlog_group(group: BacklogGroup, linker: Linker) -> str:
+def _backlog_group(group: BacklogGroup, linker: Markup) -> str:
     if group.epic is not None:
-        title = f"**{linker.link(group.epic.id)} · {text(group.epic.title)}**"
+        title = linker.strong(f"{linker.link(group.epic.id)} · {linker.text(group.epic.title)}")
     else:
-        title = "**No epic**"
+        title = linker.strong("No epic")
     rows = [
         [
             linker.link(entry.story.id),
-            text(entry.story.title),
-            text(entry.story.get("priority") or ""),
+            linker.text(entry.story.title),
+            linker.text(entry.story.get("priority") or ""),
             number(entry.story.get("estimate")),
-            _kind_of_work(entry),
+            _kind_of_work(entry, linker),
             badge(entry.story.status),
         ]
         for entry in group.stories
     ]
     headers = ["Story", "Title", "Priority", "Estimate", "Type", "Status"]
     stories = count(len(group.stories), "story")
-    return f'<p class="roadmark-backlog__epic" markdown="span">{title} · {stories}</p>\n\n' + table(
-        headers, rows
+    return (
+        f'<p class="roadmark-backlog__epic"{linker.markdown_attr(span=True)}>'
+        f"{title} · {stories}</p>\n\n" + linker.table(headers, rows)
     )
 
 
-def _kind_of_work(entry: BacklogStory) -> str:
+def _kind_of_work(entry: BacklogStory, linker: Markup) -> str:
     flags = []
     if entry.tech_debt:
         flags.append(_flag("tech-debt", "tech debt"))
     elif entry.story.get("type"):
-        flags.append(text(entry.story.get("type")))
+        flags.append(linker.text(entry.story.get("type")))
     if entry.quick_win:
         flags.append(_flag("quick-win", "quick win"))
     return " ".join(flags)
 
 
-def _prd_section(entry: PrdRoadmap, linker: Linker) -> str:
+def _prd_heading(entry: PrdRoadmap) -> str:
+    prd = entry.prd
+    return f"### {text(prd.id)} · {text(prd.title)}\n" if prd is not None else "### No PRD\n"
+
+
+def _prd_section(entry: PrdRoadmap, linker: Markup) -> str:
     prd, roadmap = entry.prd, entry.roadmap
     if prd is not None:
-        heading = f"### {text(prd.id)} · {text(prd.title)}\n\n{linker.link(prd.id, 'PRD page')}"
+        parts = [linker.paragraph(linker.link(prd.id, "PRD page"))]
     else:
-        heading = "### No PRD\n\nEpics that name no PRD, and stories in no epic."
-    parts = [heading + "\n"]
+        parts = [linker.paragraph("Epics that name no PRD, and stories in no epic.")]
     if roadmap.releases:
         rows = [
             [
                 linker.link(plan.release.id),
                 _dates(plan.start, plan.due),
                 badge(plan.release.status),
-                _progress(plan.progress),
-                "; ".join(text(risk.reason) for risk in plan.risks[:MAX_REASONS]),
+                _progress(plan.progress, linker),
+                "; ".join(linker.text(risk.reason) for risk in plan.risks[:MAX_REASONS]),
             ]
             for plan in roadmap.releases
         ]
-        parts.append(table(["Release", "Dates", "Status", "Progress", "At risk"], rows))
+        parts.append(linker.table(["Release", "Dates", "Status", "Progress", "At risk"], rows))
     else:
-        parts.append("*Nothing scheduled in a release yet.*\n")
+        parts.append(linker.paragraph(linker.em("Nothing scheduled in a release yet.")))
     cards = [card for column in COLUMNS for card in roadmap.board[column]]
     if cards:
         rows = [
             [
                 linker.link(card.item.id),
-                text(card.item.title),
+                linker.text(card.item.title),
                 _COLUMN_TITLES[card.column],
                 linker.link(card.release) if card.release else "",
-                _progress(card.progress) if card.progress and card.progress.stories else "",
+                _progress(card.progress, linker) if card.progress and card.progress.stories else "",
             ]
             for card in cards
         ]
-        parts.append(table(["Item", "Title", "Column", "Release", "Progress"], rows))
+        parts.append(linker.table(["Item", "Title", "Column", "Release", "Progress"], rows))
     wins = len(roadmap.quick_wins)
     parts.append(
-        f"Backlog: {count(roadmap.backlog_size, 'story')} in no release, "
-        f"{count(wins, 'quick win')}.\n"
+        linker.paragraph(
+            f"Backlog: {count(roadmap.backlog_size, 'story')} in no release, "
+            f"{count(wins, 'quick win')}."
+        )
     )
     return "\n".join(parts)
 
 
-def _progress(progress: Progress) -> str:
-    return progress_bar(progress) if progress.stories else "*no stories*"
+def _progress(progress: Progress, linker: Markup) -> str:
+    return progress_bar(progress) if progress.stories else linker.em("no stories")
 
 
 def _dates(start: date | None, due: date | None) -> str:

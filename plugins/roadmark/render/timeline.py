@@ -3,8 +3,9 @@
 No script and no CDN: it renders offline, and its colours come from Material's palette
 variables (see `roadmark.css`), so it follows the light and dark schemes. Positions
 are percentages of the plotted period, computed here, so the output is deterministic.
-Labels are Markdown (inside `md_in_html` blocks) so their links are checked and
-rewritten by MkDocs like any other; everything from a spec is escaped.
+Written as Markdown for a macro (labels inside `md_in_html` blocks, so MkDocs checks and
+rewrites their links like any other) or as HTML for the roadmap page's deferred part,
+with the built URLs; everything from a spec is escaped.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from datetime import date, timedelta
 from ..plan.roadmap import Roadmap
 from ..plan.schedule import Span
 from ..spec.model import Item
-from .html import attr, slug, title_attr
-from .markdown import Linker, text
+from .html import Markup, attr, slug, title_attr
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -32,11 +32,11 @@ class _Row:
     done_percent: int | None
 
 
-def render_timeline(roadmap: Roadmap, linker: Linker) -> str:
+def render_timeline(roadmap: Roadmap, linker: Markup) -> str:
     """The `roadmark-timeline` block, or a sentence when nothing has dates."""
     rows = list(_rows(roadmap))
     if not rows:
-        return "*No release or epic has dates yet.*\n"
+        return linker.paragraph(linker.em("No release or epic has dates yet."))
     # From the first of the month, so the axis opens with a labelled tick.
     first = min(row.span.start for row in rows).replace(day=1)
     end = max(row.span.end for row in rows) + timedelta(days=1)
@@ -52,7 +52,7 @@ def render_timeline(roadmap: Roadmap, linker: Linker) -> str:
         style = f' style="--roadmark-today: {at(today):.3f}%"'
     lines = [
         f'<div class="{classes}"{style} role="group" '
-        f'aria-label="Timeline of releases and epics" markdown>',
+        f'aria-label="Timeline of releases and epics"{linker.markdown_attr()}>',
         _axis(first, end, at, today),
     ]
     for row in rows:
@@ -64,10 +64,11 @@ def render_timeline(roadmap: Roadmap, linker: Linker) -> str:
             if row.done_percent is not None
             else ""
         )
-        label = f"{linker.link(row.item.id)} {text(row.item.title)}"
+        label = f"{linker.link(row.item.id)} {linker.text(row.item.title)}"
         lines += [
-            f'<div class="roadmark-timeline__row roadmark-timeline__row--{row.kind}" markdown>',
-            f'<div class="roadmark-timeline__label" markdown="span"'
+            f'<div class="roadmark-timeline__row roadmark-timeline__row--{row.kind}"'
+            f"{linker.markdown_attr()}>",
+            f'<div class="roadmark-timeline__label"{linker.markdown_attr(span=True)}'
             f"{title_attr(f'{row.item.id} · {row.item.title}')}>{label}</div>",
             f'<div class="roadmark-timeline__track"><span class="roadmark-timeline__bar '
             f'roadmark-timeline__bar--{row.kind}{modifiers}" '

@@ -209,9 +209,7 @@ class SiteBuild:
         roadmap = plan_product(graph, product.settings, options, capacity, kept.roadmap)
         self.health = plan_health(roadmap)
         inputs = (self.options, product, self.trace, self.history, self.today, self.repo_url)
-        hubs = Planned(
-            *inputs, sprints, roadmap, self._kept.notes, dependencies=self._kept.dependencies
-        )
+        hubs = Planned(*inputs, sprints, roadmap, kept.notes, kept.dependencies, kept.cards)
         pages, self.release_notes = hub_pages(hubs)
         self.layout = plan_site(
             product,

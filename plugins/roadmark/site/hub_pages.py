@@ -17,6 +17,7 @@ from ..plan.roadmap import ProductRoadmap
 from ..plan.sprints import SprintsPlan
 from ..render.boards import board_pages
 from ..render.dependencies import KeptDependencyPage, dependencies_page
+from ..render.kanban import KeptCards
 from ..render.release_notes import release_notes_pages
 from ..render.roadmap import roadmap_page
 from ..render.site_pages import ProductPage
@@ -45,6 +46,8 @@ class Planned:
     """Under `serve`, the release notes' notes kept by story from one rebuild to the next."""
     dependencies: KeptDependencyPage | None = None
     """Under `serve`, the dependency page's share of each dependant, kept likewise."""
+    cards: KeptCards | None = None
+    """Under `serve`, each board's cards, kept likewise."""
 
 
 def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
@@ -66,7 +69,7 @@ def hub_pages(planned: Planned) -> tuple[list[ProductPage], list[ReleaseNotes]]:
     notes = plan_all_release_notes(product.graph, product.settings, types, kept=planned.notes)
     pages.extend(release_notes_pages(notes))
     work = open_work(product.graph, product.settings, planned.sprints.open_ids())
-    pages.extend(board_pages(work, product.graph, product.settings))
+    pages.extend(board_pages(work, product.graph, product.settings, planned.cards))
     velocity = velocity_page(planned.sprints)
     if velocity is not None:
         pages.append(velocity)

@@ -14,6 +14,7 @@ from ..plan.roadmap import KeptRoadmap
 from ..plan.sprints import KeptSprints
 from ..render.dependencies import KeptDependencyPage
 from ..render.export import ItemJson
+from ..render.kanban import KeptCards
 from ..render.site_pages import KeptPages
 from ..trace.coverage import KeptTrace
 from .search import IdEntries
@@ -35,6 +36,8 @@ class Keepers:
     id_entries: IdEntries | None = None
     dependencies: KeptDependencyPage | None = None
     """The dependency page's share of each dependant (`render/dependencies.py`)."""
+    cards: KeptCards | None = None
+    """Each board's cards (`render/kanban.py`)."""
 
     @classmethod
     def made(cls, serving: bool) -> Keepers:
@@ -51,4 +54,5 @@ class Keepers:
             ItemJson(),
             IdEntries(),
             dependencies=KeptDependencyPage(),
+            cards=KeptCards(),
         )
