@@ -13,9 +13,9 @@ from material.plugins.search.plugin import SearchIndex
 
 from previews import Session, fresh_build
 from roadmark.extensions.autolink import LinkTarget
-from roadmark.site import preview
+from roadmark.site import preview, search
 from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_index, add_ids_to_written
-from sites import DOCS, PRODUCT, mkdocs_config
+from sites import DOCS, PRODUCT, build, mkdocs_config
 
 STORY = "product/stories/STORY-1.md"
 
@@ -56,6 +56,22 @@ def test_the_encoded_index_is_materials_text_after_entries_change() -> None:
     index.entries[:] = []
     assert encoded(None) == original(None)
     assert original(None).endswith(',"docs":[]}')
+
+
+def test_the_encoded_index_lets_go_of_entries_pages_no_longer_have() -> None:
+    # A served site renders a page again after each edit: each time, its entries are new
+    # objects. What the index holds stays within twice the index, and it stays right.
+    index = _material_index()
+    original = index.generate_search_index
+    index.entries[:] = [_entry(f"p{n}/", "Title " * 50) for n in range(10)]
+    encoded = preview.EncodedIndex(index)
+    index.generate_search_index = encoded
+    for edit in range(200):
+        index.entries[0] = _entry("p0/", f"Edit {edit} " * 50)
+        text = encoded(None)
+        assert text == original(None)
+        held = sum(len(encoding) for _, encoding in encoded._kept.values())
+        assert held <= 2 * len(text)
 
 
 def test_encoded_index_is_installed_once_on_materials_search(tmp_path: Path) -> None:
@@ -122,7 +138,20 @@ def test_ids_are_not_spliced_into_a_file_that_is_not_the_index_in_memory(tmp_pat
 
 
 @pytest.mark.roadmark("STORY-89/AC-2")
-def test_the_served_search_index_is_a_full_builds_after_each_edit(tmp_path: Path) -> None:
+def test_the_served_search_index_is_a_full_builds_after_each_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Served, Material's search writes our entries with its own: nothing reads the index
+    # back or writes it again. A one-shot build adds them to the file Material wrote.
+    read_back: list[Path] = []
+    from_file = search.add_ids_to_index
+
+    def add_from_file(site_dir: Path, *args: Any) -> bool:
+        read_back.append(site_dir)
+        return from_file(site_dir, *args)
+
+    monkeypatch.setattr(search, "add_ids_to_index", add_from_file)
+    monkeypatch.setattr(search, "add_ids_to_written", lambda *args: read_back.append(args[0]))
     files = {**PRODUCT, **DOCS}
     session = Session(tmp_path, files, mkdocs_config(plugins=["search", "roadmark"]))
     try:
@@ -146,5 +175,9 @@ def test_the_served_search_index_is_a_full_builds_after_each_edit(tmp_path: Path
         assert {"product/stories/STORY-1/#ac-3", "product/stories/STORY-1/#"} <= locations
         titles = {doc["title"] for doc in json.loads(served)["docs"]}
         assert {"STORY-1 · JSON export, «renamed» &lt;\u2060i&gt;", "STORY-1/AC-3"} <= titles
+        assert read_back == []
+        one_shot = build(session.project)
+        assert (one_shot.site_dir / INDEX_URI).read_bytes() == served
+        assert read_back == [one_shot.site_dir]
     finally:
         session.close()

@@ -56,7 +56,7 @@ from .log import log, log_problems
 from .nav import hub_section, with_section
 from .preview import spare_problems_from_strict
 from .published import PublishedTargets
-from .search import add_ids_to_site, material_search_enabled
+from .search import add_ids_to_site, material_search_enabled, offer_ids
 from .toc import add_sections, permalinks_from
 
 if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server (and watchdog)
@@ -355,11 +355,15 @@ class SiteBuild:
 
     # --- on_post_build ------------------------------------------------------------------------
 
-    def index_ids(self) -> None:
-        """Let Material's search find an item by its id and a clause by its address."""
+    def index_ids(self, *, early: bool = False) -> None:
+        """Let Material's search find an item by its id and a clause by its address: served,
+        offered to it `early`, before it writes its index, to write with its own."""
         if material_search_enabled(self._config) and self.targets:
-            moved = self._published.take_moved()
-            add_ids_to_site(self._config, self.targets, self._kept.id_entries, moved)
+            ids = self._config, self.targets, self._kept.id_entries, self._published.take_moved
+            if early:
+                offer_ids(*ids)
+            else:
+                add_ids_to_site(*ids)
 
     # --- What the macros read, through the plugin ---------------------------------------------
 

@@ -155,13 +155,20 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
         """Fill the deferred parts of our pages, now that every page has its URL."""
         return self._current.post_page(output, page)
 
+    @event_priority(10)  # before Material's search (0) writes its index
+    def _offer_ids(self, *, config: MkDocsConfig) -> None:
+        """Served, hand Material's search our id entries to write with its own."""
+        self._current.index_ids(early=True)
+
     @event_priority(-50)  # after Material's search (0) writes its index; before offline (-100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Let Material's search find items by id and clauses by address."""
+    def _index_ids(self, *, config: MkDocsConfig) -> None:
+        """Let Material's search find items by id and clauses by address (if it did not)."""
         build = self._current
         build.index_ids()
         if self._preview.enabled:
             self._preview.finished(config, build, watched_inputs(build, config))
+
+    on_post_build = CombinedEvent(_offer_ids, _index_ids)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., object]

@@ -205,6 +205,10 @@ def _page_url(entry: SearchEntry) -> str:
     return str(entry.get("location", "")).partition("#")[0]
 
 
+Ours = Callable[[str, list[SearchEntry]], tuple[str, str] | None]
+"""What another plugin adds to Material's index as it is written: from the frame Material
+writes (its config and no entries) and its entries, the frame to write instead and the
+entries to add after Material's, encoded and joined; or None to add nothing."""
 _ENCODER = json.JSONEncoder(separators=(",", ":"), default=str)
 """Encodes an entry as Material's `json.dumps(data, separators=(",", ":"), default=str)` does
 within its list (one encoder for all: `json.dumps` builds one per call)."""
@@ -222,6 +226,12 @@ class EncodedIndex:
         self.index = index
         self._original: Callable[[Any], str] = index.generate_search_index
         self._kept: dict[int, tuple[SearchEntry, str]] = {}
+        self.ours: Ours | None = None
+        """Set before Material writes a build's index: what it adds (see `Ours`), once."""
+        self._took_ours = False
+        self._size = 0
+        """The length of the encodings kept, which may hold entries of pages since rendered
+        again, up to as much again as the index."""
         self._text: str | None = None
 
     @property
@@ -244,18 +254,39 @@ class EncodedIndex:
         if not frame.endswith(',"docs":[]}'):  # not the frame this class knows
             self._text = None
             return self._original(prev)
-        kept, self._kept = self._kept, {}
+        ours, self.ours = self.ours, None
+        added = ours(frame, entries) if ours is not None else None
+        self._took_ours = added is not None
+        if added is not None:
+            frame, added_entries = added
+        kept, encode, size = self._kept, _ENCODER.encode, self._size
         parts = []
         for entry in entries:
+            # Each entry is held with its encoding, so no other object can have its id: the
+            # same id is the same entry, which nothing changes once Material made it.
             known = kept.get(id(entry))
-            # The entry held with its encoding, so that its id is not reused by another.
-            encoded = known[1] if known is not None and known[0] is entry else None
-            if encoded is None:
-                encoded = _ENCODER.encode(entry)
-            self._kept[id(entry)] = (entry, encoded)
-            parts.append(encoded)
-        self._text = frame[:-2] + ",".join(parts) + "]}"
+            if known is None:
+                known = kept[id(entry)] = (entry, encode(entry))
+                size += len(known[1])
+            parts.append(known[1])
+        if added is not None and added_entries:
+            parts.append(added_entries)
+        # One join, the frame around it: at 10,000 stories each copy of the index is 48 MB.
+        parts[:1] = [frame[:-2] + (parts[0] if parts else "")]
+        parts[-1] += "]}"
+        self._text = ",".join(parts)
+        self._size = size
+        if size > 2 * len(self._text):  # the entries of pages rendered since: let them go
+            self._kept = {id(entry): kept[id(entry)] for entry in entries}
+            self._size = len(self._text)
         return self._text
+
+    def took_ours(self) -> bool:
+        """Whether the index last written holds what `ours` added; asked once per build."""
+        took, self._took_ours = self._took_ours, False
+        if took:
+            self._text = None  # written whole: nobody reads it back
+        return took
 
     def written(self) -> str | None:
         """The text of the index last written, once; made now when Material did not use this

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..extensions.autolink import LinkTarget
 from .config import enabled_plugins
-from .preview import encoded_index
+from .preview import SearchEntry, encoded_index
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -66,22 +66,54 @@ def material_search_enabled(config: MkDocsConfig) -> bool:
     return bool(enabled_plugins(config, "material.plugins.search"))
 
 
+def offer_ids(
+    config: MkDocsConfig,
+    targets: Mapping[str, LinkTarget],
+    kept: IdEntries | None,
+    take_moved: Callable[[], Collection[str]],
+) -> None:
+    """Served (with `kept`), before Material's search writes its index: have it write the id
+    words with its own entries, so that an edit writes the index once, not twice. What it
+    did not take, `add_ids_to_site` adds after it.
+
+    `take_moved` gives every name whose target came, went or changed since the last call
+    (see `IdEntries.added`); it is called once per build, here or there.
+    """
+    index = encoded_index(config) if kept is not None else None
+    if kept is None or index is None:
+        return
+    moved = kept.moved = take_moved()
+
+    def ours(frame: str, entries: list[SearchEntry]) -> tuple[str, str] | None:
+        head = json.loads(frame)
+        if not isinstance(head, dict) or _head(head) != frame[:-2] or head["docs"] != []:
+            return None  # not as Material writes it: `add_ids_to_site` reads the file
+        locations = {entry.get("location") for entry in entries}
+        added = kept.added(head["config"], locations, targets, moved)
+        return _spliced(head["config"], "", ""), added
+
+    index.ours = ours
+
+
 def add_ids_to_site(
     config: MkDocsConfig,
     targets: Mapping[str, LinkTarget],
     kept: IdEntries | None,
-    moved: Collection[str] | None = None,
+    take_moved: Callable[[], Collection[str]] | None = None,
 ) -> None:
-    """Add the id words to the index Material wrote for this build. Served (with `kept`),
-    from the index as Material's search holds it (`preview.EncodedIndex`), so that an edit
-    costs what it changed rather than a parse of the whole index; else from the file.
-
-    `moved`, given with `kept`, holds every name whose target came, went or changed since
-    the last call (see `IdEntries.added`).
+    """Add the id words to the index Material wrote for this build, unless it wrote them
+    itself (`offer_ids`). Served (with `kept`), from the index as Material's search holds it
+    (`preview.EncodedIndex`), so that an edit costs what it changed rather than a parse of
+    the whole index; else from the file. `take_moved` as for `offer_ids`.
     """
     site_dir = Path(config.site_dir)
     index = encoded_index(config) if kept is not None else None
+    if index is not None and index.took_ours():
+        return
     written = index.written() if index is not None else None
+    moved = None
+    if kept is not None and take_moved is not None:
+        moved, kept.moved = (kept.moved if kept.moved is not None else take_moved()), None
     if kept is not None and moved is not None and index is not None and written is not None:
         locations = (entry.get("location") for entry in index.entries)
         if add_ids_to_written(site_dir, written, locations, targets, kept, moved):
@@ -168,6 +200,9 @@ class IdEntries:
     def __init__(self) -> None:
         self._kept: dict[_Key, str] = {}
         self._last: _Last | None = None
+        self.moved: Collection[str] | None = None
+        """The names `offer_ids` took as moved, for `add_ids_to_site` should Material's
+        search not take our entries."""
 
     def joined(self, found: list[_Key]) -> str:
         """The entries of `found`, encoded and joined as in a compact JSON list."""
