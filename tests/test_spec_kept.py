@@ -235,9 +235,33 @@ def test_requirement_text_edit_and_address_change(loaded: Loaded) -> None:
     root, cache, _ = loaded
     _edit(root, "product/prds/PRD-1.md", "Pay by card.", "Pay by card or wallet.")
     assert _reload(root, cache).graph.clauses["PRD-1/R-1"].text == "Pay by card or wallet."
-    # An address going changes what resolves anywhere: the whole build.
+    # An address going or coming changes what resolves elsewhere: STORY-2 implements R-1.
     _edit(root, "product/prds/PRD-1.md", "- R-1:", "- R-2:")
-    product = _reload(root, cache, updated=False)
+    product = _reload(root, cache)
+    assert [p.code for p in product.problems] == ["RM013"]
+    assert [ref.address for ref in product.graph.incoming["PRD-1"] if ref.clause] == []
+    _edit(root, "product/prds/PRD-1.md", "- R-2:", "- R-1: Pay.\n- R-2:")
+    product = _reload(root, cache)
+    assert product.problems == []
+    assert [ref.address for ref in product.graph.incoming["PRD-1"] if ref.clause] == ["PRD-1/R-1"]
+
+
+@pytest.mark.roadmark("STORY-89/AC-2")
+def test_a_requirement_named_before_it_exists_resolves_when_it_comes(loaded: Loaded) -> None:
+    root, cache, _ = loaded
+    _edit(root, "product/stories/STORY-4.md", "release: R1", "release: R1\nimplements: [PRD-1/R-2]")
+    product = _reload(root, cache)
+    assert [p.code for p in product.problems] == ["RM013"]
+    _edit(
+        root, "product/prds/PRD-1.md", "- R-1: Pay by card.", "- R-1: Pay by card.\n- R-2: Refund."
+    )
+    product = _reload(root, cache)  # STORY-4, not edited, links to R-2 now
+    assert product.problems == []
+    assert [ref.source for ref in product.graph.incoming["PRD-1"] if ref.clause == "R-2"] == [
+        "STORY-4"
+    ]
+    _edit(root, "product/prds/PRD-1.md", "\n- R-2: Refund.", "")
+    product = _reload(root, cache)
     assert [p.code for p in product.problems] == ["RM013"]
 
 

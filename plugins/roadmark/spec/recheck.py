@@ -5,8 +5,8 @@ cache hands back the very same `Item` for every file not edited. `KeptChecks` th
 updates the graph (`regraph.py`) and works out again only the problems the edit can
 change: those of the replaced items themselves, of the items whose sprint or reference
 they are, and the dependency cycles when a `depends_on` changed. Anything else (items
-coming or going, an id, kind or clause address changing, ids declared twice, new
-settings) takes the whole build, as without it.
+coming or going, an id or kind changing, ids declared twice, new settings) takes the
+whole build, as without it.
 """
 
 from __future__ import annotations

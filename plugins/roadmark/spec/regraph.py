@@ -26,16 +26,14 @@ MOST_REPLACED = 64
 
 def replaced_items(old: Sequence[Item], new: Sequence[Item]) -> list[tuple[Item, Item]] | None:
     """The pairs (before, after) of items replaced between two loads of the same files, when
-    `updated_graph` can follow them: same ids, kinds, paths and clause addresses; else None."""
+    `updated_graph` can follow them: same ids, kinds and paths; else None."""
     if len(old) != len(new):
         return None
     pairs = [(before, after) for before, after in zip(old, new, strict=True) if before is not after]
     if len(pairs) > max(MOST_REPLACED, len(new) // 16):
         return None
     for before, after in pairs:
-        same_place = (before.id, before.kind, before.path) == (after.id, after.kind, after.path)
-        if not same_place or _addresses(before) != _addresses(after):
-            # A clause coming or going changes which addresses resolve, anywhere.
+        if (before.id, before.kind, before.path) != (after.id, after.kind, after.path):
             return None
     return pairs
 
@@ -67,6 +65,8 @@ def updated_graph(
     )
     for old, new in pairs:
         graph.items[new.id] = new
+        for address in set(_addresses(old)).difference(_addresses(new)):
+            graph.clauses.pop(address, None)
         for clause in reversed(new.clauses):  # the first of an address wins, as in a build
             graph.clauses[clause.address] = clause
         graph.closed.discard(old.id)
@@ -74,6 +74,8 @@ def updated_graph(
             graph.closed.add(new.id)
     for old, new in pairs:
         _relink(graph, before, old, new, settings)
+    for item in _referrers(before, pairs):
+        _relink(graph, before, item, item, settings)
     for old, new in pairs:
         was, now = before.parent(old), graph.parent(new)
         was_id = None if was is None else was.id
@@ -81,6 +83,24 @@ def updated_graph(
     _reschedule(graph, before, pairs)
     _keep_answers(graph, before, pairs)
     return graph
+
+
+def _referrers(before: Graph, pairs: list[tuple[Item, Item]]) -> list[Item]:
+    """The items not replaced whose references name a clause that came or went: each
+    resolves now where it did not, or no longer does."""
+    replaced = {new.id for _, new in pairs}
+    found: dict[str, Item] = {}
+    for old, new in pairs:
+        came_or_went = set(_addresses(old)).symmetric_difference(_addresses(new))
+        if not came_or_went:
+            continue
+        for ref in before.incoming.get(new.id, ()):
+            if ref.clause is not None and ref.address in came_or_went:
+                found[ref.source] = before.items[ref.source]
+        for item, ref in before.unresolved:
+            if ref.clause is not None and ref.address in came_or_went:
+                found[item.id] = item
+    return [item for item_id, item in found.items() if item_id not in replaced]
 
 
 def _relink(graph: Graph, before: Graph, old: Item, new: Item, settings: Settings) -> None:
