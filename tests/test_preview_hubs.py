@@ -180,6 +180,27 @@ def test_the_dependencies_are_rendered_again_only_when_what_they_show_changed(
 
 
 @pytest.mark.roadmark("STORY-89/AC-2")
+def test_the_roadmap_is_rendered_again_only_when_its_plan_changed(
+    session: Session, compared: list[str], rendered: list[str], tmp_path: Path
+) -> None:
+    page = session.served.site_dir / "product/roadmap/index.html"
+    # STORY-1's title is on no card of the roadmap: its plan is equal, its parts kept.
+    applied(session, files({"STORY-1": "Export plans, renamed"}), tmp_path)
+    assert "product/roadmap.md" in compared
+    assert "product/roadmap.md" not in rendered
+    # STORY-5 done: EPIC-1's progress on the board and in R1's table changes.
+    compared.clear()
+    assert "0 of 6 points (0%)" in page.read_text("utf-8")
+    product = files({"STORY-1": "Export plans, renamed"})
+    product["product/stories/STORY-5.md"] = product["product/stories/STORY-5.md"].replace(
+        "status: backlog", "status: done"
+    )
+    applied(session, product, tmp_path)
+    assert "product/roadmap.md" in rendered
+    assert "3 of 6 points (50%)" in page.read_text("utf-8")
+
+
+@pytest.mark.roadmark("STORY-89/AC-2")
 def test_a_release_done_takes_its_done_story_off_the_board(
     session: Session, compared: list[str], tmp_path: Path
 ) -> None:

@@ -91,6 +91,17 @@ class Roadmap:
         """How many stories the backlog holds."""
         return sum(len(group.stories) for group in self.backlog)
 
+    def shown(self) -> tuple[object, ...]:
+        """What the views show of it, to compare: all but the stories behind each epic's
+        share of a release."""
+        releases = [
+            (plan.release, plan.start, plan.due, plan.released, plan.progress, plan.risks,
+             plan.column, plan.span,
+             [(share.epic, share.progress, share.elsewhere) for share in plan.epics])
+            for plan in self.releases
+        ]  # fmt: skip
+        return (self.options, self.capacity, releases, self.board, self.epic_spans, self.backlog)
+
 
 @dataclass(slots=True)
 class PrdRoadmap:
@@ -108,6 +119,10 @@ class ProductRoadmap(NamedTuple):
     """A roadmap per PRD in id order, then one for the work of no PRD when there is any."""
     schedule: Schedule
     """The schedule both were planned over, for the other pages that need one."""
+
+    def shown(self) -> tuple[object, ...]:
+        """What the roadmap page shows of it, to compare (see `Roadmap.shown`)."""
+        return self.whole.shown(), [(entry.prd, entry.roadmap.shown()) for entry in self.by_prd]
 
 
 def plan_roadmap(

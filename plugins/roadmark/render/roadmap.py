@@ -64,6 +64,9 @@ def roadmap_page(product_roadmap: ProductRoadmap, history: History | None = None
         "Roadmap",
         lambda linker: render_roadmap_page(product_roadmap, linker, burnup=burnup),
         parts=parts,
+        # A story's title edit leaves what it shows equal, unless the story is on the board
+        # or in the backlog.
+        key=lambda: (product_roadmap.shown(), history),
     )
 
 
