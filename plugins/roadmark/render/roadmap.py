@@ -109,9 +109,10 @@ class _Section:
 def _page_sections(product_roadmap: ProductRoadmap) -> list[_Section]:
     """The page's sections in order: the whole product's views, then one per PRD."""
     roadmap = product_roadmap.whole
+    views = _views(roadmap, 3)
     sections = []
     for view in VIEWS:
-        title, body = _views(roadmap, 3)[view]
+        title, body = views[view]
         if view != "releases" or not roadmap.releases:
             sections.append(_Section(view, f"## {title}\n", body))
             continue
