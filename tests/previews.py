@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ from mkdocs.theme import Theme
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
+from roadmark.extensions.autolink import LinkTarget
+from roadmark.site.search import IdEntries, add_ids_to_frame
 from sites import EPOCH, TOOL_ENV, tree, write_project
 
 if TYPE_CHECKING:
@@ -400,3 +403,17 @@ def excerpt(served: bytes, reference: bytes, lines: int = 30, width: int = 200) 
     ]
     where = f"first difference at line {old.count(chr(10), 0, at) + 1}, column {column + 1}"
     return "\n".join([where, *shown])
+
+
+def index_with_ids(
+    written: str, targets: Mapping[str, LinkTarget], kept: IdEntries, moved: Collection[str]
+) -> str:
+    """Material's compact index `written`, as a served site writes it: our entries added to
+    its frame (`add_ids_to_frame`), after Material's own, as `EncodedIndex` joins them."""
+    head = written[: written.index(',"docs":[') + len(',"docs":[')]
+    material = written[len(head) : -2]
+    locations = {doc["location"] for doc in json.loads(written)["docs"]}
+    added = add_ids_to_frame(head + "]}", locations, targets, kept, moved)
+    assert added is not None, "not a frame as Material writes it"
+    frame, ours = added
+    return frame[:-2] + ",".join(part for part in (material, ours) if part) + "]}"

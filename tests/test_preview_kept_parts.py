@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from previews import Session, first_difference, fresh_build
+from previews import Session, first_difference, fresh_build, index_with_ids
 from roadmark.extensions.autolink import LinkTarget
 from roadmark.render.export import ItemJson, export_json
-from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_index, add_ids_to_written
+from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_index
 from roadmark.spec.loader import SpecCache
 from roadmark.spec.product import Product, load_product
 from roadmark.spec.settings import Settings
@@ -137,17 +137,15 @@ def test_id_entries_told_which_targets_moved_are_those_found_by_comparing(tmp_pa
     # Told a name too many (STORY-9 is no target) does no harm; the others are exact.
     steps = [(first, set(first)), (edited, {"STORY-1/AC-1", "STORY-9"}), (longer, {"STORY-12"})]
     steps.append((edited, {"STORY-12"}))
-    path, reference = tmp_path / "told" / INDEX_URI, tmp_path / "parsed" / INDEX_URI
-    path.parent.mkdir(parents=True)
+    reference = tmp_path / INDEX_URI
     reference.parent.mkdir(parents=True)
     kept = IdEntries()
     for targets, moved in steps:
-        path.write_text(WRITTEN, encoding="utf-8")
         reference.write_text(WRITTEN, encoding="utf-8")
-        assert add_ids_to_written(path.parents[1], WRITTEN, ["s1/", "s2/"], targets, kept, moved)
-        assert add_ids_to_index(reference.parents[1], targets)
-        assert path.read_bytes() == reference.read_bytes(), moved
-    docs = json.loads(path.read_text(encoding="utf-8"))["docs"]
+        told = index_with_ids(WRITTEN, targets, kept, moved)
+        assert add_ids_to_index(tmp_path, targets)
+        assert told == reference.read_text(encoding="utf-8"), moved
+    docs = json.loads(told)["docs"]
     assert [(doc["location"], doc["text"]) for doc in docs[2:]] == [
         ("s1/#", ""),
         ("s1/#ac-1", "Edited &lt;b&gt;"),

@@ -1,6 +1,6 @@
 """The served site's search index: written from entries encoded once (`EncodedIndex`) and
-our id entries spliced in without parsing it (`add_ids_to_written`), it is the index a
-full build writes, byte for byte, after each edit."""
+our id entries added to its frame as Material writes it (`add_ids_to_frame`), it is the
+index a full build writes, byte for byte, after each edit."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from material.plugins.search.plugin import SearchIndex
 
-from previews import Session, fresh_build
+from previews import Session, fresh_build, index_with_ids
 from roadmark.extensions.autolink import LinkTarget
 from roadmark.site import preview, search
-from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_index, add_ids_to_written
+from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_frame, add_ids_to_index
 from sites import DOCS, PRODUCT, build, mkdocs_config
 
 STORY = "product/stories/STORY-1.md"
@@ -82,9 +82,7 @@ def test_encoded_index_is_installed_once_on_materials_search(tmp_path: Path) -> 
         first = preview.encoded_index(config)
         assert first is not None
         assert preview.encoded_index(config) is first
-        written = (session.served.site_dir / INDEX_URI).read_text(encoding="utf-8")
-        assert first.written() == written
-        assert first.entries is preview.search_entries(config)
+        assert first.index.entries is preview.search_entries(config)
     finally:
         session.close()
 
@@ -101,12 +99,8 @@ WRITTEN = (
 )
 
 
-def test_ids_spliced_into_the_written_index_are_those_added_after_parsing_it(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "spliced" / INDEX_URI
-    path.parent.mkdir(parents=True)
-    reference = tmp_path / "parsed" / INDEX_URI
+def test_ids_added_to_the_frame_are_those_added_after_parsing_the_index(tmp_path: Path) -> None:
+    reference = tmp_path / INDEX_URI
     reference.parent.mkdir(parents=True)
     kept = IdEntries()
     renamed = {**TARGETS, "STORY-12": LinkTarget("s2.md", None, "Ü", "s2/")}
@@ -115,26 +109,30 @@ def test_ids_spliced_into_the_written_index_are_those_added_after_parsing_it(
     moved = {**unindexed, "STORY-1/AC-1": LinkTarget("s2.md", "ac-9", "Moved", "s2/")}
     before: dict[str, LinkTarget] = {}
     for targets in (TARGETS, renamed, longer, unindexed, moved, renamed):
-        path.write_text(WRITTEN, encoding="utf-8")
         reference.write_text(WRITTEN, encoding="utf-8")
         came = {
             name for name in before.keys() | targets.keys() if before.get(name) != targets.get(name)
         }
         before = targets
-        assert add_ids_to_written(path.parents[1], WRITTEN, ["s1/", "s2/"], targets, kept, came)
-        assert add_ids_to_index(reference.parents[1], targets)
-        assert path.read_bytes() == reference.read_bytes()
-    docs = json.loads(path.read_text(encoding="utf-8"))["docs"]
+        framed = index_with_ids(WRITTEN, targets, kept, came)
+        assert add_ids_to_index(tmp_path, targets)
+        assert framed == reference.read_text(encoding="utf-8")
+    docs = json.loads(framed)["docs"]
     assert [doc["location"] for doc in docs] == ["s1/", "s2/", "s1/#", "s1/#ac-1", "s2/#"]
     assert docs[-1]["title"] == "STORY-12" and docs[-1]["roadmark"].startswith("STORY- 12story12 ")
 
 
-def test_ids_are_not_spliced_into_a_file_that_is_not_the_index_in_memory(tmp_path: Path) -> None:
-    path = tmp_path / INDEX_URI
-    path.parent.mkdir(parents=True)
-    path.write_text(WRITTEN.replace("S1", "S9"), encoding="utf-8")
-    assert not add_ids_to_written(tmp_path, WRITTEN + " ", ["s1/"], TARGETS, IdEntries(), ())
-    assert path.read_text(encoding="utf-8") == WRITTEN.replace("S1", "S9")
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '{"config": {"lang": ["en"]}, "docs": []}',  # not compact
+        '{"config":{"lang":["en"]},"docs":[],"more":1}',  # more than config and entries
+        '{"config":{"lang":["en"]},"docs":[',  # not JSON
+    ],
+)
+def test_ids_are_not_added_to_a_frame_not_as_material_writes_it(frame: str) -> None:
+    # `add_ids_to_site` then adds them to the file Material wrote, parsing it.
+    assert add_ids_to_frame(frame, {"s1/"}, TARGETS, IdEntries(), ()) is None
 
 
 @pytest.mark.roadmark("STORY-89/AC-2")
@@ -151,7 +149,6 @@ def test_the_served_search_index_is_a_full_builds_after_each_edit(
         return from_file(site_dir, *args)
 
     monkeypatch.setattr(search, "add_ids_to_index", add_from_file)
-    monkeypatch.setattr(search, "add_ids_to_written", lambda *args: read_back.append(args[0]))
     files = {**PRODUCT, **DOCS}
     session = Session(tmp_path, files, mkdocs_config(plugins=["search", "roadmark"]))
     try:

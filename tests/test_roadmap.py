@@ -31,7 +31,7 @@ from roadmark.plan.roadmap import (
 )
 from roadmark.plan.scope import Scope, release_scopes
 from roadmark.render.markdown import Linker
-from roadmark.render.roadmap import render_roadmap_page
+from roadmark.render.roadmap import roadmap_page
 from roadmark.spec.graph import build_graph
 from roadmark.spec.model import Item
 from roadmark.spec.product import Product
@@ -552,12 +552,17 @@ def test_today_comes_from_source_date_epoch_and_the_log_names_it(tmp_path: Path)
 def test_the_page_is_the_same_every_time(product: Product) -> None:
     pages = {item.id: f"product/{item.path}" for item in product.graph.items.values()}
 
-    def render() -> str:
-        plan = plan_product(product.graph, product.settings, OPTIONS)
-        return render_roadmap_page(plan, Linker(pages, ROADMAP))
+    def render() -> tuple[str, dict[str, str]]:
+        page = roadmap_page(plan_product(product.graph, product.settings, OPTIONS))
+        assert page.parts is not None
+        parts = page.parts(lambda item_id, anchor: f"../{item_id}/")
+        return page.render(Linker(pages, ROADMAP)), dict(parts)
 
-    assert render() == render()
-    assert f"As of **{TODAY.isoformat()}**" in render()
+    markdown, parts = render()
+    assert (markdown, parts) == render()
+    assert f"As of **{TODAY.isoformat()}**" in markdown
+    assert {"release-1", "board", "timeline", "backlog", "prd-1"} <= parts.keys()
+    assert all(f"<!-- roadmark:part {key} -->" in markdown for key in parts)
 
 
 def test_release_scope_and_progress_leave_out_work_under_a_cancelled_epic() -> None:

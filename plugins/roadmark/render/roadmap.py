@@ -1,9 +1,10 @@
 """The roadmap page: releases with progress and risks, the now/next/later board, the
 timeline, the backlog, and a section per PRD.
 
-`render_roadmap` renders one planned `Roadmap` (the whole product or one PRD) and is
-what the macros call too; `render_roadmap_page` is the generated site page. Both are
-given the plan: they never plan themselves.
+`render_roadmap` renders one planned `Roadmap` (the whole product or one PRD) as
+Markdown for the macros; `roadmap_page` is the generated site page, its headings in
+Markdown and the same views under them as deferred HTML parts. Both are given the plan:
+they never plan themselves.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .deferred import Href, placeholder
 from .health import MAX_REASONS
 from .health import flag as _flag
 from .html import HtmlLinker, Markup
-from .markdown import Linker, badge, progress_bar, text
+from .markdown import badge, progress_bar, text
 from .site_pages import ProductPage
 from .timeline import render_timeline
 
@@ -62,7 +63,7 @@ def roadmap_page(product_roadmap: ProductRoadmap, history: History | None = None
     return ProductPage(
         "roadmap",
         "Roadmap",
-        lambda linker: render_roadmap_page(product_roadmap, linker, burnup=burnup),
+        lambda linker: _page_markdown(product_roadmap.whole, sections, burnup),
         parts=parts,
         # A story's title edit leaves what it shows equal, unless the story is on the board
         # or in the backlog.
@@ -70,17 +71,14 @@ def roadmap_page(product_roadmap: ProductRoadmap, history: History | None = None
     )
 
 
-def render_roadmap_page(
-    product_roadmap: ProductRoadmap, linker: Linker, *, burnup: bool = False
-) -> str:
-    """The Markdown of the generated roadmap page: its headings and the places of its
-    parts (`roadmap_page`); `burnup` leaves the burn-ups' place."""
-    sections = _page_sections(product_roadmap)
+def _page_markdown(roadmap: Roadmap, sections: list[_Section], burnup: bool) -> str:
+    """The page's Markdown: its headings and the places of its parts; `burnup` leaves the
+    burn-ups' place."""
     whole = [section for section in sections if not section.key.startswith("prd-")]
     by_prd = sections[len(whole) :]
     parts = [
         "# Roadmap\n",
-        summary(product_roadmap.whole),
+        summary(roadmap),
         *(section.placed() for section in whole),
         *(["## Burn-up\n\n" + placeholder("burnup")] if burnup else []),
         "## By PRD\n",

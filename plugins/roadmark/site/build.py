@@ -358,12 +358,13 @@ class SiteBuild:
     def index_ids(self, *, early: bool = False) -> None:
         """Let Material's search find an item by its id and a clause by its address: served,
         offered to it `early`, before it writes its index, to write with its own."""
-        if material_search_enabled(self._config) and self.targets:
-            ids = self._config, self.targets, self._kept.id_entries, self._published.take_moved
-            if early:
-                offer_ids(*ids)
-            else:
-                add_ids_to_site(*ids)
+        if not material_search_enabled(self._config) or not self.targets:
+            return
+        kept = self._kept.id_entries
+        if not early:
+            add_ids_to_site(self._config, self.targets, kept)
+        elif kept is not None:
+            offer_ids(self._config, self.targets, kept, self._published.take_moved())
 
     # --- What the macros read, through the plugin ---------------------------------------------
 

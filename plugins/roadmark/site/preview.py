@@ -232,18 +232,11 @@ class EncodedIndex:
         self._size = 0
         """The length of the encodings kept, which may hold entries of pages since rendered
         again, up to as much again as the index."""
-        self._text: str | None = None
-
-    @property
-    def entries(self) -> list[SearchEntry]:
-        """The entries of the index, in the order written."""
-        entries: list[SearchEntry] = self.index.entries
-        return entries
 
     def __call__(self, prev: Any) -> str:
         """The index as Material writes it (`prev` is its index of a dirty reload's last build)."""
+        ours, self.ours, self._took_ours = self.ours, None, False  # one build's, taken or not
         if prev:  # `--dirty` merges with the last build's entries: Material's own way
-            self._text = None
             return self._original(prev)
         entries = self.index.entries
         self.index.entries = []
@@ -252,9 +245,7 @@ class EncodedIndex:
         finally:
             self.index.entries = entries
         if not frame.endswith(',"docs":[]}'):  # not the frame this class knows
-            self._text = None
             return self._original(prev)
-        ours, self.ours = self.ours, None
         added = ours(frame, entries) if ours is not None else None
         self._took_ours = added is not None
         if added is not None:
@@ -274,27 +265,17 @@ class EncodedIndex:
         # One join, the frame around it: at 10,000 stories each copy of the index is 48 MB.
         parts[:1] = [frame[:-2] + (parts[0] if parts else "")]
         parts[-1] += "]}"
-        self._text = ",".join(parts)
+        text = ",".join(parts)
         self._size = size
-        if size > 2 * len(self._text):  # the entries of pages rendered since: let them go
+        if size > 2 * len(text):  # the entries of pages rendered since: let them go
             self._kept = {id(entry): kept[id(entry)] for entry in entries}
-            self._size = len(self._text)
-        return self._text
+            self._size = len(text)
+        return text
 
     def took_ours(self) -> bool:
         """Whether the index last written holds what `ours` added; asked once per build."""
         took, self._took_ours = self._took_ours, False
-        if took:
-            self._text = None  # written whole: nobody reads it back
         return took
-
-    def written(self) -> str | None:
-        """The text of the index last written, once; made now when Material did not use this
-        class for it (the first build of a served site); None when Material wrote its own."""
-        if self._text is None:
-            self(None)
-        text, self._text = self._text, None
-        return text
 
 
 def encoded_index(config: MkDocsConfig) -> EncodedIndex | None:

@@ -30,8 +30,9 @@ import html
 import json
 import re
 import string
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,58 +70,63 @@ def material_search_enabled(config: MkDocsConfig) -> bool:
 def offer_ids(
     config: MkDocsConfig,
     targets: Mapping[str, LinkTarget],
-    kept: IdEntries | None,
-    take_moved: Callable[[], Collection[str]],
+    kept: IdEntries,
+    moved: Collection[str],
 ) -> None:
-    """Served (with `kept`), before Material's search writes its index: have it write the id
-    words with its own entries, so that an edit writes the index once, not twice. What it
-    did not take, `add_ids_to_site` adds after it.
+    """Served, before Material's search writes its index: have it write the id words with
+    its own entries (`add_ids_to_frame`), so that an edit writes the index once and parses
+    none of it. What it did not take, `add_ids_to_site` adds after it, from the file.
 
-    `take_moved` gives every name whose target came, went or changed since the last call
-    (see `IdEntries.added`); it is called once per build, here or there.
+    `moved` holds every name whose target came, went or changed since the last call (see
+    `IdEntries.added`).
     """
-    index = encoded_index(config) if kept is not None else None
-    if kept is None or index is None:
-        return
-    moved = kept.moved = take_moved()
+    index = encoded_index(config)
+    if index is not None:
+        index.ours = partial(_ours, targets, kept, moved)
 
-    def ours(frame: str, entries: list[SearchEntry]) -> tuple[str, str] | None:
+
+def _ours(
+    targets: Mapping[str, LinkTarget],
+    kept: IdEntries,
+    moved: Collection[str],
+    frame: str,
+    entries: list[SearchEntry],
+) -> tuple[str, str] | None:
+    locations = {entry.get("location") for entry in entries}
+    return add_ids_to_frame(frame, locations, targets, kept, moved)
+
+
+def add_ids_to_frame(
+    frame: str,
+    locations: set[object],
+    targets: Mapping[str, LinkTarget],
+    kept: IdEntries,
+    moved: Collection[str],
+) -> tuple[str, str] | None:
+    """The index's frame as Material writes it (its config, no entries) with our field in
+    its config, and our entries for the pages at `locations`, encoded and joined; None when
+    the frame is not as Material writes it."""
+    try:
         head = json.loads(frame)
-        if not isinstance(head, dict) or _head(head) != frame[:-2] or head["docs"] != []:
-            return None  # not as Material writes it: `add_ids_to_site` reads the file
-        locations = {entry.get("location") for entry in entries}
-        added = kept.added(head["config"], locations, targets, moved)
-        return _spliced(head["config"], "", ""), added
-
-    index.ours = ours
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or _head(head) != frame[:-2] or head["docs"] != []:
+        return None
+    added = kept.added(head["config"], locations, targets, moved)
+    return _spliced(head["config"], "", ""), added
 
 
 def add_ids_to_site(
-    config: MkDocsConfig,
-    targets: Mapping[str, LinkTarget],
-    kept: IdEntries | None,
-    take_moved: Callable[[], Collection[str]] | None = None,
+    config: MkDocsConfig, targets: Mapping[str, LinkTarget], kept: IdEntries | None
 ) -> None:
-    """Add the id words to the index Material wrote for this build, unless it wrote them
-    itself (`offer_ids`). Served (with `kept`), from the index as Material's search holds it
-    (`preview.EncodedIndex`), so that an edit costs what it changed rather than a parse of
-    the whole index; else from the file. `take_moved` as for `offer_ids`.
-    """
-    site_dir = Path(config.site_dir)
+    """Add the id words to the index Material wrote for this build, from the file, unless
+    Material's search wrote them with its own (served: `offer_ids`)."""
     index = encoded_index(config) if kept is not None else None
     if index is not None and index.took_ours():
         return
-    written = index.written() if index is not None else None
-    moved = None
-    if kept is not None and take_moved is not None:
-        moved, kept.moved = (kept.moved if kept.moved is not None else take_moved()), None
-    if kept is not None and moved is not None and index is not None and written is not None:
-        locations = (entry.get("location") for entry in index.entries)
-        if add_ids_to_written(site_dir, written, locations, targets, kept, moved):
-            return
     if kept is not None:
         kept.forget()  # the next `moved` will not tell what changed since its last entries
-    add_ids_to_index(site_dir, targets, kept)
+    add_ids_to_index(Path(config.site_dir), targets, kept)
 
 
 def add_ids_to_index(
@@ -154,38 +160,6 @@ def add_ids_to_index(
     return True
 
 
-def add_ids_to_written(
-    site_dir: Path,
-    written: str,
-    locations: Iterable[object],
-    targets: Mapping[str, LinkTarget],
-    kept: IdEntries,
-    moved: Collection[str],
-) -> bool:
-    """`add_ids_to_index` for a served site: `written` is the index Material just wrote and
-    `locations` those of its entries, both from memory, so only its config is parsed again.
-
-    False, writing nothing, when the file is not `written` or `written` not as expected.
-    """
-    path = site_dir / INDEX_URI
-    start = len('{"config":')
-    try:  # ASCII (Material escapes the rest): as many bytes as characters
-        if path.stat().st_size != len(written) or not written.startswith('{"config":'):
-            return False
-        config, end = json.JSONDecoder().raw_decode(written, start)
-    except (OSError, ValueError):
-        return False
-    docs = written[end : end + len(',"docs":[')]
-    if not isinstance(config, dict) or docs != ',"docs":[' or not written.endswith("]}"):
-        return False
-    added = kept.added(config, set(locations), targets, moved)
-    material = written[end + len(docs) : -2]
-    with path.open("w", encoding="utf-8") as file:  # in parts: the index is megabytes long
-        file.writelines(('{"config":', _compact(config), ',"docs":[', material))
-        file.writelines(("," if material and added else "", added, "]}"))
-    return True
-
-
 def _spliced(config: object, material: str, ours: str) -> str:
     """The index as Material writes it (compact, config then entries), from its config, its
     entries already encoded and joined, and ours."""
@@ -200,9 +174,6 @@ class IdEntries:
     def __init__(self) -> None:
         self._kept: dict[_Key, str] = {}
         self._last: _Last | None = None
-        self.moved: Collection[str] | None = None
-        """The names `offer_ids` took as moved, for `add_ids_to_site` should Material's
-        search not take our entries."""
 
     def joined(self, found: list[_Key]) -> str:
         """The entries of `found`, encoded and joined as in a compact JSON list."""
