@@ -47,6 +47,7 @@ from watchdog.observers.polling import PollingObserver
 
 from roadmark.extensions.autolink import LinkTarget
 from roadmark.site.search import IdEntries, add_ids_to_frame
+from roadmark.site.watch import FolderEvents
 from sites import EPOCH, TOOL_ENV, tree, write_project
 
 if TYPE_CHECKING:
@@ -250,8 +251,13 @@ class Served:
     def changed(self, paths: Iterable[Path]) -> list[Record] | None:
         """After `paths` changed: the server's builder, if one is watched (what it logged);
         None when none is, so that `mkdocs serve` would not have rebuilt."""
+        paths = list(paths)
         if not any(self.server.watches(path.resolve()) for path in paths):
             return None
+        observer = self.server.observer
+        if isinstance(observer, FolderEvents) and observer.heard is not None:
+            # As the system's file events tell the watches, which tell the preview.
+            observer.heard.hear(*(os.path.abspath(path) for path in paths))  # noqa: PTH100
         return self.rebuild()
 
     def rebuild(self) -> list[Record]:

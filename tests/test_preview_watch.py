@@ -12,11 +12,20 @@ from pathlib import Path
 
 import pytest
 from mkdocs.livereload import LiveReloadServer
+from watchdog.events import (
+    DirCreatedEvent,
+    DirModifiedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers.polling import PollingObserver
 
 from previews import Served
 from roadmark.site import preview, watch
-from roadmark.site.watch import FolderEvents, has_file_events
+from roadmark.site.inputs import Heard
+from roadmark.site.watch import FolderEvents, Hearing, has_file_events
 from sites import DOCS, PRODUCT, mkdocs_config, write_project
 from test_serve import serving
 
@@ -27,9 +36,11 @@ SEEN_WITHIN = 5.0
 
 
 @contextmanager
-def watching(project: Path, polling_interval: float) -> Iterator[LiveReloadServer]:
+def watching(
+    project: Path, polling_interval: float, heard: Heard | None = None
+) -> Iterator[LiveReloadServer]:
     """A live-reload server (never serving HTTP) watching `project` as `mkdocs serve` and
-    the plugin's `on_serve` do, its observer running."""
+    the plugin's `on_serve` do, its observer running, its watches telling `heard`."""
     server = LiveReloadServer(
         builder=lambda: None,
         host="127.0.0.1",
@@ -39,7 +50,7 @@ def watching(project: Path, polling_interval: float) -> Iterator[LiveReloadServe
     )
     server.watch(str(project / "docs"))
     server.watch(str(project / "mkdocs.yml"))  # recursive, as serve.py asks
-    assert preview.follow_folders_by_events(server)
+    assert preview.follow_folders_by_events(server, heard)
     server.watch(str(project / "product"))
     server.observer.start()
     try:
@@ -111,6 +122,58 @@ def test_a_folder_edit_is_heard_through_events_long_before_the_next_poll(tmp_pat
             settle(server)
             replace(edited, edited.read_text(encoding="utf-8") + "\nAgain.\n")
             assert heard(server), f"no event for {path} replaced"
+
+
+def heard_of(heard: Heard, path: Path, within: float = SEEN_WITHIN) -> bool:
+    """Whether `heard` is told of `path` within `within` seconds."""
+    deadline, told = time.monotonic() + within, set[str]()
+    while time.monotonic() < deadline and str(path) not in told:
+        told |= heard.take() or set()
+        time.sleep(0.02)
+    return str(path) in told
+
+
+@pytest.mark.roadmark("STORY-89/AC-3")
+def test_the_watches_tell_the_preview_which_files_changed(tmp_path: Path) -> None:
+    """A save in the docs or product folder, written in place or replaced, and a save of
+    `mkdocs.yml` (polled) each reach the preview as the path of the file saved."""
+    root, heard = project(tmp_path), Heard()
+    with watching(root, polling_interval=0.1, heard=heard):
+        for path in ("docs/index.md", "product/stories/STORY-1.md", "mkdocs.yml"):
+            time.sleep(0.3)
+            heard.take()
+            edited = root / path
+            edited.write_text(edited.read_text(encoding="utf-8") + "\n# More\n", encoding="utf-8")
+            assert heard_of(heard, edited), f"{path} not heard"
+            replace(edited, edited.read_text(encoding="utf-8") + "\n# Again\n")
+            assert heard_of(heard, edited), f"{path} replaced, not heard"
+
+
+def test_a_watch_tells_the_files_of_an_event_or_that_no_path_tells_it(tmp_path: Path) -> None:
+    """A move tells both paths; a folder created tells no file (the preview then stamps
+    every file); a poller's note that a folder's listing changed comes with its files'
+    events and tells nothing more. MkDocs' handler gets every event, as before."""
+    got: list[FileSystemEvent] = []
+    inner = FileSystemEventHandler()
+    inner.on_any_event = got.append  # type: ignore[method-assign]  # as MkDocs' server sets it
+    heard = Heard()
+    hearing = Hearing(inner, heard)
+    events: list[FileSystemEvent] = [
+        FileModifiedEvent(str(tmp_path / "a.md")),
+        FileMovedEvent(str(tmp_path / ".a.md.new"), str(tmp_path / "a.md")),
+        DirModifiedEvent(str(tmp_path)),
+    ]
+    for event in events:
+        hearing.dispatch(event)
+    assert heard.take() == {str(tmp_path / "a.md"), str(tmp_path / ".a.md.new")}
+    hearing.dispatch(DirCreatedEvent(str(tmp_path / "stories")))
+    hearing.dispatch(FileModifiedEvent(str(tmp_path / "stories" / "b.md")))
+    assert heard.take() is None
+    assert got == [
+        *events,
+        DirCreatedEvent(str(tmp_path / "stories")),
+        FileModifiedEvent(str(tmp_path / "stories" / "b.md")),
+    ]
 
 
 def test_reading_the_watched_files_is_not_an_edit(tmp_path: Path) -> None:

@@ -1,14 +1,18 @@
 """What the preview watches, and which of those files changed since the last build.
 
 MkDocs' live-reload server says that something changed, not what. The preview keeps the
-stamp (modification time and size) of every file a build read, and compares them after
-each change: a few milliseconds for thousands of files, far less than rendering a page.
-Free of MkDocs.
+stamp (modification time and size) of every file a build read. After an edit it stamps
+again only the files the watcher heard of (`Heard`, `restamped`); when the watcher cannot
+say (it heard nothing, a folder moved, events were lost, a path it does not know), it
+stamps every file and compares (`snapshot`, `changes`): 45 ms of CPU at 10,000 stories
+each time, more than a quarter of what an edit of a docs page takes then. Free of MkDocs.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +66,79 @@ def changes(before: Mapping[str, Stamp], after: Mapping[str, Stamp]) -> Changes:
     )
 
 
+class Heard:
+    """The files the watcher heard change since the last `take`: filled from the watcher's
+    thread, taken from the rebuild's."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._whole = True
+
+    def hear(self, *paths: str) -> None:
+        """These absolute paths changed (written, added or removed)."""
+        with self._lock:
+            self._paths.update(paths)
+
+    def lose(self) -> None:
+        """Something changed that no list of paths tells: a folder came, went or moved, or
+        the system dropped events."""
+        with self._lock:
+            self._whole = False
+
+    def take(self) -> frozenset[str] | None:
+        """The paths heard since the last call, and forget them; None when they may not be
+        all that changed, or none were heard (the server rebuilds for a change it saw)."""
+        with self._lock:
+            paths, whole = self._paths, self._whole
+            self._paths, self._whole = set(), True
+        return frozenset(paths) if whole and paths else None
+
+
+def restamped(
+    stamps: Mapping[str, Stamp], inputs: Inputs, paths: Iterable[str]
+) -> tuple[dict[str, Stamp], Changes] | None:
+    """The snapshot `snapshot(inputs)` would take if only `paths` changed since `stamps`,
+    and the changes; None when a path is not a file of `inputs` (only a snapshot tells)."""
+    folders = tuple(f"{folder}{os.sep}" for folder in inputs.folders)
+    files = {str(path) for path in inputs.files}
+    now = dict(stamps)
+    modified: list[Path] = []
+    added: list[Path] = []
+    removed: list[Path] = []
+    for path in paths:
+        inside = path.startswith(folders)
+        if not inside and path not in files:
+            return None
+        try:
+            stamp = _stamp_at(path, followed=not inside)
+        except IsADirectoryError:
+            return None  # a folder's files are known from a walk alone
+        before = now.pop(path, None)
+        if stamp is not None:
+            now[path] = stamp
+        if before is not None and stamp is not None and before != stamp:
+            modified.append(Path(path))
+        elif before is None and stamp is not None:
+            added.append(Path(path))
+        elif before is not None and stamp is None:
+            removed.append(Path(path))
+    return now, Changes(frozenset(modified), frozenset(added), frozenset(removed))
+
+
+def look(
+    heard: Heard, stamps: Mapping[str, Stamp], inputs: Inputs
+) -> tuple[dict[str, Stamp], Changes]:
+    """The stamps of the files of `inputs` now, and what changed since `stamps`: from the
+    files `heard` tells of, else from stamping every file again."""
+    paths = heard.take()
+    found = restamped(stamps, inputs, paths) if paths is not None else None
+    if found is not None:
+        return found
+    now = snapshot(inputs)
+    return now, changes(stamps, now)
+
+
 def under(paths: Iterable[Path], folder: Path) -> set[Path]:
     """The paths inside `folder`."""
     return {path for path in paths if folder in path.parents}
@@ -84,6 +161,25 @@ def _walk(folder: str, found: dict[str, Stamp]) -> None:
                 found[path] = (stat.st_mtime_ns, stat.st_size)
         except OSError:
             found[path] = (-1, -1)  # a dangling link: present, and changed when it is mended
+
+
+def _stamp_at(path: str, *, followed: bool) -> Stamp | None:
+    """A file's stamp as `snapshot` takes it; None when it is not there. Inside a folder a
+    link is a file (its target's stamp, or (-1, -1) if dangling) and a folder is walked,
+    so IsADirectoryError; a single file is followed (`followed`)."""
+    if followed:
+        return _stamp(Path(path))
+    try:
+        mode = Path(path).lstat().st_mode
+    except OSError:
+        return None  # gone, or a parent is a file now
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    try:
+        found = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (found.st_mtime_ns, found.st_size)
 
 
 def _stamp(path: Path) -> Stamp | None:

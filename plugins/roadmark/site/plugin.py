@@ -175,7 +175,8 @@ class RoadmarkPlugin(BasePlugin[RoadmarkConfig]):
     ) -> LiveReloadServer:
         """Rebuild when a spec or a test result changes, through the preview when it can."""
         build = self._current
-        if build.options.watch_events and not follow_folders_by_events(server):
+        heard = self._preview.heard if self._preview.enabled else None
+        if build.options.watch_events and not follow_folders_by_events(server, heard):
             log.info("preview: this system has no file events: MkDocs polls the folders")
         if build.product_dir.is_dir():
             server.watch(str(build.product_dir))

@@ -57,6 +57,8 @@ if TYPE_CHECKING:  # as in mkdocs.plugins: only `mkdocs serve` loads the server 
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+    from .inputs import Heard
+
 SearchEntry = dict[str, Any]
 """One entry of Material's search index: `location`, `title`, `text` and more."""
 
@@ -113,28 +115,29 @@ def install_builder(server: LiveReloadServer, builder: Callable[[], None]) -> No
     server.builder = builder
 
 
-def follow_folders_by_events(server: LiveReloadServer) -> bool:
+def follow_folders_by_events(server: LiveReloadServer, heard: Heard | None = None) -> bool:
     """Have `server` learn of changes in the folders it watches from the system's file
-    events rather than by polling them (`watch.py`); whether this system has them.
+    events rather than by polling them (`watch.py`), each watch telling `heard` which files
+    changed; whether this system has file events.
 
-    MkDocs watches `docs_dir` before `on_serve`, so that watch moves to the new observer;
-    later ones (the product folder, `watch:` entries) go through it as they come.
+    MkDocs watches `docs_dir` and `mkdocs.yml` before `on_serve`, so those watches move to
+    the new observer (`mkdocs.yml` stays polled); later ones (the product folder, `watch:`
+    entries) go through it.
     """
     from .watch import FolderEvents, has_file_events  # only `mkdocs serve` loads watchdog
 
     if not has_file_events():
         return False
-    folders = {
-        path: server._watched_paths.pop(path)
+    watches = {
+        path: (server._watched_paths.pop(path), watch.is_recursive)
         for path, watch in list(server._watch_refs.items())
-        if watch.is_recursive
     }
-    for path in folders:
+    for path in watches:
         server.observer.unschedule(server._watch_refs.pop(path))
-    server.observer = FolderEvents(server.observer)  # type: ignore[assignment]  # answers what the server calls
-    for path, count in folders.items():
+    server.observer = FolderEvents(server.observer, heard)  # type: ignore[assignment]  # answers what the server calls
+    for path, (count, recursive) in watches.items():
         for _ in range(count):
-            server.watch(path)
+            server.watch(path, recursive=recursive)
     return True
 
 

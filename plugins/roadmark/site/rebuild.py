@@ -33,7 +33,7 @@ from .affected import PlanState, affected_items, changed_ids, may_show, moved_na
 from .build import SiteBuild, parts_digest
 from .config import enabled_plugins
 from .files import href_from
-from .inputs import Changes, Inputs, Stamp, changes, snapshot
+from .inputs import Changes, Heard, Inputs, Stamp, look, snapshot
 from .log import log
 from .mentions import Mentions
 from .preview import (
@@ -116,6 +116,7 @@ class Preview:
         self._last: _Built | None = None
         self._mentions = Mentions()
         """Which pages name which ids, kept until the next full build (`mentions.py`)."""
+        self.heard = Heard()  # which files changed, when the server's watches tell it
 
     # --- What a build tells the preview, through the plugin's events ---------------------------
 
@@ -125,6 +126,7 @@ class Preview:
         self._carried = None
         self._mentions = Mentions()
         gc.unfreeze()  # the last full build's objects may go now (see `finished`)
+        self.heard.take()  # what was heard until now, this snapshot stamps
         self._stamps = snapshot(inputs)
 
     def note_nav(self, nav: Navigation) -> None:
@@ -202,8 +204,8 @@ class Preview:
         """Bring the site up to date with the watched files; the number of pages rendered,
         and of pages in the site."""
         _refuse_unknown_plugins(last.config)
-        now = snapshot(last.inputs)
-        work = _work(last, changes(last.stamps, now))
+        now, found = look(self.heard, last.stamps, last.inputs)
+        work = _work(last, found)
         site = last.site
         if resolve_today(site.options.today)[0] != site.today:
             raise FullRebuild("the date changed")

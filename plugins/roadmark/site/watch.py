@@ -14,16 +14,22 @@ Only changes are asked for: reading a file is an event too (inotify's open and
 close-without-write), and the rebuild reads the very files it watches. Where the events
 cannot start (inotify's limit on watches, say), every folder goes back to polling, and
 the log says so.
+
+Each watch also tells the preview which files changed (`inputs.Heard`), so that it stamps
+those again rather than every file; a folder coming, going or moving, or events lost, it
+cannot tell by path, and the preview stamps them all.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
+    DirModifiedEvent,
     DirMovedEvent,
     EventsLostEvent,
     FileAttribEvent,
@@ -33,14 +39,15 @@ from watchdog.events import (
     FileModifiedEvent,
     FileMovedEvent,
     FileSystemEvent,
+    FileSystemEventHandler,
 )
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from .inputs import Heard
 from .log import log
 
 if TYPE_CHECKING:
-    from watchdog.events import FileSystemEventHandler
     from watchdog.observers.api import BaseObserver, ObservedWatch
 
 CHANGES: list[type[FileSystemEvent]] = [
@@ -59,6 +66,27 @@ CHANGES: list[type[FileSystemEvent]] = [
 lost event, which may have been one); those that say it was read are left out."""
 
 
+UNTOLD = (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, EventsLostEvent)
+"""Changes no list of files tells: the files of a folder come or go without an event each."""
+
+
+class Hearing(FileSystemEventHandler):
+    """A watch's handler (MkDocs'), which tells `heard` first which files changed."""
+
+    def __init__(self, handler: FileSystemEventHandler, heard: Heard) -> None:
+        self._handler = handler
+        self._heard = heard
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        """Tell `heard`, then the handler."""
+        if isinstance(event, UNTOLD):
+            self._heard.lose()
+        elif not isinstance(event, DirModifiedEvent):  # a poller's, beside its files' events
+            paths = (event.src_path, event.dest_path) if event.dest_path else (event.src_path,)
+            self._heard.hear(*map(os.fsdecode, paths))
+        self._handler.dispatch(event)
+
+
 def has_file_events() -> bool:
     """Whether this system has file events watchdog can follow (else it would poll)."""
     return Observer is not PollingObserver  # watchdog picks the system's at import
@@ -71,8 +99,10 @@ class FolderEvents:
     `start`, `stop`, `join`) and hands each watch to the observer that follows it.
     """
 
-    def __init__(self, polling: BaseObserver) -> None:
+    def __init__(self, polling: BaseObserver, heard: Heard | None = None) -> None:
         self._polling = polling
+        self.heard = heard
+        """Told which files each watch saw change, when given."""
         self._events: BaseObserver = Observer()
         self._folders: dict[ObservedWatch, FileSystemEventHandler] = {}
         """The watches followed through file events, with their handlers, for a fallback."""
@@ -83,6 +113,8 @@ class FolderEvents:
         self, handler: FileSystemEventHandler, path: str, *, recursive: bool = False
     ) -> ObservedWatch:
         """Watch `path`: a folder watched recursively through file events, the rest polled."""
+        if self.heard is not None:
+            handler = Hearing(handler, self.heard)
         if recursive and not self.polling_only and Path(path).is_dir():
             try:
                 watch = self._events.schedule(handler, path, recursive=True, event_filter=CHANGES)
