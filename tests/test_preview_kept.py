@@ -6,9 +6,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from roadmark.extensions.autolink import LinkTarget
+from roadmark.plan.progress import progress_by_item
+from roadmark.plan.release_notes import plan_all_release_notes
+from roadmark.render.atom import FeedSite, release_feed
 from roadmark.render.export import ItemJson, export_json
+from roadmark.render.release_notes import release_notes_pages
+from roadmark.render.site_pages import KeptPages, plan_site
 from roadmark.site.search import INDEX_URI, IdEntries, add_ids_to_index
+from roadmark.spec.kept import Kept
 from roadmark.spec.loader import SpecCache
 from roadmark.spec.product import load_product
 from roadmark.spec.settings import Settings
@@ -60,3 +68,46 @@ def test_the_kept_id_entries_are_the_entries_after_an_edit(tmp_path: Path) -> No
     assert written == _index_with(tmp_path, targets, None)
     texts = {doc["location"]: doc["text"] for doc in json.loads(written)["docs"]}
     assert texts["s1/#ac-1"] == "Edited &lt;b&gt;"
+
+
+def _release_notes_made(
+    root: Path, cache: SpecCache, kept: KeptPages, feed: Kept[None, str]
+) -> tuple[dict[str, str], str, str]:
+    """The release notes pages' Markdown by path, and the feed kept and made afresh."""
+    product = load_product(root, Settings(), cache)
+    graph = product.graph
+    notes = plan_all_release_notes(graph, product.settings)
+    progress = progress_by_item(graph.items.values(), graph, product.settings)
+    layout = plan_site(product, "product", progress, release_notes_pages(notes), kept=kept)
+    site = FeedSite("Specs", "product", "https://example.com/", True, layout.item_pages)
+    pages = {page.src_uri: page.content for page in layout.pages if "release-notes" in page.src_uri}
+    return pages, release_feed(notes, site, feed), release_feed(notes, site)
+
+
+@pytest.mark.roadmark("STORY-89/AC-2")
+def test_release_notes_pages_and_feed_are_made_again_only_when_their_notes_change(
+    tmp_path: Path,
+) -> None:
+    """A served site plans the notes after every edit; their pages' Markdown and the feed
+    are kept while the notes are equal (an edit elsewhere), and made again, as afresh,
+    when a shipped story changes."""
+    write_project(tmp_path, PRODUCT)
+    release = tmp_path / "product/releases/R1.md"
+    release.write_text(release.read_text().replace("in-progress", "released"))
+    cache, kept, feed = SpecCache(), KeptPages(), Kept[None, str]()
+    pages, kept_feed, fresh_feed = _release_notes_made(tmp_path, cache, kept, feed)
+    assert kept_feed == fresh_feed
+    assert "CSV export" in pages["product/release-notes/R1.md"] and "CSV export" in fresh_feed
+
+    story = tmp_path / "product/stories/STORY-4.md"  # not done: in no release's notes
+    story.write_text(story.read_text().replace("CSV import", "CSV import, renamed"))
+    again, kept_again, _ = _release_notes_made(tmp_path, cache, kept, feed)
+    assert all(again[path] is pages[path] for path in pages)
+    assert kept_again is kept_feed
+
+    shipped = tmp_path / "product/stories/STORY-2.md"
+    shipped.write_text(shipped.read_text().replace("CSV export", "CSV export, renamed"))
+    edited, kept_edited, fresh_edited = _release_notes_made(tmp_path, cache, kept, feed)
+    assert "CSV export, renamed" in edited["product/release-notes/R1.md"]
+    assert edited["product/release-notes/R2.md"] is pages["product/release-notes/R2.md"]
+    assert kept_edited == fresh_edited and "CSV export, renamed" in kept_edited

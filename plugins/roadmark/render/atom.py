@@ -15,9 +15,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from urllib.parse import quote
 
 from ..plan.release_notes import ReleaseNotes
+from ..spec.kept import Kept
 from ..text.words import count
 from .html import plain
 from .release_notes import FEED_FILE, HUB_NAME, HUB_TITLE, release_notes_html
@@ -51,8 +53,13 @@ class FeedSite:
     to their pages."""
 
 
-def release_feed(all_notes: Sequence[ReleaseNotes], site: FeedSite) -> str:
-    """The Atom feed of the released, dated releases among `all_notes`, newest first."""
+def release_feed(
+    all_notes: Sequence[ReleaseNotes], site: FeedSite, kept: Kept[None, str] | None = None
+) -> str:
+    """The Atom feed of the released, dated releases among `all_notes`, newest first; `kept`
+    (under `serve`) keeps it while the notes (planned anew each time) and `site` are equal."""
+    if kept is not None:
+        return kept.get(None, (tuple(all_notes), site), partial(release_feed, all_notes, site))
     released = [notes for notes in all_notes if notes.released and notes.due is not None]
     released.sort(key=lambda notes: notes.due or EPOCH, reverse=True)  # stable for ties
     feed = ET.Element("feed", {"xmlns": ATOM})

@@ -54,13 +54,15 @@ def release_notes_pages(
     `feed` is the Atom feed's path relative to the product prefix (None: not linked).
     """
     notes = tuple(all_notes)
-    pages = [ProductPage(HUB_NAME, HUB_TITLE, partial(render_hub, notes, feed=feed))]
+    hub = partial(render_hub, notes, feed=feed)
+    pages = [ProductPage(HUB_NAME, HUB_TITLE, hub, made_of=(notes, feed))]
     pages.extend(
         ProductPage(
             f"{HUB_NAME}/{release.release}",
             f"{HUB_TITLE}: {release.release}",
             partial(render_release_page, release),
             listed=False,
+            made_of=(release,),
         )
         for release in notes
     )

@@ -62,6 +62,9 @@ class ProductPage:
     """What its parts are made of, far cheaper to make than they are (the trace's gaps: the
     addresses they list): parts made from equal keys are equal. Made once (`cache`): the
     preview asks for it before and after an edit."""
+    made_of: tuple[object, ...] | None = None
+    """What its Markdown is made of besides the links (a release's notes), if the preview may
+    keep it: made of equal values, the same Markdown (`KeptPages.markdown`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,6 @@ def plan_site(
     planned.history, planned.repo_url, planned.sprints = history, repo_url, sprints
     inputs = _PageInputs(kept.planning(planned), kept)
     pages = [_file_page(source, product, prefix, item_pages, inputs) for source in product.files]
-    kept.planned()
     indexes = {}
     for kind, src_uri in index_paths.items():
         content = render_kind_index(kind, product.graph)
@@ -153,7 +155,8 @@ def plan_site(
         indexes[kind] = SitePage(src_uri, head + content, title, parts=parts)
     pages.extend(indexes.values())
     names = {posixpath.splitext(path)[0] for path in taken}
-    over_product = [_product_page(page, prefix, names, item_pages) for page in product_pages]
+    over_product = [_product_page(page, prefix, names, item_pages, kept) for page in product_pages]
+    kept.planned()
     pages.extend(over_product)
     pairs = zip(product_pages, over_product, strict=True)
     over_product = [made for page, made in pairs if page.listed]
@@ -170,19 +173,19 @@ def plan_site(
 
 
 def _product_page(
-    page: ProductPage, prefix: str, taken: set[str], item_pages: dict[str, str]
+    page: ProductPage, prefix: str, taken: set[str], item_pages: dict[str, str], kept: KeptPages
 ) -> SitePage:
     """`page` at `<name>.md`, or at `all-<name>.md` when a file of the product folder has
     that name (without `.md`, among `taken`)."""
     src_uri = page_path(prefix, f"{page.name}.md")
     if page.name in taken:
         src_uri = page_path(prefix, f"all-{page.name}.md")
-    content = page.render(Linker(item_pages, src_uri))
-    # They repeat item titles by the hundred; search should lead to the items themselves.
-    head = front(page.title, search_exclude=True)
+    made = partial(_product_markdown, page, Linker(item_pages, src_uri))
+    made_of = page.made_of
+    content = made() if made_of is None else kept.markdown(src_uri, (page.title, *made_of), made)
     return SitePage(
         src_uri,
-        head + content,
+        content,
         page.title,
         parts=page.parts,
         scope=page.scope,
@@ -190,6 +193,11 @@ def _product_page(
         reads=page.reads,
         key=page.key,
     )
+
+
+def _product_markdown(page: ProductPage, linker: Linker) -> str:
+    # They repeat item titles by the hundred; search should lead to the items themselves.
+    return front(page.title, search_exclude=True) + page.render(linker)
 
 
 def _file_page(
@@ -293,6 +301,7 @@ class KeptPages:
         self._kept: dict[str, tuple[Item, str]] = {}
         self._rows: dict[str, IndexRows] = {}
         self._pages: Kept[str, SitePage] = Kept()
+        self._markdown: Kept[str, str] = Kept()
         self._planned: _Planned | None = None
 
     def planning(self, planned: _Planned) -> _Planned:
@@ -305,8 +314,14 @@ class KeptPages:
         return self._planned
 
     def planned(self) -> None:
-        """Every item page of the planning was asked for: let go of the others."""
+        """Every page of the planning was asked for: let go of the others."""
         self._pages.forget_unused()
+        self._markdown.forget_unused()
+
+    def markdown(self, src_uri: str, sources: tuple[object, ...], make: Callable[[], str]) -> str:
+        """The Markdown of the page over the product at `src_uri`, kept if made of `sources`
+        (links aside: they hold while no page comes or goes, which a full build starts over)."""
+        return self._markdown.get(src_uri, sources, make)
 
     def page(
         self, item_id: str, sources: tuple[object, ...], make: Callable[[], SitePage]

@@ -291,7 +291,8 @@ class SiteBuild:
             made[SCHEMA_FILE] = schema_json("items")
         url, directories = self._config.site_url or None, self._config.use_directory_urls
         site = FeedSite(self._config.site_name, self.prefix, url, directories, self.item_pages)
-        made[page_path(self.prefix, FEED_FILE)] = release_feed(self.release_notes, site)
+        feed = release_feed(self.release_notes, site, self._kept.feed)
+        made[page_path(self.prefix, FEED_FILE)] = feed
         return made
 
     # --- on_nav, on_page_content, on_post_page -----------------------------------------------

@@ -16,6 +16,7 @@ from ..render.dependencies import KeptDependencyPage
 from ..render.export import ItemJson
 from ..render.kanban import KeptCards
 from ..render.site_pages import KeptPages
+from ..spec.kept import Kept
 from ..trace.coverage import KeptTrace
 from .search import IdEntries
 
@@ -38,6 +39,8 @@ class Keepers:
     """The dependency page's share of each dependant (`render/dependencies.py`)."""
     cards: KeptCards | None = None
     """Each board's cards (`render/kanban.py`)."""
+    feed: Kept[None, str] | None = None
+    """The release feed, while the release notes and the site are equal."""
 
     @classmethod
     def made(cls, serving: bool) -> Keepers:
@@ -55,4 +58,5 @@ class Keepers:
             IdEntries(),
             dependencies=KeptDependencyPage(),
             cards=KeptCards(),
+            feed=Kept(),
         )
