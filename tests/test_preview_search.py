@@ -122,6 +122,41 @@ def test_ids_added_to_the_frame_are_those_added_after_parsing_the_index(tmp_path
     assert docs[-1]["title"] == "STORY-12" and docs[-1]["roadmark"].startswith("STORY- 12story12 ")
 
 
+@pytest.mark.roadmark("STORY-89/AC-2")
+def test_a_name_coming_or_going_changes_only_its_entry_unless_the_longest_number_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A criterion added or removed, an item added: its entry goes in among the others in
+    name order, or leaves, the others kept; a name that changes the longest number (whose
+    length sets every entry's count) makes all of them again. Written as a full build
+    writes them, each time."""
+    reference = tmp_path / INDEX_URI
+    reference.parent.mkdir(parents=True)
+    made: list[int] = []
+    found_at = search._found_at
+    monkeypatch.setattr(search, "_found_at", lambda *a: made.append(1) or found_at(*a))
+    kept, before = IdEntries(), dict(TARGETS)
+    criterion = LinkTarget("s1.md", "ac-2", "Added", "s1/")
+    steps: list[tuple[dict[str, LinkTarget], bool]] = [
+        (TARGETS, True),
+        ({**TARGETS, "STORY-1/AC-2": criterion}, False),  # comes: 1 digit, the longest is 2
+        ({**TARGETS, "STORY-1/AC-2": criterion, "STORY-3": TARGETS["STORY-1"]}, False),
+        ({"STORY-1": TARGETS["STORY-1"], "STORY-12": TARGETS["STORY-12"]}, False),  # go
+        ({"STORY-1": TARGETS["STORY-1"]}, True),  # the longest number goes
+        ({"STORY-1": TARGETS["STORY-1"], "STORY-100": TARGETS["STORY-12"]}, True),  # longer
+    ]
+    for targets, anew in steps:
+        moved = {n for n in before.keys() | targets.keys() if before.get(n) != targets.get(n)}
+        before, made[:] = targets, []
+        framed = index_with_ids(WRITTEN, targets, kept, moved)
+        assert bool(made) is anew, sorted(targets)
+        reference.write_text(WRITTEN, encoding="utf-8")
+        assert add_ids_to_index(tmp_path, targets)  # the file parsed, as a full build does
+        assert framed == reference.read_text(encoding="utf-8"), sorted(targets)
+    titles = [doc["title"] for doc in json.loads(framed)["docs"]]
+    assert titles == ["S1", "S2", "STORY-1", "STORY-100"]
+
+
 @pytest.mark.parametrize(
     "frame",
     [

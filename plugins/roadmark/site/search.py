@@ -30,7 +30,7 @@ import html
 import json
 import re
 import string
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -209,7 +209,8 @@ class IdEntries:
         found = _found_at(config, indexed, targets)
         text = self.joined(found)
         entries = {key[0]: (key, encoded) for key, encoded in self._kept.items()}
-        self._last = _Last(separator, indexed, entries, text)
+        longest = _longest(key[3] for key in found)
+        self._last = _Last(separator, indexed, entries, text, _splitter(separator), longest)
         return text
 
     def forget(self) -> None:
@@ -226,25 +227,51 @@ class _Last:
     entries: dict[str, tuple[_Key, str]]
     joined: str | None
     """The entries, encoded and joined; None once one of them changed."""
+    split: Callable[[str], tuple[str, str]]
+    longest: int
+    """The length of the longest number ending a name, which every entry's count reads."""
 
     def patched(self, changed: Collection[str], targets: Mapping[str, LinkTarget]) -> bool:
-        """Encode the entries of the `changed` names again; False, changing nothing, when one
-        comes or goes (its number's length may change every entry's words)."""
+        """Encode the entries of the `changed` names again, add those that come and drop
+        those that go; False, changing nothing, when the longest number may change with
+        them (then every entry's count may)."""
         fresh: dict[str, tuple[_Key, str]] = {}
+        gone: list[str] = []
         for name in changed:
             target, known = targets.get(name), self.entries.get(name)
-            shown = target is not None and target.url in self.indexed
-            if known is None and not shown:
-                continue  # an id whose page has no entries, before as now
-            if known is None or target is None or not shown:
-                return False
-            _, _, head, last, count = known[0]
+            if target is None or target.url not in self.indexed:
+                if known is not None and self._holds_longest(known[0][3]):
+                    return False
+                if known is not None:
+                    gone.append(name)
+                continue  # an id whose page has no entries, before or now
+            if known is not None:
+                head, last, count = known[0][2:]
+            else:
+                head, last = self.split(name)
+                if last.isdigit() and len(last) > self.longest:
+                    return False
+                count = ADDRESS_WORDS + max(0, self.longest - len(last))
             key = (name, target, head, last, count)
             fresh[name] = (key, _ENCODER.encode(_entry(*key)))
-        if fresh:
-            self.entries.update(fresh)  # in place: the order of the names stays
+        came = fresh.keys() - self.entries.keys()
+        for name in gone:
+            del self.entries[name]
+        self.entries.update(fresh)  # in place: the order of the names stays
+        if came:
+            self.entries = dict(sorted(self.entries.items()))
+        if fresh or gone:
             self.joined = None
         return True
+
+    def _holds_longest(self, last: str) -> bool:
+        return last.isdigit() and len(last) >= self.longest
+
+
+def _longest(lasts: Iterable[str]) -> int:
+    """The length of the longest number among names' last words (1 without any)."""
+    # Only numbers count: a release's `R2026.3` has no longer neighbours to lose against.
+    return max((len(last) for last in lasts if last.isdigit()), default=1)
 
 
 _Key = tuple[str, LinkTarget, str, str, int]
@@ -290,8 +317,7 @@ def _found_at(
         for name, target in sorted(targets.items())
         if target.url in indexed
     ]
-    # Only numbers count: a release's `R2026.3` has no longer neighbours to lose against.
-    longest = max((len(last) for *_, last in found if last.isdigit()), default=1)
+    longest = _longest(last for *_, last in found)
     return [
         (name, target, head, last, ADDRESS_WORDS + max(0, longest - len(last)))
         for name, target, head, last in found
