@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from previews import Record, Session, first_difference, fresh_build
-from sites import DOCS, PRODUCT, mkdocs_config
+from previews import Record, Served, Session, first_difference, fresh_build
+from sites import DOCS, PRODUCT, mkdocs_config, write_project
 
 JUNIT = "reports/junit.xml"
 PASSING = (
@@ -115,3 +115,23 @@ def test_the_tags_plugin_is_page_by_page_until_a_page_lists_pages_by_tag(tmp_pat
         assert matches_a_fresh_build(running, tmp_path)
     finally:
         running.close()
+
+
+@pytest.mark.roadmark("STORY-89/AC-2")
+def test_a_project_reached_through_a_link_is_rebuilt_as_it_is_edited(tmp_path: Path) -> None:
+    """A checkout under a symbolic link (macOS's `/tmp`, a linked work folder): MkDocs names
+    the docs pages by the path as given, so the preview must find their edits by it too,
+    not by the resolved one, or a docs edit renders nothing and the page stays stale."""
+    real = write_project(tmp_path / "real", PRODUCT | DOCS, mkdocs_config())
+    (tmp_path / "link").symlink_to(real)
+    served = Served(tmp_path / "link", tmp_path / "served")
+    try:
+        edited = tmp_path / "link/docs/index.md"
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited through the link.\n")
+        records = served.changed([edited])
+        assert records is not None
+        assert any("preview: rebuilt 1 of" in message for _, message in records), records
+        assert "Edited through the link." in (tmp_path / "served/index.html").read_text()
+        assert first_difference(served.output(), fresh_build(real, tmp_path / "ref")) is None
+    finally:
+        served.close()

@@ -226,7 +226,8 @@ def watched_inputs(site: SiteBuild, config: MkDocsConfig) -> Inputs:
     """The folders and files a build reads: specs, docs, `mkdocs.yml` and test results."""
     results = [path for pattern in site.options.test_results for path in expand(site.root, pattern)]
     files = [Path(config.config_file_path)] if config.config_file_path else []
-    folders = (site.product_dir, Path(config.docs_dir).resolve())
+    # Not resolved: as MkDocs names the pages (`abs_src_path`) and watches them, links and all.
+    folders = (site.product_dir, Path(config.docs_dir))
     return Inputs(folders, tuple(files + [path.resolve() for path in results]))
 
 
