@@ -21,6 +21,7 @@ Should it pass alone, the failure message gives the seeds its site served before
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import os
 import random
@@ -356,24 +357,29 @@ def test_the_incremental_path_takes_simple_edits(run: Run) -> None:
 def test_memory_stays_flat_over_200_rebuilds(tmp_path: Path) -> None:
     session, product = Session(tmp_path, strict=False), initial()
     page = session.served.site_dir / "product/stories/STORY-1.html"
-    page_size, sizes = page.stat().st_size, dict[int, int]()
+    page_size, sizes = page.stat().st_size, list[int]()
     tracemalloc.start()
     try:
         for number in range(1, 201):
             product.stories["STORY-1"].title = f"Title {number % 2}"
             assert session.apply(product.files())[1] is not None
-            if number in (20, 200):
+            if number % 20 == 0:
                 gc.collect()
-                sizes[number] = tracemalloc.get_traced_memory()[0]
+                sizes.append(tracemalloc.get_traced_memory()[0])
         shown = page.read_text(encoding="utf-8")
     finally:
         tracemalloc.stop()
         session.close()
     assert "STORY-1 · Title 0" in shown
-    # Keeping a page's worth per rebuild keeps at least its HTML (13 kB), 180 times from
-    # rebuild 20 to 200: the bound, a tenth of that (240 kB), catches a leak of a tenth of
-    # a page per rebuild, and is ten times what warm caches add (measured: about 20 kB).
-    assert sizes[200] - sizes[20] < 180 * page_size // 10, (sizes, page_size)
+    # Keeping a page's worth per rebuild keeps at least its HTML (13 kB), 20 times in each
+    # stretch of 20 rebuilds: the bound, a tenth of that, catches a leak of a tenth of a
+    # page per rebuild, and is ten times what warm caches add (measured: about 2 kB a
+    # stretch). A leak grows in every stretch; the median of the nine stretches from
+    # rebuild 20 on lets one stretch hold a single big allocation that is no leak: a table
+    # made before tracing began and reallocated during it (the interpreter's interned
+    # strings, 1.9 MB after the other preview tests of a run, counts whole, its old copy not).
+    growths = sorted(after - before for before, after in itertools.pairwise(sizes))
+    assert growths[len(growths) // 2] < 20 * page_size // 10, (sizes, page_size)
 
 
 @pytest.mark.roadmark("STORY-89/AC-4")
