@@ -103,27 +103,21 @@ def restamped(
     folders = tuple(f"{folder}{os.sep}" for folder in inputs.folders)
     files = {str(path) for path in inputs.files}
     now = dict(stamps)
-    modified: list[Path] = []
-    added: list[Path] = []
-    removed: list[Path] = []
+    before: dict[str, Stamp] = {}
+    after: dict[str, Stamp] = {}
     for path in paths:
         inside = path.startswith(folders)
         if not inside and path not in files:
             return None
         try:
-            stamp = _stamp_at(path, followed=not inside)
+            stamp = _stamp_inside(path) if inside else _stamp(Path(path))
         except IsADirectoryError:
             return None  # a folder's files are known from a walk alone
-        before = now.pop(path, None)
+        if path in now:
+            before[path] = now.pop(path)
         if stamp is not None:
-            now[path] = stamp
-        if before is not None and stamp is not None and before != stamp:
-            modified.append(Path(path))
-        elif before is None and stamp is not None:
-            added.append(Path(path))
-        elif before is not None and stamp is None:
-            removed.append(Path(path))
-    return now, Changes(frozenset(modified), frozenset(added), frozenset(removed))
+            now[path] = after[path] = stamp
+    return now, changes(before, after)
 
 
 def look(
@@ -137,11 +131,6 @@ def look(
         return found
     now = snapshot(inputs)
     return now, changes(stamps, now)
-
-
-def under(paths: Iterable[Path], folder: Path) -> set[Path]:
-    """The paths inside `folder`."""
-    return {path for path in paths if folder in path.parents}
 
 
 def _walk(folder: str, found: dict[str, Stamp]) -> None:
@@ -163,12 +152,10 @@ def _walk(folder: str, found: dict[str, Stamp]) -> None:
             found[path] = (-1, -1)  # a dangling link: present, and changed when it is mended
 
 
-def _stamp_at(path: str, *, followed: bool) -> Stamp | None:
-    """A file's stamp as `snapshot` takes it; None when it is not there. Inside a folder a
-    link is a file (its target's stamp, or (-1, -1) if dangling) and a folder is walked,
-    so IsADirectoryError; a single file is followed (`followed`)."""
-    if followed:
-        return _stamp(Path(path))
+def _stamp_inside(path: str) -> Stamp | None:
+    """The stamp of a file inside a watched folder as `snapshot` takes it; None when it is
+    not there. A link is a file (its target's stamp, or (-1, -1) if dangling); a folder is
+    walked, so IsADirectoryError."""
     try:
         mode = Path(path).lstat().st_mode
     except OSError:

@@ -251,7 +251,7 @@ class _Last:
                 head, last = self.split(name)
                 if last.isdigit() and len(last) > self.longest:
                     return False
-                count = ADDRESS_WORDS + max(0, self.longest - len(last))
+                count = _count(last, self.longest)
             key = (name, target, head, last, count)
             fresh[name] = (key, _ENCODER.encode(_entry(*key)))
         came = fresh.keys() - self.entries.keys()
@@ -272,6 +272,12 @@ def _longest(lasts: Iterable[str]) -> int:
     """The length of the longest number among names' last words (1 without any)."""
     # Only numbers count: a release's `R2026.3` has no longer neighbours to lose against.
     return max((len(last) for last in lasts if last.isdigit()), default=1)
+
+
+def _count(last: str, longest: int) -> int:
+    """How many words of its own a name ending in `last` gets, beside names whose longest
+    number is `longest` digits long: a shorter number gets as many more."""
+    return ADDRESS_WORDS + max(0, longest - len(last))
 
 
 _Key = tuple[str, LinkTarget, str, str, int]
@@ -318,10 +324,7 @@ def _found_at(
         if target.url in indexed
     ]
     longest = _longest(last for *_, last in found)
-    return [
-        (name, target, head, last, ADDRESS_WORDS + max(0, longest - len(last)))
-        for name, target, head, last in found
-    ]
+    return [(name, target, head, last, _count(last, longest)) for name, target, head, last in found]
 
 
 def _entry(name: str, target: LinkTarget, head: str, last: str, count: int) -> dict[str, Any]:
